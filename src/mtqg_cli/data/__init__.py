@@ -1,0 +1,1 @@
+"""Installed copies of the top-level schemas/ and templates/ folders."""

@@ -1,0 +1,256 @@
+"""One error model for the whole toolkit.
+
+Problems found in the data are values (:class:`Issue`), collected in a :class:`Report`; only a failure that stops
+the toolkit from running at all (a bad schema, an unwritable output) raises :class:`MtqgError`.
+Every issue has a stable code, a severity and a location, and its message is drawn from the catalogue below in
+Vietnamese (default) or English, filled from the issue's parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+# code -> (vi message, en message, vi fix, en fix). Templates are filled with str.format(**params).
+CATALOGUE: dict[str, tuple[str, str, str, str]] = {
+    # -- the file as a whole
+    "file-not-found": (
+        "Không tìm thấy tệp.",
+        "The file does not exist.",
+        "Kiểm tra lại đường dẫn và tên tệp.",
+        "Check the path and the file name.",
+    ),
+    "file-not-spreadsheet": (
+        "Tệp không phải bảng tính Excel/ODS ({detail}).",
+        "The file is not an Excel/ODS workbook ({detail}).",
+        "Đề nghị đơn vị gửi lại đúng tệp .xlsx, .xls hoặc .ods.",
+        "Ask the unit to send the .xlsx, .xls or .ods workbook itself.",
+    ),
+    "file-corrupt": (
+        "Tệp bị hỏng, không đọc được ({detail}).",
+        "The file is damaged and cannot be read ({detail}).",
+        "Mở tệp bằng Excel, lưu lại (Save As .xlsx) rồi gửi lại.",
+        "Open it in Excel, save it again as .xlsx and send it again.",
+    ),
+    "file-encrypted": (
+        "Tệp được đặt mật khẩu nên không đọc được.",
+        "The workbook is password-protected.",
+        "Gỡ mật khẩu (File > Info > Protect Workbook > Encrypt with Password, xoá mật khẩu) rồi gửi lại.",
+        "Remove the password (File > Info > Protect Workbook > Encrypt with Password) and send it again.",
+    ),
+    "file-empty": (
+        "Tệp không có dữ liệu.",
+        "The workbook is empty.",
+        "Đề nghị đơn vị điền biểu mẫu và gửi lại.",
+        "Ask the unit to fill in the form and send it again.",
+    ),
+    "file-too-large": (
+        "Tệp quá lớn ({detail}); giới hạn {limit}.",
+        "The file is too large ({detail}); the limit is {limit}.",
+        "Xoá các trang tính, hàng thừa rồi gửi lại.",
+        "Delete the extra sheets and rows and send it again.",
+    ),
+    # -- finding the table
+    "table-not-found": (
+        "Không tìm thấy bảng số liệu của biểu «{schema}» trong tệp.",
+        "No table of the form «{schema}» was found in the workbook.",
+        "Dùng đúng biểu mẫu; giữ nguyên dòng tiêu đề cột (Huyện, thành phố; các chỉ tiêu).",
+        "Use the official form and keep its column headings (unit; the indicators).",
+    ),
+    "column-missing": (
+        "Thiếu cột «{label}».",
+        "The column «{label}» is missing.",
+        "Thêm lại cột «{label}» như trong biểu mẫu.",
+        "Put the column «{label}» back as in the form.",
+    ),
+    "no-unit-rows": (
+        "Bảng không có dòng số liệu của đơn vị nào.",
+        "The table has no row for any reporting unit.",
+        "Ghi tên đơn vị (huyện/xã) ở cột tên đơn vị và điền số liệu vào dòng đó.",
+        "Write the unit's name in the unit column and fill in its row.",
+    ),
+    # -- rows and units
+    "unit-unknown": (
+        "Không nhận ra đơn vị «{name}» (tên gần giống nhất: {nearest}).",
+        "Unknown reporting unit «{name}» (nearest names: {nearest}).",
+        "Ghi đúng tên đơn vị theo danh mục của biểu mẫu.",
+        "Write the unit's name as listed in the form.",
+    ),
+    "unit-ambiguous": (
+        "Tên đơn vị «{name}» có thể là: {options}.",
+        "The unit name «{name}» could be: {options}.",
+        "Ghi đầy đủ tên đơn vị để phân biệt.",
+        "Write the unit's full name.",
+    ),
+    "unit-guessed": (
+        "Tên «{name}» được hiểu là đơn vị {unit} (độ tin cậy {confidence}%).",
+        "The name «{name}» was read as {unit} (confidence {confidence}%).",
+        "Sửa lại tên đơn vị cho đúng chính tả.",
+        "Correct the spelling of the unit's name.",
+    ),
+    "unit-repeated": (
+        "Đơn vị {unit} có nhiều dòng (dòng {rows}).",
+        "The unit {unit} has more than one row (rows {rows}).",
+        "Gộp số liệu của đơn vị vào một dòng.",
+        "Put the unit's figures in one row.",
+    ),
+    "unit-duplicate-file": (
+        "Đơn vị {unit} đã có trong tệp {other}.",
+        "The unit {unit} is also reported in {other}.",
+        "Giữ một tệp cho mỗi đơn vị (bản mới nhất), bỏ tệp còn lại khỏi thư mục.",
+        "Keep one file per unit (the latest) and remove the other one.",
+    ),
+    "unit-wrong-level": (
+        "«{name}» là đơn vị cấp {found}, biểu này do đơn vị cấp {expected} báo cáo.",
+        "«{name}» is a {found}-level unit; this form is reported by {expected}-level units.",
+        "Dùng biểu mẫu dành cho cấp {found}, hoặc ghi đúng đơn vị báo cáo.",
+        "Use the form for the {found} level, or name the right reporting unit.",
+    ),
+    # -- cells
+    "cell-required": (
+        "Ô «{label}» để trống.",
+        "The cell «{label}» is empty.",
+        "Nhập số liệu; nếu không thực hiện thì ghi 0.",
+        "Enter the figure; write 0 if nothing was done.",
+    ),
+    "cell-not-number": (
+        "Ô «{label}» ghi «{value}», không phải là số.",
+        "The cell «{label}» holds «{value}», which is not a number.",
+        "Chỉ ghi con số (ví dụ 12), không ghi chữ.",
+        "Write only the number (e.g. 12), no words.",
+    ),
+    "cell-not-integer": (
+        "Ô «{label}» ghi {value}, phải là số nguyên.",
+        "The cell «{label}» holds {value}; it must be a whole number.",
+        "Ghi số nguyên (đơn vị tính: {unit}).",
+        "Write a whole number (unit: {unit}).",
+    ),
+    "cell-below-min": (
+        "Ô «{label}» ghi {value}, nhỏ hơn mức tối thiểu {min}.",
+        "The cell «{label}» holds {value}, below the minimum {min}.",
+        "Kiểm tra lại số liệu; số lượng không thể âm.",
+        "Check the figure; a count cannot be negative.",
+    ),
+    "cell-above-max": (
+        "Ô «{label}» ghi {value}, lớn hơn mức tối đa {max}.",
+        "The cell «{label}» holds {value}, above the maximum {max}.",
+        "Kiểm tra lại số liệu.",
+        "Check the figure.",
+    ),
+    "cell-unit-text": (
+        "Ô «{label}» ghi «{value}»; đã đọc là {number}.",
+        "The cell «{label}» holds «{value}»; read as {number}.",
+        "Chỉ ghi con số, bỏ chữ đơn vị tính.",
+        "Write the number alone, without the unit word.",
+    ),
+    "cell-ambiguous-number": (
+        "Ô «{label}» ghi «{value}», có thể hiểu theo hai cách; đã đọc là {number}.",
+        "The cell «{label}» holds «{value}», which can be read two ways; read as {number}.",
+        "Ghi số không có dấu phân cách hàng nghìn, dùng dấu phẩy cho phần thập phân (ví dụ 1234,5).",
+        "Write the number without thousands separators, with a decimal comma (e.g. 1234,5).",
+    ),
+    "cell-error-value": (
+        "Ô «{label}» có lỗi công thức {value}.",
+        "The cell «{label}» holds the formula error {value}.",
+        "Sửa công thức hoặc nhập trực tiếp số liệu.",
+        "Fix the formula or type the figure in.",
+    ),
+    # -- sums and rules
+    "total-row-mismatch": (
+        "Dòng tổng cộng, cột «{label}»: ghi {found}, tổng các dòng là {expected}.",
+        "Total row, column «{label}»: holds {found}; the rows add up to {expected}.",
+        "Sửa dòng tổng cộng thành {expected} (hoặc dùng công thức =SUM).",
+        "Change the total to {expected} (or use a =SUM formula).",
+    ),
+    "total-row-missing": (
+        "Bảng không có dòng «Tổng cộng».",
+        "The table has no «Total» row.",
+        "Thêm dòng «Tổng cộng» dưới các dòng đơn vị.",
+        "Add a «Total» row below the unit rows.",
+    ),
+    "rule-failed": (
+        "{message} ({left} = {left_value}, {right} = {right_value}).",
+        "{message_en} ({left} = {left_value}, {right} = {right_value}).",
+        "Kiểm tra lại các ô liên quan.",
+        "Check the cells involved.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in one place. Stable ``code``; message built on demand in the requested language."""
+
+    code: str
+    severity: Severity
+    file: str = ""
+    sheet: str = ""
+    cell: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def message(self, lang: str = "vi") -> str:
+        vi, en, _, _ = CATALOGUE[self.code]
+        return _fill(en if lang == "en" else vi, self.params)
+
+    def fix(self, lang: str = "vi") -> str:
+        _, _, vi, en = CATALOGUE[self.code]
+        return _fill(en if lang == "en" else vi, self.params)
+
+    def to_dict(self, lang: str = "vi") -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": str(self.severity),
+            "file": self.file,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "message": self.message(lang),
+            "fix": self.fix(lang),
+            "params": {k: _jsonable(v) for k, v in self.params.items()},
+        }
+
+
+def _fill(template: str, params: dict[str, Any]) -> str:
+    class _Keep(dict):  # a missing parameter shows as {name} rather than failing
+        def __missing__(self, key: str) -> str:
+            return "{" + key + "}"
+
+    return template.format_map(_Keep({k: _show(v) for k, v in params.items()}))
+
+
+def _show(value: Any) -> Any:
+    from .numbers import format_number
+
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int | float) or type(value).__name__ == "Decimal":
+        return format_number(value)
+    return value
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if type(value).__name__ == "Decimal":
+        return int(value) if value == value.to_integral_value() else float(value)
+    return str(value)
+
+
+class MtqgError(Exception):
+    """A failure that stops a command from running (exit code 2): bad schema, unwritable output, bad option."""
+
+    def __init__(self, message_vi: str, message_en: str | None = None) -> None:
+        super().__init__(message_vi)
+        self.message_vi = message_vi
+        self.message_en = message_en or message_vi
+
+    def message(self, lang: str = "vi") -> str:
+        return self.message_en if lang == "en" else self.message_vi

@@ -1,0 +1,167 @@
+"""Finding a schema's table in a sheet by its header text, never by fixed cell addresses.
+
+The header is a band of one to ``layout.max_header_rows`` rows (often merged) that starts at the row naming the
+unit column ('Huyện, thành phố'). Each indicator is matched to the column whose header text holds one of its
+phrases, the most specific phrase first. Title blocks above are skipped; a row of column numbers
+('1 2 3 ...', '(1) (2) ...') under the header is skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .reading import Sheet, Workbook
+from .schema import Schema, match_phrases
+from .text import contains_phrase, fold
+
+SCAN_ROWS = 60
+
+
+@dataclass
+class Table:
+    sheet: Sheet
+    header_top: int
+    header_bottom: int
+    unit_col: int
+    number_col: int | None
+    columns: dict[str, int]
+    missing: list[str] = field(default_factory=list)
+    data_start: int = 0
+
+    @property
+    def score(self) -> int:
+        return len(self.columns)
+
+
+def _phrases(schema: Schema) -> dict[str, list[str]]:
+    return schema.header_phrases
+
+
+def locate_table(workbook: Workbook, schema: Schema) -> Table | None:
+    """The best table of ``schema`` among the workbook's sheets (visible sheets preferred on a tie)."""
+    best: Table | None = None
+    for sheet in workbook.sheets:
+        table = locate_in_sheet(sheet, schema)
+        if table is None:
+            continue
+        if best is None or (table.score, table.sheet.visible) > (best.score, best.sheet.visible):
+            best = table
+    return best
+
+
+def locate_in_sheet(sheet: Sheet, schema: Schema) -> Table | None:
+    limit = min(sheet.height, SCAN_ROWS)
+    folded = [[fold(v) if isinstance(v, str) else "" for v in sheet.rows[r]] for r in range(limit)]
+    unit_phrases = match_phrases(schema.layout.unit_column)
+    anchors = [r for r in range(limit) if any(_is_label(c, unit_phrases) for c in folded[r])]
+    if not anchors:  # no unit heading: start at the first row naming an indicator
+        phrases = _phrases(schema)
+        anchors = [
+            r
+            for r in range(limit)
+            if any(contains_phrase(c, p) for c in folded[r] if c for ps in phrases.values() for p in ps)
+        ][:1]
+    best: Table | None = None
+    for top in anchors[:3]:
+        table = _table_at(sheet, schema, folded, top)
+        if table and (best is None or table.score > best.score):
+            best = table
+    if best is None or best.score * 2 < len(schema.indicators):
+        return None
+    return best
+
+
+def _table_at(sheet: Sheet, schema: Schema, folded: list[list[str]], top: int) -> Table | None:
+    width = sheet.width
+    best: tuple[int, int, dict[str, int]] | None = None
+    bottom = top
+    while bottom < min(len(folded), top + schema.layout.max_header_rows):
+        if bottom > top and _looks_like_data(sheet, folded, bottom, schema):
+            break
+        texts = [" ".join(folded[r][c] for r in range(top, bottom + 1) if c < len(folded[r])) for c in range(width)]
+        columns = _assign(texts, schema)
+        if best is None or len(columns) > len(best[2]):
+            best = (bottom, len(columns), columns)
+        bottom += 1
+    if best is None:
+        return None
+    bottom, _, columns = best
+    texts = [" ".join(folded[r][c] for r in range(top, bottom + 1) if c < len(folded[r])) for c in range(width)]
+    unit_col = _find_col(texts, match_phrases(schema.layout.unit_column), exclude=set(columns.values()))
+    number_col = _find_col(texts, match_phrases(schema.layout.number_column), exclude=set(columns.values()), whole=True)
+    if unit_col is None:
+        first = min(columns.values(), default=0)
+        candidates = [c for c in range(first) if c != number_col]
+        if not candidates:
+            return None
+        unit_col = candidates[-1]
+    data_start = bottom + 1
+    while data_start < sheet.height and _is_column_numbers(sheet.rows[data_start]):
+        data_start += 1
+    missing = [i.code for i in schema.indicators if i.code not in columns]
+    return Table(sheet, top, bottom, unit_col, number_col, columns, missing, data_start)
+
+
+def _assign(texts: list[str], schema: Schema) -> dict[str, int]:
+    """Indicator -> column, greedily by the length of the matching phrase (most specific first)."""
+    pairs: list[tuple[int, str, int]] = []
+    for code, phrases in _phrases(schema).items():
+        for col, text in enumerate(texts):
+            if not text:
+                continue
+            for p in phrases:
+                if contains_phrase(text, p):
+                    pairs.append((len(p), code, col))
+                    break
+    pairs.sort(key=lambda t: (-t[0], t[2]))
+    taken_cols: set[int] = set()
+    out: dict[str, int] = {}
+    for _, code, col in pairs:
+        if code in out or col in taken_cols:
+            continue
+        out[code] = col
+        taken_cols.add(col)
+    return out
+
+
+def _is_label(cell: str, phrases: list[str]) -> bool:
+    return bool(cell) and any(cell == p or (cell.startswith(p) and len(cell) <= len(p) + 12) for p in phrases)
+
+
+def _find_col(texts: list[str], phrases: list[str], exclude: set[int], whole: bool = False) -> int | None:
+    for p in phrases:
+        for col, text in enumerate(texts):
+            if col in exclude or not text:
+                continue
+            if (whole and (text == p or text.split()[:1] == [p])) or (not whole and contains_phrase(text, p)):
+                return col
+    return None
+
+
+def _looks_like_data(sheet: Sheet, folded: list[list[str]], row: int, schema: Schema) -> bool:
+    values = sheet.rows[row]
+    if _is_column_numbers(values):
+        return True
+    return any(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
+
+
+_COLNUM = re.compile(r"^\(?(\d{1,2}|[a-zA-Z])\)?$")
+
+
+def _is_column_numbers(values: list[object]) -> bool:
+    """A row such as '1 2 3 4 ...' or '(1) (2) (3)' or 'A B 1 2 3' under a header."""
+    cells = [v for v in values if str(v).strip()]
+    if len(cells) < 3:
+        return False
+    numbers: list[int] = []
+    for v in cells:
+        if isinstance(v, float) and v.is_integer():
+            numbers.append(int(v))
+            continue
+        m = _COLNUM.match(str(v).strip())
+        if not m:
+            return False
+        if m.group(1).isdigit():
+            numbers.append(int(m.group(1)))
+    return len(numbers) >= 3 and all(b == a + 1 for a, b in zip(numbers, numbers[1:], strict=False))

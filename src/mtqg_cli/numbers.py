@@ -1,0 +1,155 @@
+"""Reading numbers the way Vietnamese units type them, and writing them back the Vietnamese way.
+
+Decisions (documented in README):
+- '' -> blank; '-', '–', '—' -> nil (explicitly nothing, counts as no figure); 'x', 'X', 'k/a' -> not applicable.
+- Both '.' and ',' present: the last one is the decimal mark ('1.234,5', '1,234.5').
+- One kind of mark, repeated: thousands separators ('1.234.567').
+- One mark once, followed by exactly three digits ('1.234', '1,234'): ambiguous. In a whole-number column it is
+  a thousands separator (no other reading is a whole number); in a decimal column the Vietnamese reading is taken
+  (dot = thousands, comma = decimal) and a warning says so.
+- Otherwise the single mark is the decimal mark ('12,5', '12.5').
+- A number followed by words ('12 tổ', '3 cuộc') is read with a warning; words alone are an error.
+- A trailing '%' marks a percentage; the number is kept in percentage points.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    NUMBER = "number"
+    BLANK = "blank"
+    NIL = "nil"  # '-' : explicitly nothing
+    NOT_APPLICABLE = "na"  # 'x'
+    ERROR_VALUE = "error-value"  # '#REF!'
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True)
+class Parsed:
+    kind: Kind
+    value: Decimal | None = None
+    ambiguous: bool = False
+    had_words: bool = False
+    percent: bool = False
+
+
+_NIL = {"-", "–", "—", "--", "_"}
+_NA = {"x", "k/a", "n/a", "kh", "không áp dụng"}
+_ERRORS = {"#ref!", "#value!", "#div/0!", "#n/a", "#name?", "#num!", "#null!", "#spill!", "#calc!"}
+_NUMBER_START = re.compile(r"^([+-]?\s*[\d.,\s\u00a0\u202f]*\d)(\s*%)?\s*(.*)$", re.S)
+
+
+def parse_number(raw: object, integer: bool = False) -> Parsed:
+    """Parse one cell value (a float from the reader, or text) into a Decimal with its reading kind."""
+    if raw is None:
+        return Parsed(Kind.BLANK)
+    if isinstance(raw, bool):
+        return Parsed(Kind.INVALID)
+    if isinstance(raw, int):
+        return Parsed(Kind.NUMBER, Decimal(raw))
+    if isinstance(raw, float):
+        if raw != raw or raw in (float("inf"), float("-inf")):
+            return Parsed(Kind.INVALID)
+        if raw.is_integer():
+            return Parsed(Kind.NUMBER, Decimal(int(raw)))
+        # repr round-trips the double as typed (0.1 -> '0.1'), unlike Decimal(float)
+        return Parsed(Kind.NUMBER, Decimal(repr(raw)))
+    text = str(raw).replace("\u00a0", " ").replace("\u202f", " ").strip()
+    if not text:
+        return Parsed(Kind.BLANK)
+    low = text.lower()
+    if low in _NIL:
+        return Parsed(Kind.NIL)
+    if low in _NA:
+        return Parsed(Kind.NOT_APPLICABLE)
+    if low in _ERRORS:
+        return Parsed(Kind.ERROR_VALUE)
+    if low.startswith("(") and low.endswith(")") and len(low) > 2:  # accounting negative: (12)
+        inner = parse_number(text[1:-1], integer)
+        if inner.kind is Kind.NUMBER and inner.value is not None:
+            return Parsed(Kind.NUMBER, -inner.value, inner.ambiguous, inner.had_words, inner.percent)
+        return Parsed(Kind.INVALID)
+    m = _NUMBER_START.match(text)
+    if not m:
+        return Parsed(Kind.INVALID)
+    body, pct, rest = m.group(1), m.group(2), m.group(3).strip()
+    if rest and not re.search(r"[^\W\d_]", rest):  # trailing punctuation or digits only: not a unit word
+        return Parsed(Kind.INVALID)
+    value, ambiguous = _digits(body, integer)
+    if value is None:
+        return Parsed(Kind.INVALID)
+    return Parsed(Kind.NUMBER, value, ambiguous=ambiguous, had_words=bool(rest), percent=bool(pct))
+
+
+def _digits(body: str, integer: bool) -> tuple[Decimal | None, bool]:
+    sign = -1 if body.lstrip().startswith("-") else 1
+    s = re.sub(r"[\s+-]", "", body)
+    if not s or not re.fullmatch(r"[\d.,]+", s) or not s[0].isdigit():
+        return None, False
+    dots, commas = s.count("."), s.count(",")
+    ambiguous = False
+    if dots and commas:
+        dec = "." if s.rfind(".") > s.rfind(",") else ","
+        thou = "," if dec == "." else "."
+        if s.count(dec) > 1:
+            return None, False
+        whole, frac = s.split(dec)
+        if not _grouped(whole, thou):
+            return None, False
+        number = whole.replace(thou, "") + "." + frac
+    elif dots + commas == 0:
+        number = s
+    else:
+        mark = "." if dots else ","
+        parts = s.split(mark)
+        if len(parts) > 2:
+            if not _grouped(s, mark):
+                return None, False
+            number = s.replace(mark, "")
+        else:
+            whole, frac = parts
+            if not frac:
+                return None, False
+            if len(frac) == 3 and whole and whole != "0" and len(whole) <= 3:
+                if integer:
+                    number = whole + frac
+                else:
+                    ambiguous = True
+                    number = whole + frac if mark == "." else whole + "." + frac
+            else:
+                number = whole + "." + frac
+    try:
+        return Decimal(number) * sign, ambiguous
+    except InvalidOperation:
+        return None, False
+
+
+def _grouped(s: str, mark: str) -> bool:
+    parts = s.split(mark)
+    return 1 <= len(parts[0]) <= 3 and all(len(p) == 3 for p in parts[1:])
+
+
+def format_number(value: object, decimals: int | None = None) -> str:
+    """Vietnamese number: '1.234', '5.558,0', '-12,5'. Whole numbers keep no decimals unless asked."""
+    if value is None:
+        return ""
+    d = value if isinstance(value, Decimal) else Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if decimals is None:
+        decimals = 0 if d == d.to_integral_value() else max(0, -int(d.normalize().as_tuple().exponent))
+    q = Decimal(1).scaleb(-decimals)
+    d = d.quantize(q)
+    text = f"{abs(d):,.{decimals}f}"  # 1,234.5
+    text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return ("-" if d < 0 else "") + text
+
+
+def format_percent(value: float | Decimal | None, decimals: int = 1) -> str:
+    """'85,3%'."""
+    if value is None:
+        return ""
+    return format_number(Decimal(repr(float(value))), decimals) + "%"

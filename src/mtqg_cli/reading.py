@@ -1,0 +1,177 @@
+"""Reading received workbooks (.xlsx, .xlsm, .xls, .ods) into plain cell grids, safely.
+
+Files are untrusted: the kind of file is told from its bytes, not its name; a password, a damaged zip, a
+renamed document or an oversized file becomes a :class:`ReadError` with a stable code, never a crash.
+Cell coordinates are kept true to the sheet (row 0 is the sheet's row 1) so every message can name its cell.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 400 * 1024 * 1024
+MAX_CELLS = 5_000_000
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+
+
+class ReadError(Exception):
+    """A workbook that cannot be read. ``code`` is an issue code of the catalogue."""
+
+    def __init__(self, code: str, detail: str = "", **params: Any) -> None:
+        super().__init__(f"{code}: {detail}")
+        self.code = code
+        self.detail = detail
+        self.params = params
+
+
+@dataclass
+class Sheet:
+    name: str
+    rows: list[list[Any]]
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    visible: bool = True
+
+    @property
+    def height(self) -> int:
+        return len(self.rows)
+
+    @property
+    def width(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+    def value(self, row: int, col: int) -> Any:
+        if 0 <= row < len(self.rows) and 0 <= col < len(self.rows[row]):
+            return self.rows[row][col]
+        return ""
+
+
+@dataclass
+class Workbook:
+    path: Path
+    sheets: list[Sheet]
+
+
+def column_letter(col: int) -> str:
+    """0 -> 'A', 27 -> 'AB'."""
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def a1(row: int, col: int) -> str:
+    """Zero-based (row, col) -> 'B3'."""
+    return f"{column_letter(col)}{row + 1}"
+
+
+def sniff(path: Path) -> str:
+    """'xlsx', 'ods', 'xls' or raise ReadError for anything that is not a readable spreadsheet."""
+    if not path.exists():
+        raise ReadError("file-not-found")
+    if not path.is_file():
+        raise ReadError("file-not-spreadsheet", "thư mục / a folder")
+    size = path.stat().st_size
+    if size == 0:
+        raise ReadError("file-empty")
+    if size > MAX_FILE_BYTES:
+        raise ReadError("file-too-large", f"{size / 1e6:.1f} MB", limit=f"{MAX_FILE_BYTES // 2**20} MB")
+    with path.open("rb") as fh:
+        head = fh.read(8)
+        if head.startswith(_OLE):
+            fh.seek(0)
+            blob = fh.read(min(size, 4 * 1024 * 1024))
+            if _ENCRYPTED_STREAM in blob:
+                raise ReadError("file-encrypted")
+            return "xls"
+    if head.startswith(b"PK"):
+        return _sniff_zip(path)
+    if head.startswith(b"%PDF"):
+        raise ReadError("file-not-spreadsheet", "PDF")
+    low = head.lower()
+    if low.startswith((b"<html", b"<!doc", b"<?xml", b"<table", b"\xef\xbb\xbf<")):
+        raise ReadError("file-not-spreadsheet", "HTML/XML")
+    raise ReadError("file-not-spreadsheet", path.suffix or "?")
+
+
+def _sniff_zip(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            names = {i.filename for i in infos}
+            unzipped = sum(i.file_size for i in infos)
+            if unzipped > MAX_UNZIPPED_BYTES:
+                raise ReadError(
+                    "file-too-large",
+                    f"{unzipped / 1e6:.0f} MB giải nén / unzipped",
+                    limit=f"{MAX_UNZIPPED_BYTES // 2**20} MB",
+                )
+            if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+                return "xlsx"
+            if "mimetype" in names:
+                mime = zf.read("mimetype")[:100]
+                if b"opendocument.spreadsheet" in mime:
+                    return "ods"
+                raise ReadError("file-not-spreadsheet", mime.decode("ascii", "replace"))
+            if "word/document.xml" in names:
+                raise ReadError("file-not-spreadsheet", "Word .docx")
+            if "ppt/presentation.xml" in names:
+                raise ReadError("file-not-spreadsheet", "PowerPoint")
+            raise ReadError("file-not-spreadsheet", "zip")
+    except zipfile.BadZipFile as exc:
+        raise ReadError("file-corrupt", str(exc)) from exc
+
+
+def read_workbook(path: str | Path) -> Workbook:
+    """Read every sheet of a workbook into cell grids that start at A1. Raises ReadError."""
+    import python_calamine as pc
+
+    p = Path(path)
+    sniff(p)
+    try:
+        wb = pc.CalamineWorkbook.from_path(str(p))
+    except pc.PasswordError as exc:
+        raise ReadError("file-encrypted") from exc
+    except Exception as exc:  # calamine raises several kinds for damaged files
+        raise ReadError("file-corrupt", _short(exc)) from exc
+    sheets: list[Sheet] = []
+    try:
+        for meta in wb.sheets_metadata:
+            if str(meta.typ).endswith("WorkSheet") is False and "Work" not in str(meta.typ):
+                continue
+            ws = wb.get_sheet_by_name(meta.name)
+            if ws.total_height * max(ws.total_width, 1) > MAX_CELLS:
+                raise ReadError(
+                    "file-too-large",
+                    f"{ws.total_height} × {ws.total_width} ô / cells",
+                    limit=f"{MAX_CELLS:,} ô / cells",
+                )
+            rows = ws.to_python(skip_empty_area=False)
+            try:
+                merged = list(ws.merged_cell_ranges or [])
+            except Exception:  # .ods: not reported
+                merged = []
+            sheets.append(Sheet(meta.name, rows, merged, "Visible" in str(meta.visible)))
+    except ReadError:
+        raise
+    except Exception as exc:
+        raise ReadError("file-corrupt", _short(exc)) from exc
+    finally:
+        wb.close()
+    if not any(any(str(v).strip() for v in row) for s in sheets for row in s.rows):
+        raise ReadError("file-empty")
+    return Workbook(p, sheets)
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:120]

@@ -1,0 +1,218 @@
+"""Workbooks shaped as units send them: for the shipped sample data, for tests, for trying the toolkit.
+
+Two layouts:
+- ``standard``: the unit's own report: title block (issuing body, quốc hiệu, title), a two-row merged header
+  (indicator groups over indicators), a row of column numbers, the unit's row, a 'Tổng cộng' row, notes and a
+  signature block.
+- ``annex``: the province's annex sent back with the unit's row filled: the annex's three header rows as they
+  are, the unit's row, a 'Cộng' row.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .schema import Schema, Unit
+
+SAMPLE_PERIOD = "2024"
+
+# Share of the unit's phase target reached in the sample period: one unit over target, two far behind.
+_SAMPLE_PACE = {"moc-chau": 1.2, "sop-cop": 0.25, "van-ho": 0.3}
+
+
+def sample_values(schema: Schema, unit: Unit, seed: int = 2024) -> dict[str, int]:
+    """Plausible results for a unit: a share of its phase target that varies by indicator."""
+    rng = random.Random(f"{seed}-{unit.code}")
+    pace = _SAMPLE_PACE.get(unit.code, rng.uniform(0.55, 0.95))
+    out: dict[str, int] = {}
+    for ind in schema.indicators:
+        target = schema.target_for(unit.code, ind.code)
+        if ind.role == "context":
+            out[ind.code] = int(target) if target is not None else 0
+            continue
+        base = float(target) if target is not None else 5.0
+        out[ind.code] = max(0, round(base * pace * rng.uniform(0.85, 1.1)))
+    return out
+
+
+def target_values(schema: Schema, unit: Unit) -> dict[str, Any]:
+    """The unit's published phase targets (the annex's row for the unit)."""
+    return {i.code: schema.target_for(unit.code, i.code) for i in schema.indicators}
+
+
+def unit_file_name(unit: Unit, period: str = SAMPLE_PERIOD) -> str:
+    return f"{unit.code}_{period}.xlsx"
+
+
+def write_samples(
+    folder: str | Path,
+    schema: Schema,
+    values: Mapping[str, Mapping[str, Any]] | None = None,
+    period: str = SAMPLE_PERIOD,
+) -> list[Path]:
+    """Write one workbook per unit into ``folder``; ``values`` (unit code -> indicator -> value) overrides."""
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for unit in schema.units:
+        vals = dict(values[unit.code]) if values and unit.code in values else sample_values(schema, unit)
+        path = out / unit_file_name(unit, period)
+        write_unit_workbook(path, schema, unit, vals, period=period)
+        paths.append(path)
+    return paths
+
+
+def write_unit_workbook(
+    path: str | Path,
+    schema: Schema,
+    unit: Unit,
+    values: Mapping[str, Any],
+    period: str = SAMPLE_PERIOD,
+    layout: str = "standard",
+    total: Mapping[str, Any] | None = None,
+    label: str | None = None,
+) -> Path:
+    """Write one unit's workbook. ``values`` may hold text ('12 tổ') to imitate what units type.
+
+    ``total`` overrides cells of the total row (by indicator code); by default the total row holds the sum of
+    the numeric values, typed as numbers (as units do).
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Biểu 01" if layout == "standard" else "Phụ lục"
+    bold = Font(name="Times New Roman", bold=True, size=12)
+    normal = Font(name="Times New Roman", size=12)
+    italic = Font(name="Times New Roman", italic=True, size=12)
+    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    thin = Side(style="thin")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    inds = schema.indicators
+    ncols = 2 + len(inds)
+    last = get_column_letter(ncols)
+    name = label or f"Huyện {unit.name}"
+
+    def put(row: int, col: int, value: Any, font: Any = normal, border: bool = False) -> None:
+        cell = ws.cell(row=row, column=col, value=value)
+        cell.font = font
+        cell.alignment = center
+        if border:
+            cell.border = box
+
+    r = 1
+    if layout == "standard":
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=4)
+        put(1, 1, f"UBND HUYỆN {unit.name.upper()}", bold)
+        ws.merge_cells(start_row=1, start_column=6, end_row=1, end_column=ncols)
+        put(1, 6, "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold)
+        ws.merge_cells(start_row=2, start_column=6, end_row=2, end_column=ncols)
+        put(2, 6, "Độc lập - Tự do - Hạnh phúc", bold)
+        ws.merge_cells(f"A4:{last}4")
+        put(4, 1, f"BÁO CÁO KẾT QUẢ THỰC HIỆN {schema.project.code.replace('DA', 'DỰ ÁN ')} NĂM {period}", bold)
+        ws.merge_cells(f"A5:{last}5")
+        put(5, 1, f"(Kèm theo báo cáo của UBND huyện {unit.name}; thực hiện {schema.source.document})", italic)
+        r = 7
+        put(r, 1, "TT", bold, True)
+        ws.merge_cells(start_row=r, start_column=1, end_row=r + 1, end_column=1)
+        put(r, 2, "Đơn vị", bold, True)
+        ws.merge_cells(start_row=r, start_column=2, end_row=r + 1, end_column=2)
+        col = 3
+        groups = {g.code: g.label for g in schema.groups}
+        i = 0
+        while i < len(inds):
+            ind = inds[i]
+            j = i
+            while j + 1 < len(inds) and ind.group and inds[j + 1].group == ind.group:
+                j += 1
+            if ind.group:
+                put(r, col, groups[ind.group], bold, True)
+                if j > i:
+                    ws.merge_cells(start_row=r, start_column=col, end_row=r, end_column=col + j - i)
+                for k in range(i, j + 1):
+                    put(r + 1, col + k - i, f"{inds[k].label} ({inds[k].unit})", bold, True)
+            else:
+                put(r, col, f"{ind.label} ({ind.unit})", bold, True)
+                ws.merge_cells(start_row=r, start_column=col, end_row=r + 1, end_column=col)
+            col += j - i + 1
+            i = j + 1
+        r += 2
+        for c in range(1, ncols + 1):
+            put(r, c, f"({c})", italic, True)
+        r += 1
+    else:
+        ws.merge_cells(f"A1:{last}1")
+        put(1, 1, f"BIỂU NỘI DUNG, CHỈ TIÊU THỰC HIỆN {schema.project.code.replace('DA', 'DỰ ÁN ')} GIAI ĐOẠN 2022 - 2025", bold)
+        ws.merge_cells(f"A2:{last}2")
+        put(2, 1, f"(Kèm theo {schema.source.document} ngày {schema.source.date:%d/%m/%Y} của {schema.source.issuer})", italic)
+        r = 4
+        put(r, 1, "TT", bold, True)
+        ws.merge_cells(start_row=r, start_column=1, end_row=r + 2, end_column=1)
+        put(r, 2, "Huyện, thành phố", bold, True)
+        ws.merge_cells(start_row=r, start_column=2, end_row=r + 2, end_column=2)
+        context = [i for i in inds if not i.group]
+        grouped = [i for i in inds if i.group]
+        col = 3
+        for ind in context:
+            put(r, col, ind.label.replace("Đ", "D"), bold, True)  # the annex itself writes 'DBKK'
+            ws.merge_cells(start_row=r, start_column=col, end_row=r + 2, end_column=col)
+            col += 1
+        put(r, col, "NỘI DUNG", bold, True)
+        ws.merge_cells(start_row=r, start_column=col, end_row=r, end_column=col + len(grouped) - 1)
+        groups = {g.code: g.label for g in schema.groups}
+        start = col
+        for k, ind in enumerate(grouped):
+            c = start + k
+            if k == 0 or grouped[k - 1].group != ind.group:
+                span = sum(1 for x in grouped[k:] if x.group == ind.group)
+                put(r + 1, c, groups[ind.group], bold, True)
+                if span > 1:
+                    ws.merge_cells(start_row=r + 1, start_column=c, end_row=r + 1, end_column=c + span - 1)
+            put(r + 2, c, f"{ind.label} ({ind.unit})", bold, True)
+        r += 3
+    # the unit's row
+    put(r, 1, 1, normal, True)
+    put(r, 2, name, normal, True)
+    for k, ind in enumerate(inds):
+        put(r, 3 + k, _cell_value(values.get(ind.code)), normal, True)
+    r += 1
+    put(r, 1, "", bold, True)
+    put(r, 2, "Tổng cộng" if layout == "standard" else "Cộng", bold, True)
+    for k, ind in enumerate(inds):
+        v = total[ind.code] if total and ind.code in total else _numeric(values.get(ind.code))
+        put(r, 3 + k, _cell_value(v), bold, True)
+    r += 2
+    ws.cell(row=r, column=1, value="Ghi chú: Số liệu tính đến ngày báo cáo; đơn vị tính ghi tại tiêu đề cột.").font = italic
+    r += 2
+    put(r, 2, "NGƯỜI LẬP BIỂU", bold)
+    ws.merge_cells(start_row=r, start_column=8, end_row=r, end_column=ncols)
+    put(r, 8, "TM. ỦY BAN NHÂN DÂN", bold)
+    put(r + 1, 8, "CHỦ TỊCH", bold)
+    put(r + 5, 2, "Nguyễn Văn A", bold)
+    put(r + 5, 8, "Lò Văn B", bold)
+    ws.column_dimensions["A"].width = 6
+    ws.column_dimensions["B"].width = 22
+    for c in range(3, ncols + 1):
+        ws.column_dimensions[get_column_letter(c)].width = 14
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(p)
+    return p
+
+
+def _cell_value(v: Any) -> Any:
+    if isinstance(v, Decimal):
+        return int(v) if v == v.to_integral_value() else float(v)
+    return v
+
+
+def _numeric(v: Any) -> Any:
+    if isinstance(v, int | float | Decimal) and not isinstance(v, bool):
+        return v
+    return None

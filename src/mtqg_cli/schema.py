@@ -1,0 +1,402 @@
+"""Forms as data: a YAML file per form in ``schemas/``, loaded into Pydantic models and checked on load.
+
+A bad schema file raises :class:`SchemaError` naming the file, the key and the line. The row model used to check
+a unit's figures is built from the schema (:meth:`Schema.row_model`), so a new form needs no Python code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from decimal import Decimal
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
+
+from .errors import MtqgError
+from .text import fold
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Model):
+    document: str
+    date: dt.date
+    issuer: str
+    part: str = ""
+
+
+class Programme(_Model):
+    code: str
+    name: str
+    decision: str = ""
+
+
+class Project(_Model):
+    code: str
+    name: str
+    agency: str = ""
+
+
+class Reporting(_Model):
+    level: Literal["province", "district", "commune"]
+    period: Literal["month", "quarter", "half-year", "year"] = "year"
+    deadline: str = ""
+    update_deadline: str = ""
+
+
+class Layout(_Model):
+    shape: Literal["wide"] = "wide"
+    unit_column: list[str] = Field(min_length=1)
+    number_column: list[str] = ["TT", "STT"]
+    total_labels: list[str] = ["Tổng cộng", "Cộng"]
+    max_header_rows: int = Field(default=3, ge=1, le=6)
+
+
+class Unit(_Model):
+    code: str
+    name: str
+    kind: str = ""
+    gso: str = ""
+    aliases: list[str] = []
+
+
+class OtherRow(_Model):
+    code: str
+    labels: list[str] = Field(min_length=1)
+
+
+class Group(_Model):
+    code: str
+    label: str
+
+
+class Indicator(_Model):
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str
+    label_en: str = ""
+    unit: str = ""
+    group: str = ""
+    role: Literal["result", "context"] = "result"
+    type: Literal["integer", "decimal"] = "integer"
+    min: Decimal | None = None
+    max: Decimal | None = None
+    required: bool = True
+    headers: list[str] = Field(min_length=1)
+    window: str = ""
+
+
+class TargetPart(_Model):
+    code: str
+    label: str
+    share: float | None = None
+    units: Literal["all"] | None = None
+    values: dict[str, Decimal]
+
+
+class Targets(_Model):
+    phase: dict[str, Decimal] = {}
+    parts: list[TargetPart] = []
+    units: dict[str, dict[str, Decimal]] = {}
+
+
+class TargetCheck(_Model):
+    sum_of: list[str] = Field(min_length=1)
+    equals: str
+    only: list[str] | None = None
+    except_: list[str] = Field(default=[], alias="except")
+
+
+class Rule(_Model):
+    code: str
+    kind: Literal["total_row", "compare"]
+    severity: Literal["error", "warning"] = "error"
+    left: str = ""
+    op: Literal["==", "<=", ">=", "<", ">"] = "=="
+    right: str = ""
+    tolerance: Decimal = Decimal(0)
+    message: str = ""
+    message_en: str = ""
+
+    @model_validator(mode="after")
+    def _compare_has_sides(self) -> Rule:
+        if self.kind == "compare" and not (self.left and self.right):
+            raise ValueError("a compare rule needs 'left' and 'right'")
+        return self
+
+
+class Schema(_Model):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    version: int = 1
+    title: str
+    title_en: str = ""
+    source: Source
+    programme: Programme
+    project: Project
+    province: str = ""
+    reporting: Reporting
+    layout: Layout
+    units: list[Unit] = Field(min_length=1)
+    other_rows: list[OtherRow] = []
+    groups: list[Group] = []
+    indicators: list[Indicator] = Field(min_length=1)
+    targets: Targets = Targets()
+    target_checks: list[TargetCheck] = []
+    rules: list[Rule] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _apply_defaults(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("indicator_defaults"), dict):
+            defaults = data.pop("indicator_defaults")
+            data["indicators"] = [
+                {**defaults, **ind} if isinstance(ind, dict) else ind for ind in data.get("indicators") or []
+            ]
+        return data
+
+    @model_validator(mode="after")
+    def _references(self) -> Schema:
+        codes = [i.code for i in self.indicators]
+        _unique("indicators", codes)
+        _unique("units", [u.code for u in self.units])
+        unit_codes = set(codes_of(self.units))
+        groups = {g.code for g in self.groups}
+        for i in self.indicators:
+            if i.group and i.group not in groups:
+                raise ValueError(f"indicator {i.code}: unknown group '{i.group}'")
+        known = set(codes)
+        for where, values in [("targets.phase", self.targets.phase)] + [
+            (f"targets.parts.{p.code}", p.values) for p in self.targets.parts
+        ]:
+            _known_keys(where, values, known)
+        for unit, values in self.targets.units.items():
+            if unit not in unit_codes:
+                raise ValueError(f"targets.units: unknown unit '{unit}'")
+            _known_keys(f"targets.units.{unit}", values, known)
+        for rule in self.rules:
+            if rule.kind == "compare":
+                for side in (rule.left, rule.right):
+                    for name in _names(side):
+                        if name not in known:
+                            raise ValueError(f"rule {rule.code}: unknown indicator '{name}'")
+        return self
+
+    # -- convenience views
+    @cached_property
+    def indicator_by_code(self) -> dict[str, Indicator]:
+        return {i.code: i for i in self.indicators}
+
+    @cached_property
+    def unit_by_code(self) -> dict[str, Unit]:
+        return {u.code: u for u in self.units}
+
+    @cached_property
+    def header_phrases(self) -> dict[str, list[str]]:
+        """Indicator code -> folded header phrases, most specific first."""
+        return {i.code: match_phrases(i.headers + [i.label]) for i in self.indicators}
+
+    @property
+    def result_indicators(self) -> list[Indicator]:
+        return [i for i in self.indicators if i.role == "result"]
+
+    def target_for(self, scope: str, indicator: str) -> Decimal | None:
+        """Target of ``indicator`` for a unit code, a part code (province, districts) or 'phase'."""
+        if scope == "phase":
+            return self.targets.phase.get(indicator)
+        if scope in self.targets.units:
+            return self.targets.units[scope].get(indicator)
+        for part in self.targets.parts:
+            if part.code == scope:
+                return part.values.get(indicator)
+        return None
+
+    @property
+    def units_part(self) -> TargetPart | None:
+        """The part of the phase target carried out by the reporting units (the 'Huyện, thành phố' row)."""
+        return next((p for p in self.targets.parts if p.units == "all"), None)
+
+    def row_model(self) -> type[BaseModel]:
+        """A Pydantic model of one unit's row, built from the indicators: types and bounds."""
+        fields: dict[str, Any] = {}
+        for ind in self.indicators:
+            kind: Any = int if ind.type == "integer" else Decimal
+            constraints: dict[str, Any] = {}
+            if ind.min is not None:
+                constraints["ge"] = ind.min
+            if ind.max is not None:
+                constraints["le"] = ind.max
+            fields[ind.code] = (kind | None, Field(default=None, strict=False, **constraints))
+        name = "Row_" + self.id.replace("-", "_")
+        return create_model(name, __config__=ConfigDict(extra="forbid"), **fields)
+
+    def check_targets(self) -> list[str]:
+        """Return the published sums that do not hold (empty when the transcription is consistent)."""
+        problems: list[str] = []
+        for check in self.target_checks:
+            scopes: list[str] = []
+            for item in check.sum_of:
+                scopes.extend(self.targets.units.keys() if item == "units" else [item])
+            for ind in self.indicators:
+                if check.only is not None and ind.code not in check.only:
+                    continue
+                if ind.code in check.except_:
+                    continue
+                expected = self.target_for(check.equals, ind.code)
+                parts = [self.target_for(s, ind.code) for s in scopes]
+                if expected is None or any(p is None for p in parts):
+                    continue
+                total = sum(p for p in parts if p is not None)
+                if total != expected:
+                    problems.append(
+                        f"{ind.code}: {' + '.join(check.sum_of)} = {total}, {check.equals} = {expected}"
+                    )
+        return problems
+
+
+def codes_of(units: list[Unit]) -> list[str]:
+    return [u.code for u in units]
+
+
+def _unique(what: str, codes: list[str]) -> None:
+    seen: set[str] = set()
+    for c in codes:
+        if c in seen:
+            raise ValueError(f"{what}: code '{c}' is used twice")
+        seen.add(c)
+
+
+def _known_keys(where: str, values: dict[str, Any], known: set[str]) -> None:
+    for key in values:
+        if key not in known:
+            raise ValueError(f"{where}: unknown indicator '{key}'")
+
+
+def _names(expression: str) -> list[str]:
+    import re
+
+    return [t for t in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", expression)]
+
+
+class SchemaError(MtqgError):
+    """A schema file that cannot be used; the message names the file, the key and the line."""
+
+
+# -- loading
+
+
+def schema_dirs() -> list[Path]:
+    """Where schemas are looked for: $MTQG_SCHEMAS (os.pathsep-separated), ./schemas, then the shipped ones."""
+    dirs: list[Path] = []
+    env = os.environ.get("MTQG_SCHEMAS")
+    if env:
+        dirs.extend(Path(p) for p in env.split(os.pathsep) if p)
+    dirs.append(Path.cwd() / "schemas")
+    dirs.append(shipped_dir("schemas"))
+    seen: list[Path] = []
+    for d in dirs:
+        if d.is_dir() and d.resolve() not in [s.resolve() for s in seen]:
+            seen.append(d)
+    return seen
+
+
+def shipped_dir(kind: str) -> Path:
+    """The repository's top-level folder in a checkout, or its installed copy inside the package."""
+    repo = Path(__file__).resolve().parents[2] / kind
+    if repo.is_dir():
+        return repo
+    return Path(str(resources.files("mtqg_cli.data") / kind))
+
+
+def list_schemas() -> list[Schema]:
+    """Every schema found, by id (the first folder in :func:`schema_dirs` wins)."""
+    found: dict[str, Schema] = {}
+    for d in schema_dirs():
+        for path in sorted(d.glob("*.yaml")):
+            schema = load_schema(path)
+            found.setdefault(schema.id, schema)
+    return list(found.values())
+
+
+def load_schema(ref: str | Path) -> Schema:
+    """Load a schema by id ('son-la-du-an-8') or by path to a YAML file."""
+    path = Path(ref)
+    if not path.suffix:
+        for d in schema_dirs():
+            candidate = d / f"{ref}.yaml"
+            if candidate.is_file():
+                path = candidate
+                break
+        else:
+            known = ", ".join(sorted(p.stem for d in schema_dirs() for p in d.glob("*.yaml")))
+            raise SchemaError(
+                f"Không có biểu mẫu «{ref}». Các biểu mẫu hiện có: {known}.",
+                f"No form «{ref}». Known forms: {known}.",
+            )
+    if not path.is_file():
+        raise SchemaError(f"Không tìm thấy tệp biểu mẫu {path}.", f"Schema file {path} does not exist.")
+    text = path.read_text(encoding="utf-8")
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f", dòng {mark.line + 1}" if mark else ""
+        line_en = f", line {mark.line + 1}" if mark else ""
+        raise SchemaError(
+            f"{path}{line}: lỗi cú pháp YAML: {getattr(exc, 'problem', exc)}",
+            f"{path}{line_en}: YAML syntax error: {getattr(exc, 'problem', exc)}",
+        ) from exc
+    if not isinstance(data, dict):
+        raise SchemaError(f"{path}: tệp biểu mẫu phải là một bảng khoá: giá trị.", f"{path}: must be a mapping.")
+    try:
+        schema = Schema.model_validate(data)
+    except ValidationError as exc:
+        lines_vi, lines_en = [], []
+        for err in exc.errors():
+            loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+            key = ".".join(str(p) for p in loc) or "(gốc)"
+            line = _line_of(node, loc)
+            lines_vi.append(f"{path}, dòng {line}, khoá «{key}»: {err['msg']}")
+            lines_en.append(f"{path}, line {line}, key «{key}»: {err['msg']}")
+        raise SchemaError("\n".join(lines_vi), "\n".join(lines_en)) from exc
+    problems = schema.check_targets()
+    if problems:
+        line = _line_of(node, ["targets"])
+        raise SchemaError(
+            f"{path}, dòng {line}, khoá «targets»: các chỉ tiêu không khớp tổng: " + "; ".join(problems),
+            f"{path}, line {line}, key «targets»: published sums do not hold: " + "; ".join(problems),
+        )
+    return schema
+
+
+def _line_of(node: yaml.Node | None, loc: list[Any]) -> int:
+    """Line (1-based) of the deepest YAML node that ``loc`` reaches."""
+    line = node.start_mark.line + 1 if node is not None else 1
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            nxt = None
+            for k, v in node.value:
+                if k.value == part or (part == "except_" and k.value == "except"):
+                    nxt = v
+                    line = k.start_mark.line + 1
+                    break
+            if nxt is None:
+                return line
+            node = nxt
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+def match_phrases(values: list[str]) -> list[str]:
+    """Folded, longest first: the more specific phrase wins."""
+    return sorted({fold(v) for v in values if fold(v)}, key=len, reverse=True)

@@ -1,0 +1,35 @@
+"""Text folding used to compare what people type with what a schema expects."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NON_WORD = re.compile(r"[^0-9a-z&]+")
+
+
+def strip_accents(text: str) -> str:
+    """'Mộc Châu' -> 'Moc Chau' (đ/Đ become d/D, which NFD does not decompose)."""
+    decomposed = unicodedata.normalize("NFD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return bare.replace("đ", "d").replace("Đ", "D")
+
+
+def fold(text: object) -> str:
+    """Case-, accent-, spacing- and punctuation-insensitive form of a cell's text.
+
+    'Huyện,  thành phố\\n' and 'HUYEN THANH PHO' both fold to 'huyen thanh pho'. '&' is kept (GS&ĐG).
+    """
+    if text is None:
+        return ""
+    s = unicodedata.normalize("NFC", str(text)).replace("\u00a0", " ")
+    s = strip_accents(s).lower()
+    s = s.replace(" & ", "&").replace("& ", "&").replace(" &", "&")
+    return _NON_WORD.sub(" ", s).strip()
+
+
+def contains_phrase(haystack: str, phrase: str) -> bool:
+    """Whole-word containment of a folded phrase in folded text."""
+    if not phrase:
+        return False
+    return f" {phrase} " in f" {haystack} "

@@ -1,0 +1,127 @@
+"""Reporting units: matching the names people type to the schema's units.
+
+'Huyện Mộc Châu', 'H. Mộc Châu', 'Moc Chau', 'MỘC CHÂU', 'UBND huyện Mộc Châu' all reach the unit ``moc-chau``;
+a typo within a small distance is accepted with a confidence below 100; an unknown name gets the nearest
+candidates.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from .schema import Unit
+from .text import fold
+
+# Administrative prefixes, folded, longest first. A name is compared without them.
+_PREFIXES = [
+    "uy ban nhan dan",
+    "hoi lien hiep phu nu",
+    "hoi lhpn",
+    "ubnd",
+    "thanh pho",
+    "thi xa",
+    "thi tran",
+    "huyen",
+    "phuong",
+    "quan",
+    "tinh",
+    "xa",
+    "tp",
+    "tx",
+    "tt",
+    "h",
+    "x",
+    "p",
+]
+_PREFIX_RE = re.compile(r"^(?:(?:" + "|".join(re.escape(p) for p in _PREFIXES) + r")\s+)+")
+
+# Kinds of unit by level, folded, as they appear before a name.
+LEVEL_WORDS = {
+    "district": ["huyen", "thanh pho", "thi xa", "quan", "h", "tp", "tx"],
+    "commune": ["xa", "phuong", "thi tran", "x", "p", "tt"],
+}
+
+
+def core_name(text: object) -> str:
+    """Folded name without administrative prefixes: 'H. Mộc Châu' -> 'moc chau'."""
+    folded = fold(text)
+    stripped = _PREFIX_RE.sub("", folded)
+    return stripped or folded
+
+
+def level_of(text: object) -> str | None:
+    """'district' / 'commune' when the text names the kind of unit ('xã Mai Sơn'), else None."""
+    folded = fold(text)
+    folded = re.sub(r"^(?:ubnd|uy ban nhan dan)\s+", "", folded)
+    for level, words in LEVEL_WORDS.items():
+        for w in sorted(words, key=len, reverse=True):
+            if folded.startswith(w + " "):
+                return level
+    return None
+
+
+@dataclass(frozen=True)
+class Match:
+    unit: Unit | None
+    confidence: int  # 0-100
+    candidates: list[Unit] = field(default_factory=list)
+    ambiguous: bool = False
+
+
+class UnitMatcher:
+    """Matches free text to a schema's units."""
+
+    def __init__(self, units: list[Unit], threshold: float = 0.84) -> None:
+        self.units = units
+        self.threshold = threshold
+        self._keys: list[tuple[str, Unit]] = []
+        for u in units:
+            for name in [u.name, *u.aliases, u.code.replace("-", " ")]:
+                key = core_name(name)
+                if key:
+                    self._keys.append((key, u))
+        self._exact: dict[str, list[Unit]] = {}
+        for key, u in self._keys:
+            bucket = self._exact.setdefault(key, [])
+            if u not in bucket:
+                bucket.append(u)
+        self._gso = {u.gso: u for u in units if u.gso}
+
+    def match(self, text: object) -> Match:
+        raw = str(text).strip() if text is not None else ""
+        if not raw:
+            return Match(None, 0)
+        if raw in self._gso:
+            return Match(self._gso[raw], 100)
+        key = core_name(raw)
+        exact = self._exact.get(key)
+        if exact and len(exact) == 1:
+            return Match(exact[0], 100)
+        if exact:
+            return Match(None, 0, candidates=exact, ambiguous=True)
+        scored: dict[str, tuple[float, Unit]] = {}
+        for k, u in self._keys:
+            score = SequenceMatcher(None, key, k).ratio()
+            if score > scored.get(u.code, (0.0, u))[0]:
+                scored[u.code] = (score, u)
+        ranked = sorted(scored.values(), key=lambda su: su[0], reverse=True)
+        if not ranked:
+            return Match(None, 0)
+        best_score, best = ranked[0]
+        nearest = [u for s, u in ranked[:3] if s >= 0.5]
+        if best_score >= self.threshold:
+            if len(ranked) > 1 and ranked[1][0] >= best_score - 0.02:
+                return Match(None, 0, candidates=[u for _, u in ranked[:2]], ambiguous=True)
+            return Match(best, round(best_score * 100), candidates=nearest)
+        return Match(None, round(best_score * 100), candidates=nearest)
+
+    def find_in_text(self, text: object) -> Unit | None:
+        """A unit named anywhere in a longer text ('UBND HUYỆN MỘC CHÂU', 'BÁO CÁO ... huyện Sông Mã')."""
+        folded = f" {fold(text)} "
+        hits = []
+        for key, u in self._keys:
+            if len(key) >= 4 and f" {key} " in folded and u not in hits:
+                hits.append(u)
+        return hits[0] if len(hits) == 1 else None

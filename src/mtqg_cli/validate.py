@@ -1,0 +1,518 @@
+"""Checking received workbooks against a schema.
+
+``validate_file`` never raises for bad data: every problem becomes an :class:`~mtqg_cli.errors.Issue` in the
+file's result. ``validate_paths`` runs a batch (files and folders), carries on past unreadable files and adds the
+checks that need the whole batch (the same unit sent twice).
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .errors import Issue, Severity
+from .locate import Table, locate_table
+from .numbers import Kind, parse_number
+from .reading import SPREADSHEET_SUFFIXES, ReadError, Workbook, a1, read_workbook
+from .schema import Rule, Schema, list_schemas, load_schema, match_phrases
+from .text import fold
+from .units import UnitMatcher, level_of
+
+_END_MARKERS = (
+    "ghi chu",
+    "luu y",
+    "chu y",
+    "nguoi lap",
+    "nguoi ghi",
+    "thu truong",
+    "tm ",
+    "kt ",
+    "xac nhan",
+    "chu tich",
+    "pho chu tich",
+    "giam doc",
+    "truong phong",
+    "noi nhan",
+)
+_ROMAN = re.compile(r"^(?=[ivxlc]+$)(c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
+
+
+@dataclass
+class UnitRow:
+    """One unit's figures as read from one row."""
+
+    unit: str
+    label: str
+    row: int
+    values: dict[str, Decimal | None]
+
+
+@dataclass
+class FileResult:
+    path: Path
+    schema_id: str
+    sheet: str = ""
+    rows: list[UnitRow] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity is Severity.WARNING]
+
+    @property
+    def accepted(self) -> bool:
+        return not self.errors
+
+    @property
+    def units(self) -> list[str]:
+        return [r.unit for r in self.rows]
+
+    def to_dict(self, lang: str = "vi") -> dict[str, Any]:
+        return {
+            "file": str(self.path),
+            "schema": self.schema_id,
+            "sheet": self.sheet,
+            "accepted": self.accepted,
+            "units": self.units,
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+            "issues": [i.to_dict(lang) for i in self.issues],
+        }
+
+
+@dataclass
+class Report:
+    schema: Schema
+    files: list[FileResult]
+
+    @property
+    def issues(self) -> list[Issue]:
+        return [i for f in self.files for i in f.issues]
+
+    @property
+    def valid(self) -> bool:
+        return all(f.accepted for f in self.files)
+
+    @property
+    def accepted(self) -> list[FileResult]:
+        return [f for f in self.files if f.accepted]
+
+    @property
+    def rejected(self) -> list[FileResult]:
+        return [f for f in self.files if not f.accepted]
+
+    def flatten(self, keys: Iterable[str] = ("file", "cell", "code")) -> list[list[Any]]:
+        """Issues as plain lists, for tests and quick looks: [[file, cell, code], ...]."""
+        out = []
+        for issue in self.issues:
+            d = issue.to_dict()
+            out.append([d[k] for k in keys])
+        return out
+
+    def to_dict(self, lang: str = "vi") -> dict[str, Any]:
+        return {
+            "schema": self.schema.id,
+            "valid": self.valid,
+            "files": [f.to_dict(lang) for f in self.files],
+            "summary": {
+                "files": len(self.files),
+                "accepted": len(self.accepted),
+                "rejected": len(self.rejected),
+                "errors": sum(len(f.errors) for f in self.files),
+                "warnings": sum(len(f.warnings) for f in self.files),
+            },
+        }
+
+
+# -- the batch
+
+
+def collect_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given, and the spreadsheets inside folders (recursively, sorted; Office lock files skipped)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found = [
+                f
+                for f in p.rglob("*")
+                if f.is_file()
+                and f.suffix.lower() in SPREADSHEET_SUFFIXES
+                and not f.name.startswith(("~$", ".~lock", "."))
+            ]
+            out.extend(sorted(found))
+        else:
+            out.append(p)
+    seen: set[Path] = set()
+    unique = []
+    for p in out:
+        key = p.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    return unique
+
+
+def detect_schema(paths: list[Path]) -> Schema:
+    """The schema whose table is found in most of the given files (the only schema when there is one)."""
+    schemas = list_schemas()
+    if len(schemas) == 1:
+        return schemas[0]
+    counts = {s.id: 0 for s in schemas}
+    for path in paths[:5]:
+        try:
+            wb = read_workbook(path)
+        except ReadError:
+            continue
+        for s in schemas:
+            if locate_table(wb, s) is not None:
+                counts[s.id] += 1
+    best = max(schemas, key=lambda s: counts[s.id])
+    return best
+
+
+def validate_paths(
+    paths: Iterable[str | Path],
+    schema: Schema | str | None = None,
+    progress: Callable[[Path], None] | None = None,
+) -> Report:
+    """Validate every workbook under ``paths``; one unreadable file never stops the batch."""
+    files = collect_paths(paths)
+    if schema is None:
+        schema = detect_schema(files)
+    elif isinstance(schema, str):
+        schema = load_schema(schema)
+    results = []
+    for path in files:
+        results.append(validate_file(path, schema))
+        if progress:
+            progress(path)
+    _check_duplicates(results)
+    return Report(schema, results)
+
+
+def _check_duplicates(results: list[FileResult]) -> None:
+    first: dict[str, FileResult] = {}
+    for res in results:
+        for unit in dict.fromkeys(res.units):
+            if unit in first:
+                other = first[unit]
+                for a, b in ((res, other), (other, res)):
+                    row = next(r for r in a.rows if r.unit == unit)
+                    a.issues.append(
+                        Issue(
+                            "unit-duplicate-file",
+                            Severity.ERROR,
+                            str(a.path),
+                            a.sheet,
+                            "",
+                            {"unit": row.label, "other": str(b.path)},
+                        )
+                    )
+            else:
+                first[unit] = res
+
+
+# -- one file
+
+
+def validate_file(path: str | Path, schema: Schema) -> FileResult:
+    """Read one workbook, find the schema's table, check every cell and every sum."""
+    p = Path(path)
+    result = FileResult(p, schema.id)
+    try:
+        workbook = read_workbook(p)
+    except ReadError as exc:
+        result.issues.append(Issue(exc.code, Severity.ERROR, str(p), params={"detail": exc.detail, **exc.params}))
+        return result
+    validate_workbook(workbook, schema, result)
+    return result
+
+
+def validate_workbook(workbook: Workbook, schema: Schema, result: FileResult) -> None:
+    where = str(result.path)
+    table = locate_table(workbook, schema)
+    if table is None:
+        result.issues.append(Issue("table-not-found", Severity.ERROR, where, params={"schema": schema.title}))
+        return
+    result.sheet = table.sheet.name
+    for code in table.missing:
+        ind = schema.indicator_by_code[code]
+        result.issues.append(
+            Issue("column-missing", Severity.ERROR, where, table.sheet.name, "", {"label": ind.label})
+        )
+    _Reader(schema, table, result).run()
+
+
+class _Reader:
+    def __init__(self, schema: Schema, table: Table, result: FileResult) -> None:
+        self.schema = schema
+        self.table = table
+        self.sheet = table.sheet
+        self.result = result
+        self.matcher = UnitMatcher(schema.units)
+        self.model = _row_model(schema)
+        self.total_labels = match_phrases(schema.layout.total_labels)
+        self.other_labels = [p for o in schema.other_rows for p in match_phrases(o.labels)]
+        self.bad_cells: set[str] = set()  # indicator codes with an unreadable cell: no total check there
+
+    def issue(self, code: str, row: int, col: int | None, severity: Severity = Severity.ERROR, **params: Any) -> None:
+        cell = a1(row, col) if col is not None else ""
+        self.result.issues.append(Issue(code, severity, str(self.result.path), self.sheet.name, cell, params))
+
+    def run(self) -> None:
+        totals: list[int] = []
+        seen: dict[str, list[int]] = {}
+        for r in self._rows():
+            row = self.sheet.rows[r]
+            label_raw = row[self.table.unit_col] if self.table.unit_col < len(row) else ""
+            label = _label_text(label_raw)
+            folded = fold(label)
+            number = fold(row[self.table.number_col]) if self.table.number_col is not None else ""
+            has_numbers = any(_filled(self.sheet.value(r, c)) for c in self.table.columns.values())
+            if self._is_total(folded) or (not folded and self._is_total(number)):
+                totals.append(r)
+                continue
+            if folded in self.other_labels:
+                continue
+            if not folded:
+                if has_numbers:
+                    self.issue("unit-unknown", r, self.table.unit_col, name="", nearest="—")
+                continue
+            match = self.matcher.match(label)
+            if match.unit is None:
+                if _ROMAN.match(number) and not has_numbers:
+                    continue  # a group heading such as 'II  Huyện, thành phố'
+                if not has_numbers and not match.candidates:
+                    continue  # a sub-heading or a note inside the table
+                if match.ambiguous:
+                    options = ", ".join(u.name for u in match.candidates)
+                    self.issue("unit-ambiguous", r, self.table.unit_col, name=label, options=options)
+                else:
+                    self._unknown(r, label, match.candidates)
+                continue
+            unit = match.unit
+            found_level = level_of(label)
+            if found_level and found_level != self.schema.reporting.level:
+                self.issue(
+                    "unit-wrong-level",
+                    r,
+                    self.table.unit_col,
+                    name=label,
+                    found=_LEVEL_VI[found_level],
+                    expected=_LEVEL_VI[self.schema.reporting.level],
+                )
+                continue
+            if match.confidence < 100:
+                self.issue(
+                    "unit-guessed",
+                    r,
+                    self.table.unit_col,
+                    Severity.WARNING,
+                    name=label,
+                    unit=unit.name,
+                    confidence=match.confidence,
+                )
+            seen.setdefault(unit.code, []).append(r)
+            if len(seen[unit.code]) > 1:
+                rows = ", ".join(str(x + 1) for x in seen[unit.code])
+                self.issue("unit-repeated", r, self.table.unit_col, unit=unit.name, rows=rows)
+                continue
+            self.result.rows.append(UnitRow(unit.code, label, r, self._read_cells(r)))
+        if not self.result.rows:
+            self.issue("no-unit-rows", self.table.data_start, None)
+            return
+        self._check_rules(totals)
+
+    def _rows(self) -> Iterator[int]:
+        for r in range(self.table.data_start, self.sheet.height):
+            row = self.sheet.rows[r]
+            texts = [fold(v) for v in row if isinstance(v, str) and v.strip()]
+            if not texts and not any(_filled(v) for v in row):
+                continue
+            first = texts[0] if texts else ""
+            label = fold(row[self.table.unit_col]) if self.table.unit_col < len(row) else ""
+            if not label and first.startswith(_END_MARKERS):
+                return
+            if label.startswith(_END_MARKERS) and not self.matcher.match(label).unit:
+                return
+            yield r
+
+    def _is_total(self, folded: str) -> bool:
+        return bool(folded) and any(folded == p or folded.startswith(p + " ") for p in self.total_labels)
+
+    def _unknown(self, r: int, label: str, candidates: list[Any]) -> None:
+        nearest = ", ".join(u.name for u in candidates) or "—"
+        self.issue("unit-unknown", r, self.table.unit_col, name=label, nearest=nearest)
+
+    def _read_cells(self, r: int) -> dict[str, Decimal | None]:
+        values: dict[str, Decimal | None] = {}
+        for code, col in self.table.columns.items():
+            ind = self.schema.indicator_by_code[code]
+            raw = self.sheet.value(r, col)
+            parsed = parse_number(raw, integer=ind.type == "integer")
+            values[code] = None
+            params = {"label": ind.label, "value": str(raw).strip(), "unit": ind.unit}
+            if parsed.kind is Kind.BLANK:
+                if ind.required:
+                    self.issue("cell-required", r, col, **params)
+                continue
+            if parsed.kind in (Kind.NIL, Kind.NOT_APPLICABLE):
+                continue
+            if parsed.kind is Kind.ERROR_VALUE:
+                self.bad_cells.add(code)
+                self.issue("cell-error-value", r, col, **params)
+                continue
+            if parsed.kind is Kind.INVALID or parsed.percent:
+                self.bad_cells.add(code)
+                self.issue("cell-not-number", r, col, **params)
+                continue
+            if parsed.had_words:
+                self.issue("cell-unit-text", r, col, Severity.WARNING, number=parsed.value, **params)
+            if parsed.ambiguous:
+                self.issue("cell-ambiguous-number", r, col, Severity.WARNING, number=parsed.value, **params)
+            values[code] = parsed.value
+        # Types and bounds come from the schema's row model.
+        try:
+            self.model(**values)
+        except ValidationError as exc:
+            for err in exc.errors():
+                code = str(err["loc"][0])
+                ind = self.schema.indicator_by_code[code]
+                col = self.table.columns[code]
+                value = values[code]
+                params = {"label": ind.label, "value": value, "unit": ind.unit, "min": ind.min, "max": ind.max}
+                kind = err["type"]
+                issue_code = {
+                    "greater_than_equal": "cell-below-min",
+                    "less_than_equal": "cell-above-max",
+                }.get(kind, "cell-not-integer")
+                self.issue(issue_code, r, col, **params)
+                self.bad_cells.add(code)
+                values[code] = None
+        return values
+
+    def _check_rules(self, totals: list[int]) -> None:
+        for rule in self.schema.rules:
+            if rule.kind == "total_row":
+                self._check_total(rule, totals)
+            elif rule.kind == "compare":
+                self._check_compare(rule)
+
+    def _check_total(self, rule: Rule, totals: list[int]) -> None:
+        severity = Severity(rule.severity)
+        if not totals:
+            if len(self.result.rows) > 1:
+                self.issue("total-row-missing", self.result.rows[-1].row + 1, None, Severity.WARNING)
+            return
+        r = totals[-1]
+        for code, col in self.table.columns.items():
+            ind = self.schema.indicator_by_code[code]
+            if code in self.bad_cells:
+                continue  # the unit row is already wrong here; a total check would repeat it
+            raw = self.sheet.value(r, col)
+            parsed = parse_number(raw, integer=ind.type == "integer")
+            if parsed.kind is not Kind.NUMBER or parsed.value is None:
+                if parsed.kind in (Kind.INVALID, Kind.ERROR_VALUE):
+                    self.issue("cell-not-number", r, col, label=ind.label, value=str(raw).strip(), unit=ind.unit)
+                continue  # blank: a formula saved without its result is 'not calculated', not 0
+            expected = sum((row.values[code] or Decimal(0) for row in self.result.rows), Decimal(0))
+            if abs(parsed.value - expected) > rule.tolerance:
+                self.issue(
+                    "total-row-mismatch", r, col, severity, label=ind.label, found=parsed.value, expected=expected
+                )
+
+    def _check_compare(self, rule: Rule) -> None:
+        for row in self.result.rows:
+            left = evaluate(rule.left, row.values)
+            right = evaluate(rule.right, row.values)
+            if left is None or right is None:
+                continue  # a blank side: the rule does not apply
+            if not _OPS[rule.op](left, right + rule.tolerance if "<" in rule.op else right - rule.tolerance):
+                if rule.op == "==" and abs(left - right) <= rule.tolerance:
+                    continue
+                first_code = _names(rule.left)[0]
+                col = self.table.columns.get(first_code)
+                self.issue(
+                    "rule-failed",
+                    row.row,
+                    col,
+                    Severity(rule.severity),
+                    message=rule.message or rule.code,
+                    message_en=rule.message_en or rule.message or rule.code,
+                    left=rule.left,
+                    right=rule.right,
+                    left_value=left,
+                    right_value=right,
+                )
+
+
+_LEVEL_VI = {"province": "tỉnh", "district": "huyện", "commune": "xã"}
+_OPS: dict[str, Callable[[Decimal, Decimal], bool]] = {
+    "==": operator.eq,
+    "<=": operator.le,
+    ">=": operator.ge,
+    "<": operator.lt,
+    ">": operator.gt,
+}
+_MODELS: dict[tuple[str, int], Any] = {}
+
+
+def _row_model(schema: Schema) -> Any:
+    key = (schema.id, id(schema))
+    if key not in _MODELS:
+        _MODELS[key] = schema.row_model()
+    return _MODELS[key]
+
+
+def _names(expression: str) -> list[str]:
+    return re.findall(r"[A-Za-z_][A-Za-z0-9_]*", expression)
+
+
+def evaluate(expression: str, values: dict[str, Decimal | None]) -> Decimal | None:
+    """Value of a rule side: indicator codes, numbers, + - * and parentheses. None when a code is blank."""
+    tree = ast.parse(expression, mode="eval")
+
+    def ev(node: ast.AST) -> Decimal | None:
+        if isinstance(node, ast.Expression):
+            return ev(node.body)
+        if isinstance(node, ast.Name):
+            return values.get(node.id)
+        if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+            return Decimal(repr(node.value))
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            v = ev(node.operand)
+            return None if v is None else -v
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Sub | ast.Mult):
+            a, b = ev(node.left), ev(node.right)
+            if a is None or b is None:
+                return None
+            if isinstance(node.op, ast.Add):
+                return a + b
+            if isinstance(node.op, ast.Sub):
+                return a - b
+            return a * b
+        raise ValueError(f"unsupported expression: {expression}")
+
+    return ev(tree)
+
+
+def _label_text(raw: object) -> str:
+    if isinstance(raw, float):
+        return str(int(raw)) if raw.is_integer() else str(raw)
+    return str(raw).strip() if raw is not None else ""
+
+
+def _filled(value: object) -> bool:
+    return value is not None and str(value).strip() != ""
