@@ -44,6 +44,21 @@ class Project(_Model):
     agency: str = ""
 
 
+class Compiler(_Model):
+    """Who compiles the form, and the defaults of the compiled report's heading block and signature."""
+
+    issuer_parent: str = ""
+    issuer: str = ""
+    issuer_short: str = ""
+    number: str = "      /BC-"
+    place: str = ""
+    signer_authority: str = ""
+    signer_title: str = ""
+    signer_name: str = ""
+    recipients: list[str] = []
+    archive: str = "VT"
+
+
 class Reporting(_Model):
     level: Literal["province", "district", "commune"]
     period: Literal["month", "quarter", "half-year", "year"] = "year"
@@ -140,6 +155,7 @@ class Schema(_Model):
     programme: Programme
     project: Project
     province: str = ""
+    compiler: Compiler = Compiler()
     reporting: Reporting
     layout: Layout
     units: list[Unit] = Field(min_length=1)

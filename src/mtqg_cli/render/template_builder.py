@@ -1,0 +1,252 @@
+"""Builds the shipped Word template ``templates/bao-cao-tong-hop.docx`` (docxtpl tags inside a real document).
+
+The template is a file an officer can open and edit in Word; this module is how the shipped one is made, so
+its layout (Nghị định 30/2020/NĐ-CP, Phụ lục I) is reviewable as code. Regenerate with
+``python -m mtqg_cli.render.template_builder templates/bao-cao-tong-hop.docx``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+FONT = "Times New Roman"
+
+
+def _font(run: Any, size: float, bold: bool = False, italic: bool = False) -> None:
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    run.font.name = FONT
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run.font.italic = italic
+    rpr = run._element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.append(fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), FONT)
+
+
+def _para(container: Any, text: str = "", size: float = 14, bold: bool = False, italic: bool = False,
+          align: str = "center", before: float = 0, after: float = 0, indent: float | None = None) -> Any:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt
+
+    p = container.add_paragraph()
+    p.alignment = {
+        "center": WD_ALIGN_PARAGRAPH.CENTER,
+        "left": WD_ALIGN_PARAGRAPH.LEFT,
+        "right": WD_ALIGN_PARAGRAPH.RIGHT,
+        "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+    }[align]
+    fmt = p.paragraph_format
+    fmt.space_before = Pt(before)
+    fmt.space_after = Pt(after)
+    if indent is not None:
+        fmt.first_line_indent = Cm(indent)
+    if text:
+        _font(p.add_run(text), size, bold, italic)
+    return p
+
+
+def _rule_after(container: Any, left_cm: float, right_cm: float) -> Any:
+    """A short horizontal rule right under the previous line: an empty 2 pt paragraph with a top border
+    between indents (the indents set the rule's length)."""
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt
+
+    paragraph = container.add_paragraph()
+    fmt = paragraph.paragraph_format
+    fmt.space_before = Pt(0)
+    fmt.space_after = Pt(0)
+    fmt.line_spacing = Pt(2)
+    _font(paragraph.add_run(""), 2)
+    paragraph.paragraph_format.left_indent = Cm(left_cm)
+    paragraph.paragraph_format.right_indent = Cm(right_cm)
+    ppr = paragraph._element.get_or_add_pPr()
+    borders = ppr.makeelement(qn("w:pBdr"), {})
+    top = borders.makeelement(qn("w:top"), {qn("w:val"): "single", qn("w:sz"): "6", qn("w:space"): "1",
+                                            qn("w:color"): "000000"})
+    borders.append(top)
+    ppr.append(borders)
+    return paragraph
+
+
+def _no_borders(table: Any) -> None:
+    from docx.oxml.ns import qn
+
+    tbl_pr = table._element.tblPr
+    borders = tbl_pr.makeelement(qn("w:tblBorders"), {})
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        borders.append(borders.makeelement(qn(f"w:{edge}"), {qn("w:val"): "nil"}))
+    tbl_pr.append(borders)
+
+
+def _set_widths(table: Any, widths_cm: list[float]) -> None:
+    """Fixed column widths that Word and LibreOffice both honour (grid columns, cells, fixed layout)."""
+    from docx.oxml.ns import qn
+    from docx.shared import Cm
+
+    table.autofit = False
+    tbl_pr = table._element.tblPr
+    layout = tbl_pr.makeelement(qn("w:tblLayout"), {qn("w:type"): "fixed"})
+    tbl_pr.append(layout)
+    for k, w in enumerate(widths_cm):
+        table.columns[k].width = Cm(w)
+        for cell in table.columns[k].cells:
+            cell.width = Cm(w)
+
+
+def _cell_text(cell: Any, text: str, size: float = 12, bold: bool = False, italic: bool = False,
+               align: str = "center") -> Any:
+    p = cell.paragraphs[0]
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    p.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "left": WD_ALIGN_PARAGRAPH.LEFT,
+                   "right": WD_ALIGN_PARAGRAPH.RIGHT}[align]
+    _font(p.add_run(text), size, bold, italic)
+    return p
+
+
+def _page_number_header(section: Any) -> None:
+    """Page number centred at the top, from page 2 (the first page has its own empty header)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+
+    section.different_first_page_header_footer = True
+    p = section.header.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = p.add_run()
+    _font(run, 13)
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind:
+            el = run._element.makeelement(qn("w:fldChar"), {qn("w:fldCharType"): kind})
+        else:
+            el = run._element.makeelement(qn("w:instrText"), {qn("xml:space"): "preserve"})
+            el.text = text
+        run._element.append(el)
+
+
+def build_report_template(path: str | Path) -> Path:
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Cm, Mm, Pt
+
+    doc = Document()
+    normal = doc.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(14)
+    normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.space_before = Pt(0)
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    section.header_distance = Mm(10)
+    _page_number_header(section)
+
+    # Heading block: issuing body on the left, quốc hiệu and tiêu ngữ on the right.
+    head = doc.add_table(rows=2, cols=2)
+    _no_borders(head)
+    _set_widths(head, [6.0, 10.5])
+    left, right = head.rows[0].cells
+    _cell_text(left, "{{ issuer_parent|upper }}", 13)
+    p = left.add_paragraph()
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(p.add_run("{{ issuer|upper }}"), 13, bold=True)
+    _rule_after(left, 1.8, 1.8)
+    _cell_text(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 13, bold=True)
+    p = right.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(p.add_run("Độc lập - Tự do - Hạnh phúc"), 14, bold=True)
+    _rule_after(right, 2.55, 2.55)
+    left2, right2 = head.rows[1].cells
+    _cell_text(left2, "Số: {{ number }}", 13)
+    _cell_text(right2, "{{ place }}, {{ date_text }}", 14, italic=True)
+
+    _para(doc, "BÁO CÁO", 14, bold=True, before=18)
+    _para(doc, "{{ summary }}", 14, bold=True)
+    _rule_after(doc, 6.0, 6.0)
+    _para(doc, "", 6)
+
+    body = {"size": 14, "align": "justify", "indent": 1.27, "after": 6}
+    _para(doc, "Căn cứ {{ source_document }} ngày {{ source_date }} của {{ source_issuer }} ({{ schema_title }}); "
+          "trên cơ sở báo cáo của các đơn vị, {{ issuer_short }} báo cáo kết quả thực hiện {{ period_text }} "
+          "như sau:", **body)
+
+    _para(doc, "I. TÌNH HÌNH NỘP BÁO CÁO CỦA CÁC ĐƠN VỊ", 14, bold=True, align="justify", after=6, indent=1.27)
+    _para(doc, "Đến ngày {{ as_of_text }}, {{ completeness }} ({{ percent_reported }}).{% if missing %} "
+          "Đơn vị chưa nộp báo cáo: {{ missing|join(', ') }}.{% else %} Tất cả các đơn vị đã nộp báo cáo."
+          "{% endif %}", **body)
+    _para(doc, "{% if rejected %}Có {{ rejected|length }} tệp báo cáo chưa đạt yêu cầu, chưa được tổng hợp "
+          "(chi tiết tại mục III).{% else %}Các báo cáo đã nộp đều đạt yêu cầu về số liệu.{% endif %}", **body)
+
+    _para(doc, "II. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", 14, bold=True, align="justify", after=6, indent=1.27)
+    _para(doc, "Kết quả các đơn vị đã thực hiện so với chỉ tiêu giai đoạn giao cho các đơn vị ({{ target_part }}):",
+          **body)
+    cols = [("TT", 1.0), ("Chỉ tiêu", 7.4), ("ĐVT", 1.7), ("Kết quả", 1.9), ("Chỉ tiêu giai đoạn", 2.5),
+            ("Tỷ lệ (%)", 2.0)]
+    table = doc.add_table(rows=4, cols=len(cols))
+    table.style = "Table Grid"
+    _set_widths(table, [w for _, w in cols])
+    for k, (text, _) in enumerate(cols):
+        _cell_text(table.rows[0].cells[k], text, 12, bold=True)
+    _cell_text(table.rows[1].cells[0], "{%tr for r in indicators %}", 12)
+    data = table.rows[2].cells
+    for k, (key, align) in enumerate((("n", "center"), ("label", "left"), ("unit", "center"),
+                                      ("achieved", "right"), ("target", "right"), ("percent", "right"))):
+        _cell_text(data[k], "{{ r.%s }}" % key, 12, align=align)
+    _cell_text(table.rows[3].cells[0], "{%tr endfor %}", 12)
+    _para(doc, "", 6)
+    _para(doc, "{% if behind %}Các chỉ tiêu đạt dưới 50% chỉ tiêu giai đoạn: {{ behind|join('; ') }}."
+          "{% else %}Không có chỉ tiêu nào đạt dưới 50% chỉ tiêu giai đoạn.{% endif %}", **body)
+
+    _para(doc, "III. CÁC ĐƠN VỊ CHƯA NỘP VÀ CÁC LỖI PHÁT HIỆN", 14, bold=True, align="justify", after=6, indent=1.27)
+    _para(doc, "{% if missing %}Đơn vị chưa nộp báo cáo ({{ missing|length }}): {{ missing|join(', ') }}."
+          "{% else %}Không có đơn vị chưa nộp báo cáo.{% endif %}", **body)
+    _para(doc, "{% if problems %}Các lỗi cần đơn vị sửa và gửi lại:{% else %}Không phát hiện lỗi số liệu "
+          "trong các báo cáo đã nộp.{% endif %}", **body)
+    _para(doc, "{%p for e in problems %}", 14)
+    _para(doc, "- {{ e }};", 14, align="justify", indent=1.27)
+    _para(doc, "{%p endfor %}", 14)
+
+    _para(doc, "IV. ĐÁNH GIÁ CHUNG VÀ ĐỀ XUẤT, KIẾN NGHỊ", 14, bold=True, align="justify", after=6, indent=1.27)
+    _para(doc, "{{ assessment }}", **body)
+    _para(doc, "{{ closing }}", **body)
+
+    sign = doc.add_table(rows=1, cols=2)
+    _no_borders(sign)
+    _set_widths(sign, [8.0, 8.5])
+    l_cell, r_cell = sign.rows[0].cells
+    _cell_text(l_cell, "Nơi nhận:", 12, bold=True, italic=True, align="left")
+    p = l_cell.add_paragraph("{%p for n in recipients %}")
+    p = l_cell.add_paragraph()
+    _font(p.add_run("- {{ n }};"), 11)
+    l_cell.add_paragraph("{%p endfor %}")
+    p = l_cell.add_paragraph()
+    _font(p.add_run("- Lưu: {{ archive }}."), 11)
+    _cell_text(r_cell, "{{ signer_authority|upper }}", 14, bold=True)
+    p = r_cell.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(p.add_run("{{ signer_title|upper }}"), 14, bold=True)
+    for _ in range(4):
+        r_cell.add_paragraph()
+    p = r_cell.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(p.add_run("{{ signer_name }}"), 14, bold=True)
+
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(out)
+    return out
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(build_report_template(sys.argv[1] if len(sys.argv) > 1 else "templates/bao-cao-tong-hop.docx"))

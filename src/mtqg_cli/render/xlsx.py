@@ -1,0 +1,253 @@
+"""The compiled table as a formatted .xlsx a colleague can check.
+
+Sheets: 'Tổng hợp' (a row per unit, totals, targets and % of target), 'Tiến độ' (per indicator: achieved,
+target, %), 'Tình hình nộp' (who reported, from which file, who has not) and 'Tệp bị loại' (files left out and
+why). Totals and percentages are stored as the figures the toolkit computed, so any reader (and the tests)
+sees them without recalculating.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..aggregate import Aggregate
+from ..validate import Report
+from . import atomic_write, looks_like_formula
+
+FONT = "Times New Roman"
+INT_FORMAT = "#,##0"
+DEC_FORMAT = "#,##0.0"
+PCT_FORMAT = '0.0"%"'
+
+
+def write_aggregate_xlsx(agg: Aggregate, path: str | Path, report: Report | None = None, lang: str = "vi") -> Path:
+    """Write the compiled workbook atomically and return its path."""
+    return atomic_write(path, lambda tmp: _build(agg, report, lang).save(tmp))
+
+
+def _build(agg: Aggregate, report: Report | None, lang: str) -> Any:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Tổng hợp"
+    _summary_sheet(ws, agg, lang)
+    _progress_sheet(wb.create_sheet("Tiến độ"), agg, lang)
+    _status_sheet(wb.create_sheet("Tình hình nộp"), agg, report, lang)
+    _rejected_sheet(wb.create_sheet("Tệp bị loại"), agg, lang)
+    return wb
+
+
+class _Styles:
+    def __init__(self) -> None:
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+        thin = Side(style="thin", color="000000")
+        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        self.title = Font(name=FONT, bold=True, size=14)
+        self.subtitle = Font(name=FONT, italic=True, size=12)
+        self.header = Font(name=FONT, bold=True, size=11)
+        self.body = Font(name=FONT, size=11)
+        self.bold = Font(name=FONT, bold=True, size=11)
+        self.missing = Font(name=FONT, italic=True, size=11, color="C00000")
+        self.header_fill = PatternFill("solid", fgColor="DDEBF7")
+        self.total_fill = PatternFill("solid", fgColor="FFF2CC")
+        self.center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        self.left = Alignment(horizontal="left", vertical="center", wrap_text=True)
+        self.right = Alignment(horizontal="right", vertical="center")
+
+
+def put(ws: Any, row: int, col: int, value: Any, font: Any = None, align: Any = None, fmt: str | None = None,
+        border: Any = None, fill: Any = None) -> Any:
+    """Write a cell; text is always stored as text (a value from a received file is never run as a formula)."""
+    cell = ws.cell(row=row, column=col)
+    cell.value = value
+    if isinstance(value, str) and looks_like_formula(value):
+        cell.data_type = "s"
+    if font is not None:
+        cell.font = font
+    if align is not None:
+        cell.alignment = align
+    if fmt:
+        cell.number_format = fmt
+    if border is not None:
+        cell.border = border
+    if fill is not None:
+        cell.fill = fill
+    return cell
+
+
+def _summary_sheet(ws: Any, agg: Aggregate, lang: str) -> None:
+    from openpyxl.utils import get_column_letter
+
+    st = _Styles()
+    schema = agg.schema
+    inds = schema.indicators
+    ncols = 2 + len(inds)
+    last = get_column_letter(ncols)
+    ws.merge_cells(f"A1:{last}1")
+    put(ws, 1, 1, f"TỔNG HỢP: {schema.title.upper()}", st.title, st.center)
+    ws.merge_cells(f"A2:{last}2")
+    put(ws, 2, 1, f"({schema.source.document} ngày {schema.source.date:%d/%m/%Y} của {schema.source.issuer}) — "
+        f"{agg.completeness(lang)}", st.subtitle, st.center)
+    hdr = 4
+    merges: list[tuple[int, int, int, int]] = []
+    hstyle = {"font": st.header, "align": st.center, "border": st.border, "fill": st.header_fill}
+    for col, text in ((1, "TT"), (2, "Đơn vị")):
+        put(ws, hdr, col, text, **hstyle)
+        put(ws, hdr + 1, col, None, **hstyle)
+        merges.append((hdr, col, hdr + 1, col))
+    groups = {g.code: g.label for g in schema.groups}
+    for k, ind in enumerate(inds):
+        col = 3 + k
+        leaf = f"{ind.label} ({ind.unit})"
+        if not ind.group:
+            put(ws, hdr, col, leaf, **hstyle)
+            put(ws, hdr + 1, col, None, **hstyle)
+            merges.append((hdr, col, hdr + 1, col))
+            continue
+        first_of_group = k == 0 or inds[k - 1].group != ind.group
+        put(ws, hdr, col, groups[ind.group] if first_of_group else None, **hstyle)
+        put(ws, hdr + 1, col, leaf, **hstyle)
+        if first_of_group:
+            span = 1
+            while k + span < len(inds) and inds[k + span].group == ind.group:
+                span += 1
+            if span > 1:
+                merges.append((hdr, col, hdr, col + span - 1))
+    for r1, c1, r2, c2 in merges:
+        ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
+    ws.row_dimensions[hdr].height = 48
+    ws.row_dimensions[hdr + 1].height = 110
+    numbers_row = hdr + 2
+    for col in range(1, ncols + 1):
+        put(ws, numbers_row, col, f"({col})", st.subtitle, st.center, border=st.border)
+    first = numbers_row + 1
+    r = first
+    for n, code in enumerate(agg.expected, start=1):
+        put(ws, r, 1, n, st.body, st.center, border=st.border)
+        reported = code in agg.reported
+        name = agg.unit_name(code) + ("" if reported else " (chưa nộp)")
+        put(ws, r, 2, name, st.body if reported else st.missing, st.left, border=st.border)
+        for k, ind in enumerate(inds):
+            v = agg.values.loc[code, ind.code]
+            put(ws, r, 3 + k, None if v != v else float(v), st.body, st.right,
+                INT_FORMAT if ind.type == "integer" else DEC_FORMAT, st.border)
+        r += 1
+    put(ws, r, 2, f"Tổng cộng ({len(agg.reported)}/{len(agg.expected)} đơn vị)", st.bold, st.left,
+        border=st.border, fill=st.total_fill)
+    put(ws, r, 1, None, border=st.border, fill=st.total_fill)
+    for k, ind in enumerate(inds):
+        put(ws, r, 3 + k, float(agg.progress.loc[ind.code, "achieved"]), st.bold, st.right,
+            INT_FORMAT if ind.type == "integer" else DEC_FORMAT, st.border, st.total_fill)
+    r += 1
+    part = schema.units_part
+    put(ws, r, 2, f"Chỉ tiêu giai đoạn ({part.label if part else 'các đơn vị'})", st.bold, st.left, border=st.border)
+    put(ws, r, 1, None, border=st.border)
+    for k, ind in enumerate(inds):
+        t = agg.progress.loc[ind.code, "target"]
+        put(ws, r, 3 + k, None if t != t else float(t), st.body, st.right, INT_FORMAT, st.border)
+    r += 1
+    put(ws, r, 2, "Tỷ lệ so với chỉ tiêu (%)", st.bold, st.left, border=st.border)
+    put(ws, r, 1, None, border=st.border)
+    for k, ind in enumerate(inds):
+        pct = agg.progress.loc[ind.code, "percent"]
+        put(ws, r, 3 + k, None if pct != pct else float(pct), st.bold, st.right, PCT_FORMAT, st.border)
+    r += 2
+    if agg.missing:
+        names = ", ".join(agg.unit_name(c) for c in agg.missing)
+        put(ws, r, 1, f"Đơn vị chưa nộp ({len(agg.missing)}): {names}.", st.missing)
+        r += 1
+    if agg.rejected:
+        put(ws, r, 1, f"Tệp bị loại do có lỗi: {len(agg.rejected)} (xem trang «Tệp bị loại»).", st.missing)
+    ws.column_dimensions["A"].width = 6
+    ws.column_dimensions["B"].width = 30
+    for k in range(len(inds)):
+        ws.column_dimensions[get_column_letter(3 + k)].width = 13
+    ws.freeze_panes = ws.cell(row=first, column=3)
+    _print_setup(ws, hdr, hdr + 1)
+
+
+def _progress_sheet(ws: Any, agg: Aggregate, lang: str) -> None:
+    st = _Styles()
+    headers = ["TT", "Chỉ tiêu", "ĐVT", "Kết quả đạt được", "Chỉ tiêu giai đoạn (các đơn vị)", "Tỷ lệ (%)",
+               "Chỉ tiêu toàn tỉnh giai đoạn", "Thời gian hoàn thành"]
+    ws.merge_cells("A1:H1")
+    put(ws, 1, 1, "TIẾN ĐỘ THỰC HIỆN SO VỚI CHỈ TIÊU", st.title, st.center)
+    ws.merge_cells("A2:H2")
+    put(ws, 2, 1, agg.completeness(lang), st.subtitle, st.center)
+    for c, h in enumerate(headers, start=1):
+        put(ws, 4, c, h, st.header, st.center, border=st.border, fill=st.header_fill)
+    r = 5
+    for n, (code, row) in enumerate(agg.progress.iterrows(), start=1):
+        ind = agg.schema.indicator_by_code[str(code)]
+        put(ws, r, 1, n, st.body, st.center, border=st.border)
+        put(ws, r, 2, ind.label, st.body, st.left, border=st.border)
+        put(ws, r, 3, ind.unit, st.body, st.center, border=st.border)
+        put(ws, r, 4, float(row["achieved"]), st.body, st.right, INT_FORMAT, st.border)
+        t = row["target"]
+        put(ws, r, 5, None if t != t else float(t), st.body, st.right, INT_FORMAT, st.border)
+        pct = row["percent"]
+        put(ws, r, 6, None if pct != pct else float(pct), st.body, st.right, PCT_FORMAT, st.border)
+        p = row["phase_target"]
+        put(ws, r, 7, None if p != p else float(p), st.body, st.right, INT_FORMAT, st.border)
+        put(ws, r, 8, ind.window, st.body, st.center, border=st.border)
+        r += 1
+    for col, width in zip("ABCDEFGH", (6, 60, 10, 16, 18, 12, 18, 16), strict=True):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "C5"
+    _print_setup(ws, 4, 4)
+
+
+def _status_sheet(ws: Any, agg: Aggregate, report: Report | None, lang: str) -> None:
+    st = _Styles()
+    headers = ["TT", "Đơn vị", "Tình trạng", "Tệp"]
+    for c, h in enumerate(headers, start=1):
+        put(ws, 1, c, h, st.header, st.center, border=st.border, fill=st.header_fill)
+    rejected_units: dict[str, str] = {}
+    for f in agg.rejected:
+        for u in f.units:
+            rejected_units[u] = str(f.path)
+    for n, code in enumerate(agg.expected, start=1):
+        r = n + 1
+        if code in agg.reported:
+            status, file = "Đã nộp", agg.sources[code]
+        elif code in rejected_units:
+            status, file = "Bị loại (có lỗi)", rejected_units[code]
+        else:
+            status, file = "Chưa nộp", ""
+        put(ws, r, 1, n, st.body, st.center, border=st.border)
+        put(ws, r, 2, agg.unit_name(code), st.body, st.left, border=st.border)
+        put(ws, r, 3, status, st.body if status == "Đã nộp" else st.missing, st.left, border=st.border)
+        put(ws, r, 4, file, st.body, st.left, border=st.border)
+    r = len(agg.expected) + 3
+    put(ws, r, 1, agg.completeness(lang), st.bold)
+    for col, width in zip("ABCD", (6, 24, 18, 60), strict=True):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "A2"
+
+
+def _rejected_sheet(ws: Any, agg: Aggregate, lang: str) -> None:
+    st = _Styles()
+    headers = ["Tệp", "Trang tính", "Ô", "Lỗi", "Cách sửa"]
+    for c, h in enumerate(headers, start=1):
+        put(ws, 1, c, h, st.header, st.center, border=st.border, fill=st.header_fill)
+    r = 2
+    for f in agg.rejected:
+        for issue in f.errors:
+            for c, v in enumerate((issue.file, issue.sheet, issue.cell, issue.message(lang), issue.fix(lang)), 1):
+                put(ws, r, c, v, st.body, st.left, border=st.border)
+            r += 1
+    for col, width in zip("ABCDE", (40, 14, 8, 70, 50), strict=True):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "A2"
+
+
+def _print_setup(ws: Any, first_header: int, last_header: int) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{first_header}:{last_header}"
