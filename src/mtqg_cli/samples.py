@@ -148,9 +148,19 @@ def write_unit_workbook(
         r += 1
     else:
         ws.merge_cells(f"A1:{last}1")
-        put(1, 1, f"BIỂU NỘI DUNG, CHỈ TIÊU THỰC HIỆN {schema.project.code.replace('DA', 'DỰ ÁN ')} GIAI ĐOẠN 2022 - 2025", bold)
+        put(
+            1,
+            1,
+            f"BIỂU NỘI DUNG, CHỈ TIÊU THỰC HIỆN {schema.project.code.replace('DA', 'DỰ ÁN ')} GIAI ĐOẠN 2022 - 2025",
+            bold,
+        )
         ws.merge_cells(f"A2:{last}2")
-        put(2, 1, f"(Kèm theo {schema.source.document} ngày {schema.source.date:%d/%m/%Y} của {schema.source.issuer})", italic)
+        put(
+            2,
+            1,
+            f"(Kèm theo {schema.source.document} ngày {schema.source.date:%d/%m/%Y} của {schema.source.issuer})",
+            italic,
+        )
         r = 4
         put(r, 1, "TT", bold, True)
         ws.merge_cells(start_row=r, start_column=1, end_row=r + 2, end_column=1)
@@ -188,7 +198,9 @@ def write_unit_workbook(
         v = total[ind.code] if total and ind.code in total else _numeric(values.get(ind.code))
         put(r, 3 + k, _cell_value(v), bold, True)
     r += 2
-    ws.cell(row=r, column=1, value="Ghi chú: Số liệu tính đến ngày báo cáo; đơn vị tính ghi tại tiêu đề cột.").font = italic
+    ws.cell(
+        row=r, column=1, value="Ghi chú: Số liệu tính đến ngày báo cáo; đơn vị tính ghi tại tiêu đề cột."
+    ).font = italic
     r += 2
     put(r, 2, "NGƯỜI LẬP BIỂU", bold)
     ws.merge_cells(start_row=r, start_column=8, end_row=r, end_column=ncols)

@@ -269,9 +269,7 @@ class Schema(_Model):
                     continue
                 total = sum(p for p in parts if p is not None)
                 if total != expected:
-                    problems.append(
-                        f"{ind.code}: {' + '.join(check.sum_of)} = {total}, {check.equals} = {expected}"
-                    )
+                    problems.append(f"{ind.code}: {' + '.join(check.sum_of)} = {total}, {check.equals} = {expected}")
         return problems
 
 

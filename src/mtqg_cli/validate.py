@@ -249,9 +249,7 @@ def validate_workbook(workbook: Workbook, schema: Schema, result: FileResult) ->
     result.sheet = table.sheet.name
     for code in table.missing:
         ind = schema.indicator_by_code[code]
-        result.issues.append(
-            Issue("column-missing", Severity.ERROR, where, table.sheet.name, "", {"label": ind.label})
-        )
+        result.issues.append(Issue("column-missing", Severity.ERROR, where, table.sheet.name, "", {"label": ind.label}))
     _Reader(schema, table, result).run()
 
 

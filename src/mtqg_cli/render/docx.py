@@ -71,8 +71,11 @@ def report_context(
             where = ", ".join(x for x in (Path(issue.file).name, issue.sheet, issue.cell) if x)
             problems.append(f"{where}: {issue.message()} {issue.fix()}")
     period_word = _PERIOD_TEXT.get(schema.reporting.period, "")
-    period_text = f"{schema.project.name.split(':')[0]} {period_word} {period}".strip() if period else \
-        schema.project.name.split(":")[0]
+    period_text = (
+        f"{schema.project.name.split(':')[0]} {period_word} {period}".strip()
+        if period
+        else schema.project.name.split(":")[0]
+    )
     n, total = len(agg.reported), len(agg.expected)
     part = schema.units_part
     return {
@@ -106,9 +109,7 @@ def report_context(
             "assessment",
             "[Phần đánh giá do cán bộ tổng hợp viết: kết quả nổi bật, tồn tại, hạn chế và nguyên nhân.]",
         ),
-        "closing": comp.get(
-            "closing", "[Phần đề xuất, kiến nghị và nhiệm vụ thời gian tới do cán bộ tổng hợp viết.]"
-        ),
+        "closing": comp.get("closing", "[Phần đề xuất, kiến nghị và nhiệm vụ thời gian tới do cán bộ tổng hợp viết.]"),
         "recipients": list(comp.get("recipients", [])),
         "archive": comp.get("archive", "VT"),
         "signer_authority": comp.get("signer_authority", ""),

@@ -31,8 +31,17 @@ def _font(run: Any, size: float, bold: bool = False, italic: bool = False) -> No
         fonts.set(qn(attr), FONT)
 
 
-def _para(container: Any, text: str = "", size: float = 14, bold: bool = False, italic: bool = False,
-          align: str = "center", before: float = 0, after: float = 0, indent: float | None = None) -> Any:
+def _para(
+    container: Any,
+    text: str = "",
+    size: float = 14,
+    bold: bool = False,
+    italic: bool = False,
+    align: str = "center",
+    before: float = 0,
+    after: float = 0,
+    indent: float | None = None,
+) -> Any:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
 
@@ -69,8 +78,9 @@ def _rule_after(container: Any, left_cm: float, right_cm: float) -> Any:
     paragraph.paragraph_format.right_indent = Cm(right_cm)
     ppr = paragraph._element.get_or_add_pPr()
     borders = ppr.makeelement(qn("w:pBdr"), {})
-    top = borders.makeelement(qn("w:top"), {qn("w:val"): "single", qn("w:sz"): "6", qn("w:space"): "1",
-                                            qn("w:color"): "000000"})
+    top = borders.makeelement(
+        qn("w:top"), {qn("w:val"): "single", qn("w:sz"): "6", qn("w:space"): "1", qn("w:color"): "000000"}
+    )
     borders.append(top)
     ppr.append(borders)
     return paragraph
@@ -101,13 +111,17 @@ def _set_widths(table: Any, widths_cm: list[float]) -> None:
             cell.width = Cm(w)
 
 
-def _cell_text(cell: Any, text: str, size: float = 12, bold: bool = False, italic: bool = False,
-               align: str = "center") -> Any:
+def _cell_text(
+    cell: Any, text: str, size: float = 12, bold: bool = False, italic: bool = False, align: str = "center"
+) -> Any:
     p = cell.paragraphs[0]
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    p.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "left": WD_ALIGN_PARAGRAPH.LEFT,
-                   "right": WD_ALIGN_PARAGRAPH.RIGHT}[align]
+    p.alignment = {
+        "center": WD_ALIGN_PARAGRAPH.CENTER,
+        "left": WD_ALIGN_PARAGRAPH.LEFT,
+        "right": WD_ALIGN_PARAGRAPH.RIGHT,
+    }[align]
     _font(p.add_run(text), size, bold, italic)
     return p
 
@@ -134,7 +148,7 @@ def _page_number_header(section: Any) -> None:
 def build_report_template(path: str | Path) -> Path:
     from docx import Document
     from docx.enum.section import WD_ORIENT
-    from docx.shared import Cm, Mm, Pt
+    from docx.shared import Mm, Pt
 
     doc = Document()
     normal = doc.styles["Normal"]
@@ -177,22 +191,43 @@ def build_report_template(path: str | Path) -> Path:
     _para(doc, "", 6)
 
     body = {"size": 14, "align": "justify", "indent": 1.27, "after": 6}
-    _para(doc, "Căn cứ {{ source_document }} ngày {{ source_date }} của {{ source_issuer }} ({{ schema_title }}); "
-          "trên cơ sở báo cáo của các đơn vị, {{ issuer_short }} báo cáo kết quả thực hiện {{ period_text }} "
-          "như sau:", **body)
+    _para(
+        doc,
+        "Căn cứ {{ source_document }} ngày {{ source_date }} của {{ source_issuer }} ({{ schema_title }}); "
+        "trên cơ sở báo cáo của các đơn vị, {{ issuer_short }} báo cáo kết quả thực hiện {{ period_text }} "
+        "như sau:",
+        **body,
+    )
 
     _para(doc, "I. TÌNH HÌNH NỘP BÁO CÁO CỦA CÁC ĐƠN VỊ", 14, bold=True, align="justify", after=6, indent=1.27)
-    _para(doc, "Đến ngày {{ as_of_text }}, {{ completeness }} ({{ percent_reported }}).{% if missing %} "
-          "Đơn vị chưa nộp báo cáo: {{ missing|join(', ') }}.{% else %} Tất cả các đơn vị đã nộp báo cáo."
-          "{% endif %}", **body)
-    _para(doc, "{% if rejected %}Có {{ rejected|length }} tệp báo cáo chưa đạt yêu cầu, chưa được tổng hợp "
-          "(chi tiết tại mục III).{% else %}Các báo cáo đã nộp đều đạt yêu cầu về số liệu.{% endif %}", **body)
+    _para(
+        doc,
+        "Đến ngày {{ as_of_text }}, {{ completeness }} ({{ percent_reported }}).{% if missing %} "
+        "Đơn vị chưa nộp báo cáo: {{ missing|join(', ') }}.{% else %} Tất cả các đơn vị đã nộp báo cáo."
+        "{% endif %}",
+        **body,
+    )
+    _para(
+        doc,
+        "{% if rejected %}Có {{ rejected|length }} tệp báo cáo chưa đạt yêu cầu, chưa được tổng hợp "
+        "(chi tiết tại mục III).{% else %}Các báo cáo đã nộp đều đạt yêu cầu về số liệu.{% endif %}",
+        **body,
+    )
 
     _para(doc, "II. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", 14, bold=True, align="justify", after=6, indent=1.27)
-    _para(doc, "Kết quả các đơn vị đã thực hiện so với chỉ tiêu giai đoạn giao cho các đơn vị ({{ target_part }}):",
-          **body)
-    cols = [("TT", 1.0), ("Chỉ tiêu", 7.4), ("ĐVT", 1.7), ("Kết quả", 1.9), ("Chỉ tiêu giai đoạn", 2.5),
-            ("Tỷ lệ (%)", 2.0)]
+    _para(
+        doc,
+        "Kết quả các đơn vị đã thực hiện so với chỉ tiêu giai đoạn giao cho các đơn vị ({{ target_part }}):",
+        **body,
+    )
+    cols = [
+        ("TT", 1.0),
+        ("Chỉ tiêu", 7.4),
+        ("ĐVT", 1.7),
+        ("Kết quả", 1.9),
+        ("Chỉ tiêu giai đoạn", 2.5),
+        ("Tỷ lệ (%)", 2.0),
+    ]
     table = doc.add_table(rows=4, cols=len(cols))
     table.style = "Table Grid"
     _set_widths(table, [w for _, w in cols])
@@ -200,19 +235,39 @@ def build_report_template(path: str | Path) -> Path:
         _cell_text(table.rows[0].cells[k], text, 12, bold=True)
     _cell_text(table.rows[1].cells[0], "{%tr for r in indicators %}", 12)
     data = table.rows[2].cells
-    for k, (key, align) in enumerate((("n", "center"), ("label", "left"), ("unit", "center"),
-                                      ("achieved", "right"), ("target", "right"), ("percent", "right"))):
-        _cell_text(data[k], "{{ r.%s }}" % key, 12, align=align)
+    for k, (key, align) in enumerate(
+        (
+            ("n", "center"),
+            ("label", "left"),
+            ("unit", "center"),
+            ("achieved", "right"),
+            ("target", "right"),
+            ("percent", "right"),
+        )
+    ):
+        _cell_text(data[k], "{{ r." + key + " }}", 12, align=align)
     _cell_text(table.rows[3].cells[0], "{%tr endfor %}", 12)
     _para(doc, "", 6)
-    _para(doc, "{% if behind %}Các chỉ tiêu đạt dưới 50% chỉ tiêu giai đoạn: {{ behind|join('; ') }}."
-          "{% else %}Không có chỉ tiêu nào đạt dưới 50% chỉ tiêu giai đoạn.{% endif %}", **body)
+    _para(
+        doc,
+        "{% if behind %}Các chỉ tiêu đạt dưới 50% chỉ tiêu giai đoạn: {{ behind|join('; ') }}."
+        "{% else %}Không có chỉ tiêu nào đạt dưới 50% chỉ tiêu giai đoạn.{% endif %}",
+        **body,
+    )
 
     _para(doc, "III. CÁC ĐƠN VỊ CHƯA NỘP VÀ CÁC LỖI PHÁT HIỆN", 14, bold=True, align="justify", after=6, indent=1.27)
-    _para(doc, "{% if missing %}Đơn vị chưa nộp báo cáo ({{ missing|length }}): {{ missing|join(', ') }}."
-          "{% else %}Không có đơn vị chưa nộp báo cáo.{% endif %}", **body)
-    _para(doc, "{% if problems %}Các lỗi cần đơn vị sửa và gửi lại:{% else %}Không phát hiện lỗi số liệu "
-          "trong các báo cáo đã nộp.{% endif %}", **body)
+    _para(
+        doc,
+        "{% if missing %}Đơn vị chưa nộp báo cáo ({{ missing|length }}): {{ missing|join(', ') }}."
+        "{% else %}Không có đơn vị chưa nộp báo cáo.{% endif %}",
+        **body,
+    )
+    _para(
+        doc,
+        "{% if problems %}Các lỗi cần đơn vị sửa và gửi lại:{% else %}Không phát hiện lỗi số liệu "
+        "trong các báo cáo đã nộp.{% endif %}",
+        **body,
+    )
     _para(doc, "{%p for e in problems %}", 14)
     _para(doc, "- {{ e }};", 14, align="justify", indent=1.27)
     _para(doc, "{%p endfor %}", 14)

@@ -58,8 +58,17 @@ class _Styles:
         self.right = Alignment(horizontal="right", vertical="center")
 
 
-def put(ws: Any, row: int, col: int, value: Any, font: Any = None, align: Any = None, fmt: str | None = None,
-        border: Any = None, fill: Any = None) -> Any:
+def put(
+    ws: Any,
+    row: int,
+    col: int,
+    value: Any,
+    font: Any = None,
+    align: Any = None,
+    fmt: str | None = None,
+    border: Any = None,
+    fill: Any = None,
+) -> Any:
     """Write a cell; text is always stored as text (a value from a received file is never run as a formula)."""
     cell = ws.cell(row=row, column=col)
     cell.value = value
@@ -89,8 +98,15 @@ def _summary_sheet(ws: Any, agg: Aggregate, lang: str) -> None:
     ws.merge_cells(f"A1:{last}1")
     put(ws, 1, 1, f"TỔNG HỢP: {schema.title.upper()}", st.title, st.center)
     ws.merge_cells(f"A2:{last}2")
-    put(ws, 2, 1, f"({schema.source.document} ngày {schema.source.date:%d/%m/%Y} của {schema.source.issuer}) — "
-        f"{agg.completeness(lang)}", st.subtitle, st.center)
+    put(
+        ws,
+        2,
+        1,
+        f"({schema.source.document} ngày {schema.source.date:%d/%m/%Y} của {schema.source.issuer}) — "
+        f"{agg.completeness(lang)}",
+        st.subtitle,
+        st.center,
+    )
     hdr = 4
     merges: list[tuple[int, int, int, int]] = []
     hstyle = {"font": st.header, "align": st.center, "border": st.border, "fill": st.header_fill}
@@ -132,15 +148,40 @@ def _summary_sheet(ws: Any, agg: Aggregate, lang: str) -> None:
         put(ws, r, 2, name, st.body if reported else st.missing, st.left, border=st.border)
         for k, ind in enumerate(inds):
             v = agg.values.loc[code, ind.code]
-            put(ws, r, 3 + k, None if v != v else float(v), st.body, st.right,
-                INT_FORMAT if ind.type == "integer" else DEC_FORMAT, st.border)
+            put(
+                ws,
+                r,
+                3 + k,
+                None if v != v else float(v),
+                st.body,
+                st.right,
+                INT_FORMAT if ind.type == "integer" else DEC_FORMAT,
+                st.border,
+            )
         r += 1
-    put(ws, r, 2, f"Tổng cộng ({len(agg.reported)}/{len(agg.expected)} đơn vị)", st.bold, st.left,
-        border=st.border, fill=st.total_fill)
+    put(
+        ws,
+        r,
+        2,
+        f"Tổng cộng ({len(agg.reported)}/{len(agg.expected)} đơn vị)",
+        st.bold,
+        st.left,
+        border=st.border,
+        fill=st.total_fill,
+    )
     put(ws, r, 1, None, border=st.border, fill=st.total_fill)
     for k, ind in enumerate(inds):
-        put(ws, r, 3 + k, float(agg.progress.loc[ind.code, "achieved"]), st.bold, st.right,
-            INT_FORMAT if ind.type == "integer" else DEC_FORMAT, st.border, st.total_fill)
+        put(
+            ws,
+            r,
+            3 + k,
+            float(agg.progress.loc[ind.code, "achieved"]),
+            st.bold,
+            st.right,
+            INT_FORMAT if ind.type == "integer" else DEC_FORMAT,
+            st.border,
+            st.total_fill,
+        )
     r += 1
     part = schema.units_part
     put(ws, r, 2, f"Chỉ tiêu giai đoạn ({part.label if part else 'các đơn vị'})", st.bold, st.left, border=st.border)
@@ -171,8 +212,16 @@ def _summary_sheet(ws: Any, agg: Aggregate, lang: str) -> None:
 
 def _progress_sheet(ws: Any, agg: Aggregate, lang: str) -> None:
     st = _Styles()
-    headers = ["TT", "Chỉ tiêu", "ĐVT", "Kết quả đạt được", "Chỉ tiêu giai đoạn (các đơn vị)", "Tỷ lệ (%)",
-               "Chỉ tiêu toàn tỉnh giai đoạn", "Thời gian hoàn thành"]
+    headers = [
+        "TT",
+        "Chỉ tiêu",
+        "ĐVT",
+        "Kết quả đạt được",
+        "Chỉ tiêu giai đoạn (các đơn vị)",
+        "Tỷ lệ (%)",
+        "Chỉ tiêu toàn tỉnh giai đoạn",
+        "Thời gian hoàn thành",
+    ]
     ws.merge_cells("A1:H1")
     put(ws, 1, 1, "TIẾN ĐỘ THỰC HIỆN SO VỚI CHỈ TIÊU", st.title, st.center)
     ws.merge_cells("A2:H2")

@@ -1,0 +1,33 @@
+"""The ``mtqg`` application: registers the commands."""
+
+from __future__ import annotations
+
+import typer
+
+from .aggregate import aggregate
+from .report import report
+from .sample import sample
+from .schema import schema_app
+from .validate import validate
+
+app = typer.Typer(
+    name="mtqg",
+    help=(
+        "mtqg — kiểm tra, tổng hợp và lập báo cáo số liệu các Chương trình mục tiêu quốc gia từ tệp Excel "
+        "của các đơn vị.\n\n"
+        "Ví dụ: mtqg validate bao-cao/  ·  mtqg aggregate bao-cao/ -o tong-hop.xlsx  ·  "
+        "mtqg report bao-cao/ -o bao-cao.docx -o phu-luc.xlsx"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+app.command()(validate)
+app.command()(aggregate)
+app.command()(report)
+app.command()(sample)
+app.add_typer(schema_app, name="schema")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,106 @@
+"""Drawing results for people (rich) and for machines (JSON). No logic: everything shown comes from the library."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from ..aggregate import Aggregate
+from ..numbers import format_number, format_percent
+from ..validate import Report
+
+_T = {
+    "file": ("Tệp", "File"),
+    "sheet": ("Trang", "Sheet"),
+    "cell": ("Ô", "Cell"),
+    "level": ("Mức", "Level"),
+    "code": ("Mã", "Code"),
+    "problem": ("Vấn đề", "Problem"),
+    "fix": ("Cách sửa", "How to fix"),
+    "error": ("lỗi", "error"),
+    "warning": ("cảnh báo", "warning"),
+    "indicator": ("Chỉ tiêu", "Indicator"),
+    "unit": ("ĐVT", "Unit"),
+    "achieved": ("Đạt", "Achieved"),
+    "target": ("Chỉ tiêu GĐ", "Target"),
+    "percent": ("%", "%"),
+    "missing": ("Chưa nộp", "Not reported"),
+    "rejected": ("Tệp bị loại (có lỗi)", "Files left out (errors)"),
+    "none": ("không", "none"),
+    "clean": ("Không có lỗi.", "No problems found."),
+}
+
+
+def t(key: str, lang: str) -> str:
+    vi, en = _T[key]
+    return en if lang == "en" else vi
+
+
+def dump_json(data: Any, console: Console) -> None:
+    console.file.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def show_validation(report: Report, console: Console, lang: str) -> None:
+    issues = report.issues
+    if issues:
+        table = Table(show_lines=False, header_style="bold")
+        for key in ("file", "sheet", "cell", "level", "code", "problem", "fix"):
+            table.add_column(t(key, lang), overflow="fold")
+        for issue in issues:
+            style = "red" if issue.severity == "error" else "yellow"
+            table.add_row(
+                issue.file,
+                issue.sheet,
+                issue.cell,
+                f"[{style}]{t(str(issue.severity), lang)}[/{style}]",
+                issue.code,
+                issue.message(lang),
+                issue.fix(lang),
+            )
+        console.print(table)
+    summary = report.to_dict(lang)["summary"]
+    if lang == "en":
+        line = (
+            f"{summary['files']} files: {summary['accepted']} accepted, {summary['rejected']} with errors "
+            f"({summary['errors']} errors, {summary['warnings']} warnings). Form: {report.schema.id}."
+        )
+    else:
+        line = (
+            f"{summary['files']} tệp: {summary['accepted']} đạt, {summary['rejected']} có lỗi "
+            f"({summary['errors']} lỗi, {summary['warnings']} cảnh báo). Biểu mẫu: {report.schema.id}."
+        )
+    console.print(("[green]" if report.valid else "[red]") + line + ("[/green]" if report.valid else "[/red]"))
+
+
+def show_aggregate(agg: Aggregate, console: Console, lang: str) -> None:
+    table = Table(title=agg.schema.title, header_style="bold")
+    for key in ("indicator", "unit", "achieved", "target", "percent"):
+        table.add_column(t(key, lang), justify="left" if key == "indicator" else "right")
+    for code, row in agg.progress.iterrows():
+        ind = agg.schema.indicator_by_code[str(code)]
+        label = ind.label_en if lang == "en" and ind.label_en else ind.label
+        target = row["target"]
+        pct = row["percent"]
+        table.add_row(
+            label,
+            ind.unit,
+            format_number(_d(row["achieved"])),
+            "" if target != target else format_number(_d(target)),
+            "" if pct != pct else format_percent(pct),
+        )
+    console.print(table)
+    console.print(f"[bold]{agg.completeness(lang)}[/bold]")
+    missing = ", ".join(agg.unit_name(c) for c in agg.missing) or t("none", lang)
+    console.print(f"{t('missing', lang)}: {missing}")
+    if agg.rejected:
+        console.print(f"[red]{t('rejected', lang)}:[/red] " + ", ".join(str(f.path) for f in agg.rejected))
+
+
+def _d(v: Any) -> Any:
+    from decimal import Decimal
+
+    f = float(v)
+    return Decimal(int(f)) if f.is_integer() else Decimal(repr(round(f, 6)))

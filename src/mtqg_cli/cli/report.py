@@ -1,0 +1,94 @@
+"""mtqg report"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..aggregate import aggregate as aggregate_report
+from ..render.docx import load_settings, render_docx
+from ..render.xlsx import write_aggregate_xlsx
+from ..validate import collect_paths, validate_paths
+from .options import (
+    EXIT_CLEAN,
+    EXIT_PROBLEMS,
+    Format,
+    FormatOpt,
+    Lang,
+    LangOpt,
+    SchemaOpt,
+    check_outputs,
+    console,
+    fail,
+    handled,
+    progress,
+)
+from .output import dump_json
+
+
+def report(
+    paths: Annotated[list[Path], typer.Argument(help="Các tệp hoặc thư mục báo cáo của đơn vị.")],
+    outputs: Annotated[
+        list[Path],
+        typer.Option(
+            "--output",
+            "-o",
+            help="Tệp cần ghi: .docx (báo cáo Word) và/hoặc .xlsx (phụ lục Excel). Dùng nhiều lần để ghi cả hai.",
+        ),
+    ],
+    schema: SchemaOpt = None,
+    period: Annotated[str, typer.Option("--period", "-p", help="Kỳ báo cáo ghi trong báo cáo, ví dụ 2024.")] = "",
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Tệp cấu hình (mặc định ./mtqg.toml nếu có), mục [report].")
+    ] = None,
+    template: Annotated[
+        Path | None, typer.Option("--template", help="Mẫu Word riêng (.docx có thẻ Jinja) thay cho mẫu mặc định.")
+    ] = None,
+    lang: LangOpt = Lang.vi,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Lập báo cáo tổng hợp (Word, thể thức văn bản hành chính) và phụ lục Excel từ các tệp của đơn vị.
+
+    Ví dụ:
+
+        mtqg report sample_data/son-la-du-an-8 -o bao-cao.docx -o phu-luc.xlsx --period 2024
+    """
+    with handled(lang):
+        for out in outputs:
+            if out.suffix.lower() not in (".docx", ".xlsx"):
+                fail(
+                    f"{out}: "
+                    + ("only .docx and .xlsx can be written." if lang == "en" else "chỉ ghi được tệp .docx hoặc .xlsx.")
+                )
+        files = collect_paths(paths)
+        if not files:
+            fail("No workbook found." if lang == "en" else "Không tìm thấy tệp bảng tính nào.")
+        check_outputs(outputs, files, lang)
+        settings = load_settings(config)
+        with progress(fmt is Format.table, len(files), "Đang kiểm tra") as step:
+            validation = validate_paths(files, schema, progress=step)
+        agg = aggregate_report(validation)
+        written = []
+        for out in outputs:
+            if out.suffix.lower() == ".docx":
+                render_docx(agg, out, validation, settings, period, template)
+            else:
+                write_aggregate_xlsx(agg, out, validation, lang)
+            written.append(str(out))
+    con = console()
+    if fmt is Format.json:
+        dump_json(
+            {
+                "written": written,
+                "completeness": agg.to_dict(lang)["completeness"],
+                "validation": validation.to_dict(lang)["summary"],
+            },
+            con,
+        )
+    else:
+        con.print(agg.completeness(lang))
+        for w in written:
+            con.print(("Written: " if lang == "en" else "Đã ghi: ") + w)
+    raise typer.Exit(EXIT_CLEAN if validation.valid else EXIT_PROBLEMS)

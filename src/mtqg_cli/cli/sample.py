@@ -1,0 +1,29 @@
+"""mtqg sample"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..samples import SAMPLE_PERIOD, write_samples
+from ..schema import load_schema
+from .options import Lang, LangOpt, console, handled
+
+
+def sample(
+    folder: Annotated[Path, typer.Argument(help="Thư mục sẽ ghi các tệp mẫu.")],
+    schema: Annotated[str, typer.Option("--schema", "-s", help="Mã biểu mẫu.")] = "son-la-du-an-8",
+    period: Annotated[str, typer.Option("--period", "-p", help="Kỳ báo cáo ghi trong tệp.")] = SAMPLE_PERIOD,
+    lang: LangOpt = Lang.vi,
+) -> None:
+    """Ghi một bộ tệp báo cáo mẫu, mỗi đơn vị một tệp, như các đơn vị thường gửi (để thử và để kiểm thử).
+
+    Ví dụ:
+
+        mtqg sample thu-nghiem/ && mtqg validate thu-nghiem/
+    """
+    with handled(lang):
+        paths = write_samples(folder, load_schema(schema), period=period)
+    console().print(("Written" if lang == "en" else "Đã ghi") + f" {len(paths)} → {folder}")

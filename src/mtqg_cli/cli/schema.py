@@ -1,0 +1,81 @@
+"""mtqg schema list | show | check"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from ..numbers import format_number
+from ..schema import list_schemas, load_schema
+from .options import EXIT_CLEAN, Format, FormatOpt, Lang, LangOpt, console, dump_schema_list, handled
+
+schema_app = typer.Typer(help="Các biểu mẫu (schema): liệt kê, xem, kiểm tra.", no_args_is_help=True)
+
+
+@schema_app.command("list")
+def list_cmd(lang: LangOpt = Lang.vi, fmt: FormatOpt = Format.table) -> None:
+    """Liệt kê các biểu mẫu có sẵn.
+
+    Ví dụ:  mtqg schema list
+    """
+    with handled(lang):
+        schemas = list_schemas()
+    if fmt is Format.json:
+        dump_schema_list(schemas)
+        return
+    table = Table(header_style="bold")
+    for col in ("ID", "Tên biểu" if lang == "vi" else "Title", "Căn cứ" if lang == "vi" else "Source"):
+        table.add_column(col)
+    for s in schemas:
+        table.add_row(
+            s.id,
+            s.title_en if lang == "en" and s.title_en else s.title,
+            f"{s.source.document} ({s.source.date:%d/%m/%Y})",
+        )
+    console().print(table)
+
+
+@schema_app.command("show")
+def show_cmd(
+    schema_id: Annotated[str, typer.Argument(help="Mã biểu mẫu hoặc tệp .yaml.")], lang: LangOpt = Lang.vi
+) -> None:
+    """Xem biểu mẫu cần những gì: đơn vị, chỉ tiêu, chỉ tiêu giai đoạn, quy tắc kiểm tra.
+
+    Ví dụ:  mtqg schema show son-la-du-an-8
+    """
+    with handled(lang):
+        s = load_schema(schema_id)
+    con = console()
+    con.print(f"[bold]{s.title}[/bold] — {s.source.document} ({s.source.date:%d/%m/%Y}, {s.source.issuer})")
+    units = ", ".join(u.name for u in s.units)
+    con.print(f"{'Units' if lang == 'en' else 'Đơn vị'} ({len(s.units)}): {units}")
+    table = Table(header_style="bold")
+    for col in ("Mã", "Chỉ tiêu", "ĐVT", "Kiểu", "Chỉ tiêu GĐ", "Thời gian"):
+        table.add_column(col)
+    for ind in s.indicators:
+        phase = s.targets.phase.get(ind.code)
+        table.add_row(
+            ind.code, ind.label, ind.unit, ind.type, format_number(phase) if phase is not None else "", ind.window
+        )
+    con.print(table)
+    for rule in s.rules:
+        con.print(f"- {rule.code} ({rule.severity}): {rule.message or rule.kind}")
+
+
+@schema_app.command("check")
+def check_cmd(
+    file: Annotated[Path, typer.Argument(help="Tệp biểu mẫu .yaml cần kiểm tra.")], lang: LangOpt = Lang.vi
+) -> None:
+    """Kiểm tra một tệp biểu mẫu: lỗi được báo kèm khoá và số dòng.
+
+    Ví dụ:  mtqg schema check schemas/son-la-du-an-8.yaml
+    """
+    with handled(lang):
+        s = load_schema(file)
+    console().print(
+        ("OK: " if lang == "en" else "Hợp lệ: ") + f"{s.id} ({len(s.units)} units, {len(s.indicators)} indicators)"
+    )
+    raise typer.Exit(EXIT_CLEAN)

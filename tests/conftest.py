@@ -1,0 +1,31 @@
+"""Shared fixtures: the Sơn La schema and real workbooks written into a temporary folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mtqg_cli.samples import target_values, write_samples
+from mtqg_cli.schema import Schema, load_schema
+
+
+@pytest.fixture(scope="session")
+def schema() -> Schema:
+    return load_schema("son-la-du-an-8")
+
+
+@pytest.fixture
+def annex_folder(tmp_path: Path, schema: Schema) -> Path:
+    """11 district workbooks holding the annex's own district figures."""
+    folder = tmp_path / "annex"
+    values = {u.code: target_values(schema, u) for u in schema.units}
+    write_samples(folder, schema, values=values)
+    return folder
+
+
+@pytest.fixture
+def sample_folder(tmp_path: Path, schema: Schema) -> Path:
+    folder = tmp_path / "samples"
+    write_samples(folder, schema)
+    return folder

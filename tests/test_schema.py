@@ -1,0 +1,101 @@
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+from pydantic import ValidationError
+
+from helpers import ANNEX_DISTRICT_ROW, ANNEX_PHASE_ROW, ANNEX_PROVINCE_ROW
+from mtqg_cli.schema import SchemaError, list_schemas, load_schema
+
+SHIPPED = Path(__file__).resolve().parents[1] / "schemas" / "son-la-du-an-8.yaml"
+
+
+def test_annex_is_transcribed_whole(schema):
+    assert [u.name for u in schema.units] == [
+        "Bắc Yên",
+        "Mai Sơn",
+        "Mộc Châu",
+        "Mường La",
+        "Phù Yên",
+        "Quỳnh Nhai",
+        "Sông Mã",
+        "Sốp Cộp",
+        "Thuận Châu",
+        "Vân Hồ",
+        "Yên Châu",
+    ]
+    codes = [i.code for i in schema.indicators]
+    assert len(codes) == 12 and codes[0] == "so_ban_dbkk"
+    assert [int(schema.targets.phase[c]) for c in codes[1:]] == ANNEX_PHASE_ROW
+    assert int(schema.targets.phase["so_ban_dbkk"]) == 1449
+    province, districts = schema.targets.parts
+    assert (province.share, districts.share) == (0.48, 0.52)
+    assert [int(province.values[c]) for c in codes[1:]] == ANNEX_PROVINCE_ROW
+    assert [int(districts.values[c]) for c in codes[1:]] == ANNEX_DISTRICT_ROW[1:]
+    assert schema.target_for("song-ma", "to_truyen_thong") == Decimal(88)
+    assert [i.window for i in schema.indicators][1:4] == ["2022-2024", "2023-2024", "2023-2024"]
+    assert schema.check_targets() == []
+
+
+def test_listed(schema):
+    assert "son-la-du-an-8" in [s.id for s in list_schemas()]
+
+
+def test_row_model_checks_types_and_bounds(schema):
+    model = schema.row_model()
+    assert model(to_tkvvtb=3).to_tkvvtb == 3
+    with pytest.raises(ValidationError) as exc:
+        model(to_tkvvtb=-1, clb_thu_linh=Decimal("2.5"))
+    assert sorted((e["loc"][0], e["type"]) for e in exc.value.errors()) == [
+        ("clb_thu_linh", "int_from_float"),
+        ("to_tkvvtb", "greater_than_equal"),
+    ]
+
+
+def _write(tmp_path, data, name="bad.yaml"):
+    p = tmp_path / name
+    p.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return p
+
+
+def test_bad_schema_names_key_and_line(tmp_path):
+    data = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+    data["indicators"][2]["type"] = "money"
+    p = _write(tmp_path, data)
+    with pytest.raises(SchemaError) as exc:
+        load_schema(p)
+    msg = exc.value.message("en")
+    assert "indicators.2.type" in msg
+    line = next(i for i, text in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if "type: money" in text)
+    assert f"line {line}," in msg
+
+
+def test_published_sums_are_checked_on_load(tmp_path):
+    data = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+    data["targets"]["units"]["bac-yen"]["to_tkvvtb"] = 7  # the annex says 6
+    with pytest.raises(SchemaError) as exc:
+        load_schema(_write(tmp_path, data))
+    assert "to_tkvvtb: units = 115, districts = 114" in exc.value.message("en")
+
+
+def test_unknown_indicator_in_targets(tmp_path):
+    data = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+    data["targets"]["phase"]["to_khong_co"] = 1
+    with pytest.raises(SchemaError) as exc:
+        load_schema(_write(tmp_path, data))
+    assert "unknown indicator 'to_khong_co'" in exc.value.message("en")
+
+
+def test_yaml_syntax_error_has_line(tmp_path):
+    p = tmp_path / "broken.yaml"
+    p.write_text("id: x\ntitle: [unclosed\n", encoding="utf-8")
+    with pytest.raises(SchemaError) as exc:
+        load_schema(p)
+    assert "line 3" in exc.value.message("en") or "line 2" in exc.value.message("en")
+
+
+def test_unknown_id_lists_known():
+    with pytest.raises(SchemaError) as exc:
+        load_schema("khong-co")
+    assert "son-la-du-an-8" in exc.value.message("vi")

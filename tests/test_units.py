@@ -1,0 +1,115 @@
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mtqg_cli.text import fold, strip_accents
+from mtqg_cli.units import UnitMatcher, core_name, level_of
+
+
+@pytest.fixture(scope="module")
+def matcher(schema):
+    return UnitMatcher(schema.units)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mộc Châu",
+        "Huyện Mộc Châu",
+        "H. Mộc Châu",
+        "Moc Chau",
+        "MỘC CHÂU",
+        "huyện  mộc châu ",
+        "UBND huyện Mộc Châu",
+        "Mộc Châu\n",
+        "123",
+    ],
+)
+def test_name_variants_reach_the_unit(matcher, text):
+    m = matcher.match(text)
+    assert m.unit is not None and m.unit.code == "moc-chau"
+    assert m.confidence == 100
+
+
+def test_decomposed_unicode_is_the_same_name(matcher):
+    import unicodedata
+
+    nfd = unicodedata.normalize("NFD", "Sốp Cộp")
+    assert matcher.match(nfd).unit.code == "sop-cop"
+
+
+def test_typo_matches_with_lower_confidence(matcher):
+    m = matcher.match("Mọc Chau")
+    assert m.unit.code == "moc-chau" and m.confidence == 100  # accents are optional
+    m = matcher.match("Thuân Chầu")
+    assert m.unit.code == "thuan-chau"
+    m = matcher.match("Quynh Nhia")
+    assert m.unit.code == "quynh-nhai" and 80 <= m.confidence < 100
+
+
+def test_unknown_name_lists_nearest(matcher):
+    m = matcher.match("Sơn La")  # the city is not a unit of this form
+    assert m.unit is None
+    assert [u.code for u in m.candidates] == ["song-ma", "muong-la"]
+    m = matcher.match("Điện Biên Phủ")
+    assert (m.unit, m.candidates) == (None, [])
+    m = matcher.match("Mường Lát")  # close enough to be read, never silently: confidence below 100
+    assert (m.unit.code, m.confidence) == ("muong-la", 94)
+
+
+def test_level_words():
+    assert level_of("Xã Mai Sơn") == "commune"
+    assert level_of("phường Mộc Châu") == "commune"
+    assert level_of("Huyện Mai Sơn") == "district"
+    assert level_of("TP Sơn La") == "district"
+    assert level_of("Mai Sơn") is None
+
+
+def test_core_name_strips_prefixes():
+    assert core_name("UBND huyện Sông Mã") == "song ma"
+    assert core_name("TP. Sơn La") == "son la"
+    assert core_name("H.Mộc Châu") == "moc chau"
+
+
+@given(
+    st.sampled_from(
+        [
+            "Bắc Yên",
+            "Mai Sơn",
+            "Mộc Châu",
+            "Mường La",
+            "Phù Yên",
+            "Quỳnh Nhai",
+            "Sông Mã",
+            "Sốp Cộp",
+            "Thuận Châu",
+            "Vân Hồ",
+            "Yên Châu",
+        ]
+    ),
+    st.sampled_from(["", "Huyện ", "H. ", "huyện ", "UBND huyện ", "HUYỆN "]),
+    st.booleans(),
+    st.booleans(),
+    st.sampled_from(["", " ", "  ", "\n"]),
+)
+def test_every_spelling_of_every_unit(schema, name, prefix, upper, bare, tail):
+    text = prefix + (strip_accents(name) if bare else name)
+    text = (text.upper() if upper else text) + tail
+    m = UnitMatcher(schema.units).match(text)
+    assert m.unit is not None
+    assert fold(m.unit.name) == fold(name)
+    assert m.confidence == 100
+
+
+@given(
+    st.sampled_from(["Bắc Yên", "Mai Sơn", "Mường La", "Phù Yên", "Quỳnh Nhai", "Sông Mã", "Thuận Châu", "Yên Châu"]),
+    st.integers(min_value=0, max_value=20),
+)
+def test_one_dropped_letter_still_matches(schema, name, pos):
+    bare = strip_accents(name)
+    pos = pos % len(bare)
+    if bare[pos] == " ":
+        return
+    typo = bare[:pos] + bare[pos + 1 :]
+    m = UnitMatcher(schema.units).match(typo)
+    assert m.unit is not None and fold(m.unit.name) == fold(name)
