@@ -329,7 +329,7 @@ class _Reader:
                 continue
             self.result.rows.append(UnitRow(unit.code, label, r, self._read_cells(r)))
         if not self.result.rows:
-            self.issue("no-unit-rows", self.table.data_start, None)
+            self.issue("no-unit-rows", self.table.data_start, self.table.unit_col)
             return
         self._check_rules(totals)
 

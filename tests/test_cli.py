@@ -1,0 +1,187 @@
+"""Every command through Typer's CliRunner: success and failure paths, JSON equal to the library's result."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from mtqg_cli.aggregate import aggregate
+from mtqg_cli.cli.app import app
+from mtqg_cli.validate import validate_paths
+
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def _all_commands():
+    root = get_command(app)
+    out = []
+    for name, cmd in root.commands.items():
+        if hasattr(cmd, "commands"):
+            out.extend([[name, sub] for sub in cmd.commands])
+        else:
+            out.append([name])
+    return out
+
+
+@pytest.mark.parametrize("path", _all_commands(), ids=" ".join)
+def test_every_command_explains_itself_with_an_example(path):
+    result = run(*path, "--help")
+    assert result.exit_code == 0
+    assert "Ví dụ" in result.output
+    assert "mtqg " + path[0] in result.output
+
+
+def test_top_level_help():
+    result = run("--help")
+    assert result.exit_code == 0
+    for name in ("validate", "aggregate", "report", "sample", "schema"):
+        assert name in result.output
+
+
+def test_validate_clean_exit_0(annex_folder):
+    result = run("validate", annex_folder)
+    assert result.exit_code == 0, result.output
+    assert "11 tệp: 11 đạt, 0 có lỗi (0 lỗi, 0 cảnh báo)" in result.output
+
+
+def test_validate_errors_exit_1_and_json_equals_library(annex_folder, schema):
+    from helpers import write_unit
+
+    write_unit(annex_folder / "moc-chau_2024.xlsx", schema, "moc-chau", total={"to_tkvvtb": 99})
+    result = run("validate", annex_folder, "--format", "json", "--lang", "en")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data == json.loads(json.dumps(validate_paths([annex_folder], schema).to_dict("en"), ensure_ascii=False))
+    [issue] = [i for f in data["files"] for i in f["issues"]]
+    assert (issue["code"], issue["cell"], issue["sheet"]) == ("total-row-mismatch", "E11", "Biểu 01")
+    assert issue["message"].startswith("Total row, column")
+
+
+def test_validate_english_table(annex_folder, schema):
+    from helpers import write_unit
+
+    write_unit(annex_folder / "moc-chau_2024.xlsx", schema, "moc-chau", total={"to_tkvvtb": 99})
+    result = run("validate", annex_folder, "--lang", "en")
+    assert result.exit_code == 1
+    assert "1 with errors (1 errors, 0 warnings)" in result.output
+
+
+def test_validate_nothing_to_read_exit_2(tmp_path):
+    result = run("validate", tmp_path)
+    assert result.exit_code == 2
+    assert "Không tìm thấy tệp bảng tính nào" in result.output
+
+
+def test_validate_unknown_schema_exit_2(annex_folder):
+    result = run("validate", annex_folder, "--schema", "khong-co")
+    assert result.exit_code == 2
+    assert "Không có biểu mẫu «khong-co»" in result.output
+
+
+def test_aggregate_writes_xlsx_and_json(annex_folder, tmp_path, schema):
+    (annex_folder / "bac-yen_2024.xlsx").unlink()
+    (annex_folder / "muong-la_2024.xlsx").unlink()
+    out = tmp_path / "tong-hop.xlsx"
+    result = run("aggregate", annex_folder, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "9/11 đơn vị đã nộp" in result.output
+    assert "Chưa nộp: Bắc Yên, Mường La" in result.output
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["Tổng hợp", "Tiến độ", "Tình hình nộp", "Tệp bị loại"]
+    result = run("aggregate", annex_folder, "--format", "json")
+    data = json.loads(result.stdout)
+    assert data["completeness"]["text"] == "9/11 đơn vị đã nộp"
+    assert [m["name"] for m in data["completeness"]["missing"]] == ["Bắc Yên", "Mường La"]
+    lib = aggregate(validate_paths([annex_folder], schema)).to_dict()
+    assert data["totals"] == lib["totals"] and data["progress"] == lib["progress"]
+
+
+def test_aggregate_refuses_to_overwrite_an_input(annex_folder):
+    target = annex_folder / "mai-son_2024.xlsx"
+    before = target.read_bytes()
+    result = run("aggregate", annex_folder, "-o", target)
+    assert result.exit_code == 2
+    assert target.read_bytes() == before
+
+
+def test_aggregate_wrong_suffix(annex_folder, tmp_path):
+    result = run("aggregate", annex_folder, "-o", tmp_path / "x.csv")
+    assert result.exit_code == 2
+
+
+def test_report_writes_docx_and_annex(annex_folder, tmp_path):
+    (annex_folder / "bac-yen_2024.xlsx").unlink()
+    (annex_folder / "muong-la_2024.xlsx").unlink()
+    docx, xlsx = tmp_path / "bao-cao.docx", tmp_path / "phu-luc.xlsx"
+    result = run("report", annex_folder, "-o", docx, "-o", xlsx, "--period", "2024")
+    assert result.exit_code == 0, result.output
+    text = "\n".join(p.text for p in Document(str(docx)).paragraphs)
+    assert "9/11 đơn vị đã nộp" in text and "Bắc Yên, Mường La" in text
+    assert "Kết quả thực hiện Dự án 8 năm 2024" in text
+    assert load_workbook(xlsx)["Tổng hợp"]["B7"].value == "Bắc Yên (chưa nộp)"
+
+
+def test_report_with_config_file(annex_folder, tmp_path):
+    cfg = tmp_path / "mtqg.toml"
+    cfg.write_text('[report]\nsigner_name = "Nguyễn Thị Hoa"\nnumber = "125/BC-HLHPN"\n', encoding="utf-8")
+    docx = tmp_path / "r.docx"
+    result = run("report", annex_folder, "-o", docx, "--config", cfg)
+    assert result.exit_code == 0, result.output
+    doc = Document(str(docx))
+    assert doc.tables[0].cell(1, 0).paragraphs[0].text == "Số: 125/BC-HLHPN"
+    assert doc.tables[2].cell(0, 1).paragraphs[-1].text == "Nguyễn Thị Hoa"
+
+
+def test_report_bad_output_kind(annex_folder, tmp_path):
+    result = run("report", annex_folder, "-o", tmp_path / "r.pdf")
+    assert result.exit_code == 2
+
+
+def test_report_unknown_template_variable_exit_2(annex_folder, tmp_path):
+    from docx import Document as New
+
+    doc = New()
+    doc.add_paragraph("{{ bien_la }}")
+    doc.save(tmp_path / "mau.docx")
+    result = run("report", annex_folder, "-o", tmp_path / "r.docx", "--template", tmp_path / "mau.docx")
+    assert result.exit_code == 2
+    assert "bien_la" in result.output
+    assert not (tmp_path / "r.docx").exists()
+
+
+def test_sample_then_validate(tmp_path):
+    result = run("sample", tmp_path / "s")
+    assert result.exit_code == 0
+    assert len(list((tmp_path / "s").glob("*.xlsx"))) == 11
+    assert run("validate", tmp_path / "s").exit_code == 0
+
+
+def test_sample_unknown_schema(tmp_path):
+    assert run("sample", tmp_path / "s", "--schema", "khong-co").exit_code == 2
+
+
+def test_schema_commands(tmp_path):
+    result = run("schema", "list")
+    assert result.exit_code == 0 and "son-la-du-an-8" in result.output
+    data = json.loads(run("schema", "list", "--format", "json").stdout)
+    assert data[0]["id"] == "son-la-du-an-8"
+    result = run("schema", "show", "son-la-du-an-8")
+    assert result.exit_code == 0 and "to_tkvvtb" in result.output and "Yên Châu" in result.output
+    shipped = Path(__file__).resolve().parents[1] / "schemas" / "son-la-du-an-8.yaml"
+    result = run("schema", "check", shipped)
+    assert result.exit_code == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: Bad Id\n", encoding="utf-8")
+    result = run("schema", "check", bad)
+    assert result.exit_code == 2
+    assert "dòng 1" in result.output

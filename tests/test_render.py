@@ -1,0 +1,162 @@
+"""The written .xlsx and .docx, read back with openpyxl / python-docx, and opened by LibreOffice."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from docx import Document
+from docx.shared import Mm
+from helpers import ANNEX_DISTRICT_ROW, convert_with_libreoffice, needs_libreoffice
+from openpyxl import load_workbook
+
+from mtqg_cli.aggregate import aggregate
+from mtqg_cli.errors import MtqgError
+from mtqg_cli.render.docx import render_docx, report_context, vn_date
+from mtqg_cli.render.xlsx import put, write_aggregate_xlsx
+from mtqg_cli.validate import validate_paths
+
+TODAY = dt.date(2024, 9, 15)
+
+
+@pytest.fixture
+def nine_of_eleven(annex_folder, schema):
+    (annex_folder / "bac-yen_2024.xlsx").unlink()
+    (annex_folder / "yen-chau_2024.xlsx").unlink()
+    report = validate_paths([annex_folder], schema)
+    return report, aggregate(report)
+
+
+def test_vn_date():
+    assert vn_date(dt.date(2024, 2, 5)) == "ngày 05 tháng 02 năm 2024"
+    assert vn_date(dt.date(2024, 9, 15)) == "ngày 15 tháng 9 năm 2024"
+    assert vn_date(dt.date(2024, 1, 31)) == "ngày 31 tháng 01 năm 2024"
+    assert vn_date(dt.date(2024, 12, 1)) == "ngày 01 tháng 12 năm 2024"
+
+
+def test_xlsx_holds_the_figures(nine_of_eleven, tmp_path, schema):
+    report, agg = nine_of_eleven
+    out = write_aggregate_xlsx(agg, tmp_path / "tong-hop.xlsx", report)
+    wb = load_workbook(out)
+    ws = wb["Tổng hợp"]
+    rows = list(ws.iter_rows(values_only=True))
+    total = next(r for r in rows if isinstance(r[1], str) and r[1].startswith("Tổng cộng"))
+    assert total[1] == "Tổng cộng (9/11 đơn vị)"
+    assert list(total[2:]) == [int(agg.totals[i.code]) for i in schema.indicators]
+    assert total[3] == 416 - 22 - 33
+    names = [r[1] for r in rows if isinstance(r[0], int)]
+    assert names[0] == "Bắc Yên (chưa nộp)" and names[-1] == "Yên Châu (chưa nộp)"
+    assert any(isinstance(r[0], str) and r[0] == "Đơn vị chưa nộp (2): Bắc Yên, Yên Châu." for r in rows)
+    assert ws.freeze_panes == "C7"  # title (1-2), blank, header (4-5), column numbers (6) stay on screen
+    assert ws["C8"].number_format == "#,##0"
+    assert ws["A4"].font.bold and ws["A4"].fill.fgColor.rgb.endswith("DDEBF7")
+    status = {r[1]: r[2] for r in wb["Tình hình nộp"].iter_rows(min_row=2, values_only=True) if r[1]}
+    assert status["Bắc Yên"] == "Chưa nộp" and status["Mai Sơn"] == "Đã nộp"
+    progress = list(wb["Tiến độ"].iter_rows(min_row=5, values_only=True))
+    assert progress[1][1:6] == (
+        "Thành lập và duy trì tổ truyền thông cộng đồng",
+        "tổ",
+        361,
+        416,
+        round(361 / 416 * 100, 1),
+    )
+
+
+def test_xlsx_never_writes_received_text_as_a_formula(tmp_path):
+    from openpyxl import Workbook
+    from python_calamine import CalamineWorkbook
+
+    wb = Workbook()
+    put(wb.active, 1, 1, '=HYPERLINK("http://x","bấm")')
+    put(wb.active, 2, 1, "+1+2")
+    wb.save(tmp_path / "t.xlsx")
+    cells = CalamineWorkbook.from_path(str(tmp_path / "t.xlsx")).get_sheet_by_index(0).to_python()
+    assert cells == [['=HYPERLINK("http://x","bấm")'], ["+1+2"]]
+
+
+def test_docx_report(nine_of_eleven, tmp_path, schema):
+    report, agg = nine_of_eleven
+    out = render_docx(agg, tmp_path / "bao-cao.docx", report, period="2024", today=TODAY)
+    doc = Document(str(out))
+    section = doc.sections[0]
+    measured = [
+        section.page_width,
+        section.page_height,
+        section.top_margin,
+        section.bottom_margin,
+        section.left_margin,
+        section.right_margin,
+    ]
+    assert [round(m.mm) for m in measured] == [210, 297, 20, 20, 30, 15]
+    head = doc.tables[0]
+    assert head.cell(0, 0).paragraphs[0].text == "HỘI LHPN VIỆT NAM"
+    issuer = head.cell(0, 0).paragraphs[1]
+    assert issuer.text == "HỘI LHPN TỈNH SƠN LA" and issuer.runs[0].bold
+    assert head.cell(0, 1).paragraphs[0].text == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    assert head.cell(0, 1).paragraphs[1].text == "Độc lập - Tự do - Hạnh phúc"
+    date_run = head.cell(1, 1).paragraphs[0].runs[0]
+    assert head.cell(1, 1).paragraphs[0].text == "Sơn La, ngày 15 tháng 9 năm 2024"
+    assert date_run.italic and date_run.font.name == "Times New Roman" and date_run.font.size.pt == 14
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Đến ngày 15/09/2024, 9/11 đơn vị đã nộp (81,8%). Đơn vị chưa nộp báo cáo: Bắc Yên, Yên Châu." in text
+    assert "Đơn vị chưa nộp báo cáo (2): Bắc Yên, Yên Châu." in text
+    table = doc.tables[1]
+    rows = [[c.text for c in r.cells] for r in table.rows]
+    assert rows[0] == ["TT", "Chỉ tiêu", "ĐVT", "Kết quả", "Chỉ tiêu giai đoạn", "Tỷ lệ (%)"]
+    assert len(rows) == 12  # header + 11 indicators (the tag rows are gone)
+    expected = [
+        [str(k), r["label"], r["unit"], r["achieved"], r["target"], r["percent"]]
+        for k, r in enumerate(agg.progress_rows()[1:], start=1)
+    ]
+    assert rows[1:] == expected
+    assert rows[1][3:] == ["361", "416", "86,8%"]
+    sign = doc.tables[2]
+    assert sign.cell(0, 1).paragraphs[0].text == "TM. BAN THƯỜNG VỤ"
+    assert sign.cell(0, 0).paragraphs[0].text == "Nơi nhận:"
+    assert sign.cell(0, 0).paragraphs[-1].text == "- Lưu: VT, Ban CSLP."
+
+
+def test_docx_lists_problems_of_rejected_files(annex_folder, tmp_path, schema):
+    from helpers import write_unit
+
+    write_unit(annex_folder / "moc-chau_2024.xlsx", schema, "moc-chau", total={"to_tkvvtb": 99})
+    report = validate_paths([annex_folder], schema)
+    agg = aggregate(report)
+    ctx = report_context(agg, report, today=TODAY)
+    assert ctx["problems"] == [
+        "moc-chau_2024.xlsx, Biểu 01, E11: Dòng tổng cộng, cột «Củng cố chất lượng/thành lập mới tổ TKVVTB»: "
+        "ghi 99, tổng các dòng là 3. Sửa dòng tổng cộng thành 3 (hoặc dùng công thức =SUM)."
+    ]
+    doc = Document(str(render_docx(agg, tmp_path / "r.docx", report, today=TODAY)))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "- " + ctx["problems"][0] + ";" in text
+
+
+def test_template_with_unknown_variable_is_refused(nine_of_eleven, tmp_path):
+    from docx import Document as NewDocument
+
+    report, agg = nine_of_eleven
+    tpl = NewDocument()
+    tpl.add_paragraph("{{ issuer }} — {{ ten_lanh_dao }}")
+    tpl.save(tmp_path / "mau.docx")
+    with pytest.raises(MtqgError) as exc:
+        render_docx(agg, tmp_path / "out.docx", report, template=tmp_path / "mau.docx")
+    assert "ten_lanh_dao" in exc.value.message("en")
+    assert not (tmp_path / "out.docx").exists()
+
+
+@needs_libreoffice
+def test_outputs_open_in_libreoffice(nine_of_eleven, tmp_path):
+    report, agg = nine_of_eleven
+    docx = render_docx(agg, tmp_path / "bao-cao.docx", report, today=TODAY)
+    xlsx = write_aggregate_xlsx(agg, tmp_path / "tong-hop.xlsx", report)
+    for src in (docx, xlsx):
+        pdf = convert_with_libreoffice(src, "pdf", tmp_path / "pdf")
+        assert pdf.read_bytes().startswith(b"%PDF")
+        assert pdf.stat().st_size > 5000
+    # LibreOffice re-saves the workbook it opened; the figures survive the round trip
+    back = convert_with_libreoffice(xlsx, "xlsx", tmp_path / "resaved")
+    rows = list(load_workbook(back)["Tổng hợp"].iter_rows(values_only=True))
+    total = next(r for r in rows if r[1] == "Tổng cộng (9/11 đơn vị)")
+    assert total[2] == ANNEX_DISTRICT_ROW[0] - 78 - 112
+    assert total[3] == 416 - 22 - 33

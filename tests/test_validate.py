@@ -1,0 +1,158 @@
+"""Validation on real workbooks written to a temporary folder."""
+
+from __future__ import annotations
+
+import zipfile
+from decimal import Decimal
+
+from helpers import ANNEX_DISTRICT_ROW, write_unit
+
+from mtqg_cli.aggregate import aggregate
+from mtqg_cli.samples import target_values
+from mtqg_cli.validate import validate_file, validate_paths
+
+
+def test_clean_batch(annex_folder, schema):
+    report = validate_paths([annex_folder], schema)
+    assert len(report.files) == 11
+    assert report.valid
+    assert report.issues == []
+    assert sorted(u for f in report.files for u in f.units) == sorted(u.code for u in schema.units)
+
+
+def test_three_errors_exactly_with_their_cells(annex_folder, schema):
+    bad = annex_folder / "moc-chau_2024.xlsx"
+    unit = schema.unit_by_code["moc-chau"]
+    values = dict(target_values(schema, unit))
+    values["to_truyen_thong"] = "mười ba"  # text in a number cell (column D)
+    values["to_tkvvtb"] = -2  # a negative count (column E)
+    write_unit(bad, schema, "moc-chau", values=values, total={"to_tkvvtb_gals": 30})  # wrong total (column F)
+    report = validate_paths([annex_folder], schema)
+    assert report.flatten(["file", "sheet", "cell", "code", "severity"]) == [
+        [str(bad), "Biểu 01", "D10", "cell-not-number", "error"],
+        [str(bad), "Biểu 01", "E10", "cell-below-min", "error"],
+        [str(bad), "Biểu 01", "F11", "total-row-mismatch", "error"],
+    ]
+    total_issue = report.issues[2]
+    assert total_issue.message("vi") == (
+        "Dòng tổng cộng, cột «Thí điểm tổ TKVVTB áp dụng phương pháp học tập và hành động giới»: ghi 30, "
+        "tổng các dòng là 3."
+    )
+    assert total_issue.fix("en") == "Change the total to 3 (or use a =SUM formula)."
+    assert "mười ba" in report.issues[0].message("en")
+    # the other ten still aggregate
+    agg = aggregate(report)
+    assert len(agg.reported) == 10 and agg.missing == ["moc-chau"]
+    assert [f.path.name for f in agg.rejected] == ["moc-chau_2024.xlsx"]
+    assert agg.totals["to_truyen_thong"] == Decimal(416 - 13)
+
+
+def test_annex_layout_is_read(tmp_path, schema):
+    """A district sends back the annex itself: its three header rows, its own row, a 'Cộng' row."""
+    path = write_unit(tmp_path / "phu-luc-moc-chau.xlsx", schema, "moc-chau", layout="annex", label="Mộc Châu")
+    result = validate_file(path, schema)
+    assert result.issues == []
+    assert result.sheet == "Phụ lục"
+    [row] = result.rows
+    assert row.unit == "moc-chau" and row.row == 6  # sheet row 7: title (1-2), blank, header (4-6), the unit
+    assert [int(row.values[i.code]) for i in schema.indicators] == [44, 13, 3, 3, 1, 3, 13, 3, 2, 1, 1, 3]
+
+
+def test_annex_layout_wrong_total_cell(tmp_path, schema):
+    path = write_unit(
+        tmp_path / "pl.xlsx", schema, "song-ma", layout="annex", label="H. Sông Mã", total={"tap_huan_lgg_ct3": 11}
+    )
+    result = validate_file(path, schema)
+    assert [(i.cell, i.code) for i in result.issues] == [("N8", "total-row-mismatch")]
+
+
+def test_unit_text_and_ambiguous_numbers_are_warnings(tmp_path, schema):
+    values = dict(target_values(schema, schema.unit_by_code["bac-yen"]))
+    values["to_truyen_thong"] = "22 tổ"
+    values["so_ban_dbkk"] = " 78 "
+    path = write_unit(tmp_path / "b.xlsx", schema, "bac-yen", values=values, total={"to_truyen_thong": 22})
+    result = validate_file(path, schema)
+    assert [(i.cell, i.code, i.severity.value) for i in result.issues] == [("D10", "cell-unit-text", "warning")]
+    assert result.accepted
+    assert result.rows[0].values["to_truyen_thong"] == 22
+    assert result.rows[0].values["so_ban_dbkk"] == 78
+
+
+def test_blank_required_cell_and_decimal_count(tmp_path, schema):
+    values = dict(target_values(schema, schema.unit_by_code["bac-yen"]))
+    values["dia_chi_an_toan"] = None
+    values["clb_thu_linh"] = 2.5
+    path = write_unit(tmp_path / "b.xlsx", schema, "bac-yen", values=values)
+    result = validate_file(path, schema)
+    assert [(i.cell, i.code) for i in result.issues] == [("H10", "cell-required"), ("J10", "cell-not-integer")]
+
+
+def test_dash_and_x_are_not_missing(tmp_path, schema):
+    values = dict(target_values(schema, schema.unit_by_code["bac-yen"]))
+    values["dia_chi_an_toan"] = "-"
+    values["clb_thu_linh"] = "x"
+    result = validate_file(write_unit(tmp_path / "b.xlsx", schema, "bac-yen", values=values), schema)
+    assert result.issues == []
+    assert (result.rows[0].values["dia_chi_an_toan"], result.rows[0].values["clb_thu_linh"]) == (None, None)
+
+
+def test_unknown_unit_lists_candidates(tmp_path, schema):
+    path = write_unit(tmp_path / "u.xlsx", schema, "moc-chau", label="Huyện Sơn La")
+    result = validate_file(path, schema)
+    assert [(i.cell, i.code) for i in result.issues] == [("B10", "unit-unknown"), ("B10", "no-unit-rows")]
+    assert result.issues[0].message("en") == "Unknown reporting unit «Huyện Sơn La» (nearest names: Sông Mã, Mường La)."
+
+
+def test_commune_in_a_district_form_is_a_level_mismatch(tmp_path, schema):
+    path = write_unit(tmp_path / "x.xlsx", schema, "mai-son", label="Xã Mai Sơn")
+    result = validate_file(path, schema)
+    assert result.issues[0].code == "unit-wrong-level"
+    assert result.issues[0].message("vi") == "«Xã Mai Sơn» là đơn vị cấp xã, biểu này do đơn vị cấp huyện báo cáo."
+
+
+def test_rule_gals_within_tkvvtb_is_a_warning(tmp_path, schema):
+    values = dict(target_values(schema, schema.unit_by_code["bac-yen"]))
+    values["to_tkvvtb_gals"] = 9  # more than its 6 savings groups
+    result = validate_file(write_unit(tmp_path / "b.xlsx", schema, "bac-yen", values=values), schema)
+    assert [(i.cell, i.code, i.severity.value) for i in result.issues] == [("F10", "rule-failed", "warning")]
+    assert result.accepted
+
+
+def test_same_unit_twice_names_both_files(annex_folder, schema):
+    copy = write_unit(annex_folder / "zz-moc-chau-sua.xlsx", schema, "moc-chau", label="H. Mộc Châu")
+    report = validate_paths([annex_folder], schema)
+    dup = [(f.path.name, i.params["other"]) for f in report.files for i in f.issues if i.code == "unit-duplicate-file"]
+    assert dup == [
+        ("moc-chau_2024.xlsx", str(copy)),
+        ("zz-moc-chau-sua.xlsx", str(annex_folder / "moc-chau_2024.xlsx")),
+    ]
+
+
+def test_bad_files_are_reported_and_the_batch_goes_on(annex_folder, tmp_path, schema):
+    (annex_folder / "hong.xlsx").write_bytes(b"PK\x03\x04 this is not a zip")
+    (annex_folder / "rong.xlsx").write_bytes(b"")
+    (annex_folder / "bao-cao.xls").write_bytes(b"%PDF-1.4 renamed")
+    docx = annex_folder / "van-ban.xlsx"
+    with zipfile.ZipFile(docx, "w") as zf:
+        zf.writestr("word/document.xml", "<w:document/>")
+    missing = tmp_path / "khong-co.xlsx"
+    report = validate_paths([annex_folder, missing], schema)
+    codes = {f.path.name: [i.code for i in f.issues] for f in report.files}
+    assert codes["hong.xlsx"] == ["file-corrupt"]
+    assert codes["rong.xlsx"] == ["file-empty"]
+    assert codes["bao-cao.xls"] == ["file-not-spreadsheet"]
+    assert codes["van-ban.xlsx"] == ["file-not-spreadsheet"]
+    assert codes["khong-co.xlsx"] == ["file-not-found"]
+    agg = aggregate(report)
+    assert [int(agg.totals[i.code]) for i in schema.indicators] == ANNEX_DISTRICT_ROW
+
+
+def test_workbook_without_the_table(tmp_path, schema):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active["A1"] = "Danh sách cán bộ"
+    wb.active["A2"] = "Họ tên"
+    wb.save(tmp_path / "khac.xlsx")
+    result = validate_file(tmp_path / "khac.xlsx", schema)
+    assert [i.code for i in result.issues] == ["table-not-found"]
