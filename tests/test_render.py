@@ -6,10 +6,9 @@ import datetime as dt
 
 import pytest
 from docx import Document
-from docx.shared import Mm
-from helpers import ANNEX_DISTRICT_ROW, convert_with_libreoffice, needs_libreoffice
 from openpyxl import load_workbook
 
+from helpers import ANNEX_DISTRICT_ROW, convert_with_libreoffice, needs_libreoffice
 from mtqg_cli.aggregate import aggregate
 from mtqg_cli.errors import MtqgError
 from mtqg_cli.render.docx import render_docx, report_context, vn_date

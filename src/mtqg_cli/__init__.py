@@ -6,7 +6,14 @@ Data flows one way: read -> validate -> aggregate -> render.
 
 from __future__ import annotations
 
-from typing import Any
+# Heavy libraries (pandas, docxtpl, openpyxl) are imported inside the functions that need them.
+from .aggregate import Aggregate, aggregate
+from .errors import Issue, MtqgError, Severity
+from .render.docx import render_docx
+from .render.xlsx import write_aggregate_xlsx
+from .samples import write_samples
+from .schema import Schema, SchemaError, list_schemas, load_schema
+from .validate import FileResult, Report, validate_file, validate_paths
 
 __version__ = "0.1.0"
 
@@ -28,32 +35,3 @@ __all__ = [
     "write_aggregate_xlsx",
     "write_samples",
 ]
-
-_WHERE = {
-    "Aggregate": "aggregate",
-    "aggregate": "aggregate",
-    "FileResult": "validate",
-    "Report": "validate",
-    "validate_file": "validate",
-    "validate_paths": "validate",
-    "Issue": "errors",
-    "MtqgError": "errors",
-    "Severity": "errors",
-    "Schema": "schema",
-    "SchemaError": "schema",
-    "list_schemas": "schema",
-    "load_schema": "schema",
-    "render_docx": "render.docx",
-    "write_aggregate_xlsx": "render.xlsx",
-    "write_samples": "samples",
-}
-
-
-def __getattr__(name: str) -> Any:
-    # Lazy: `mtqg --help` must not pay for pandas, pydantic models or docxtpl.
-    if name in _WHERE:
-        import importlib
-
-        module = importlib.import_module(f".{_WHERE[name]}", __name__)
-        return getattr(module, name)
-    raise AttributeError(name)
