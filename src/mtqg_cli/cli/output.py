@@ -44,21 +44,27 @@ def dump_json(data: Any, console: Console) -> None:
 
 
 def show_validation(report: Report, console: Console, lang: str) -> None:
-    issues = report.issues
-    if issues:
-        table = Table(show_lines=False, header_style="bold")
-        for key in ("file", "sheet", "cell", "level", "code", "problem", "fix"):
-            table.add_column(t(key, lang), overflow="fold")
-        for issue in issues:
+    """One block per file with problems: the file, then its cells, what is wrong and how to fix it."""
+    for result in report.files:
+        if not result.issues:
+            continue
+        where = f"{result.path}" + (f" — {result.sheet}" if result.sheet else "")
+        console.print(
+            f"[bold]{where}[/bold]  ({len(result.errors)} {t('error', lang)}, "
+            f"{len(result.warnings)} {t('warning', lang)})",
+            style="red" if result.errors else "yellow",
+        )
+        table = Table(show_lines=False, header_style="bold", expand=False)
+        for key in ("cell", "level", "problem", "fix", "code"):
+            table.add_column(t(key, lang), overflow="fold", style="dim" if key == "code" else None)
+        for issue in result.issues:
             style = "red" if issue.severity == "error" else "yellow"
             table.add_row(
-                issue.file,
-                issue.sheet,
                 issue.cell,
                 f"[{style}]{t(str(issue.severity), lang)}[/{style}]",
-                issue.code,
                 issue.message(lang),
                 issue.fix(lang),
+                issue.code,
             )
         console.print(table)
     summary = report.to_dict(lang)["summary"]
