@@ -162,6 +162,25 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "Sửa công thức hoặc nhập trực tiếp số liệu.",
         "Fix the formula or type the figure in.",
     ),
+    "cell-formula-no-value": (
+        "Ô «{label}» có công thức nhưng chưa có kết quả được lưu.",
+        "The cell «{label}» holds a formula whose result was never saved.",
+        "Mở tệp bằng Excel, nhấn F9 rồi lưu lại; hoặc nhập trực tiếp số liệu.",
+        "Open the file in Excel, press F9 and save it; or type the figure in.",
+    ),
+    "legacy-encoding": (
+        "Tệp gõ bằng bảng mã cũ {encoding} (phông .VnTime / VNI-Times); đã chuyển sang Unicode để đọc.",
+        "The workbook is typed in the legacy {encoding} encoding (.VnTime / VNI-Times fonts); read after "
+        "conversion to Unicode.",
+        "Chuyển tệp sang Unicode (ví dụ Unikey > Công cụ chuyển mã) trước khi gửi lần sau.",
+        "Convert the file to Unicode (e.g. Unikey's converter) before sending it next time.",
+    ),
+    "total-not-calculated": (
+        "Dòng tổng cộng, cột «{label}»: công thức chưa được tính, không kiểm tra được.",
+        "Total row, column «{label}»: the formula was never calculated, so it could not be checked.",
+        "Mở tệp bằng Excel, nhấn F9 rồi lưu lại.",
+        "Open the file in Excel, press F9 and save it.",
+    ),
     # -- sums and rules
     "total-row-mismatch": (
         "Dòng tổng cộng, cột «{label}»: ghi {found}, tổng các dòng là {expected}.",

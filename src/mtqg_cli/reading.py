@@ -57,6 +57,8 @@ class Sheet:
 class Workbook:
     path: Path
     sheets: list[Sheet]
+    kind: str = "xlsx"  # 'xlsx', 'xls' or 'ods', told from the bytes
+    legacy_encoding: str | None = None  # 'TCVN3' / 'VNI' when the text was converted to Unicode
 
 
 def column_letter(col: int) -> str:
@@ -136,7 +138,7 @@ def read_workbook(path: str | Path) -> Workbook:
     import python_calamine as pc
 
     p = Path(path)
-    sniff(p)
+    kind = sniff(p)
     try:
         wb = pc.CalamineWorkbook.from_path(str(p))
     except pc.PasswordError as exc:
@@ -169,7 +171,68 @@ def read_workbook(path: str | Path) -> Workbook:
         wb.close()
     if not any(any(str(v).strip() for v in row) for s in sheets for row in s.rows):
         raise ReadError("file-empty")
-    return Workbook(p, sheets)
+    return Workbook(p, sheets, kind, _fix_legacy_text(sheets))
+
+
+def _fix_legacy_text(sheets: list[Sheet]) -> str | None:
+    """Convert TCVN3/VNI text to Unicode in place; the encoding found, or None."""
+    from . import legacy
+
+    texts = [v for s in sheets for row in s.rows for v in row if isinstance(v, str) and v.strip()]
+    encoding = legacy.detect(texts)
+    if encoding is None:
+        return None
+    has_unicode = any(legacy.is_modern(t) for t in texts)
+    for sheet in sheets:
+        for row in sheet.rows:
+            for i, v in enumerate(row):
+                if isinstance(v, str) and legacy.needs_conversion(v, has_unicode):
+                    row[i] = legacy.convert(v, encoding)
+    return encoding
+
+
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def probe_cells(path: Path, sheet_name: str, refs: set[str]) -> dict[str, tuple[str, str]]:
+    """What cells that read as blank really hold, for .xlsx/.xlsm (the reader gives '' for both):
+    ('error', '#DIV/0!') for an Excel error value, ('formula', 'SUM(D10:D20)') for a formula saved without its
+    result. Cells that are truly empty are absent from the answer."""
+    import posixpath
+    import xml.etree.ElementTree as ET
+
+    found: dict[str, tuple[str, str]] = {}
+    if not refs:
+        return found
+    try:
+        with zipfile.ZipFile(path) as zf:
+            workbook = ET.fromstring(zf.read("xl/workbook.xml"))
+            rid = None
+            for sheet in workbook.iter(f"{_MAIN_NS}sheet"):
+                if sheet.get("name") == sheet_name:
+                    rid = sheet.get(f"{_REL_NS}id")
+            rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+            target = next((r.get("Target") for r in rels if r.get("Id") == rid), None)
+            if not target:
+                return found
+            member = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
+            with zf.open(member) as fh:
+                for _, el in ET.iterparse(fh):
+                    if el.tag != f"{_MAIN_NS}c":
+                        continue
+                    ref = el.get("r")
+                    if ref in refs:
+                        formula = el.find(f"{_MAIN_NS}f")
+                        value = el.find(f"{_MAIN_NS}v")
+                        if el.get("t") == "e":
+                            found[ref] = ("error", value.text if value is not None and value.text else "#ERROR")
+                        elif formula is not None and (value is None or not value.text):
+                            found[ref] = ("formula", formula.text or "")
+                    el.clear()
+    except (KeyError, zipfile.BadZipFile, ET.ParseError):
+        return found
+    return found
 
 
 def _short(exc: Exception) -> str:

@@ -75,11 +75,14 @@ def write_unit_workbook(
     layout: str = "standard",
     total: Mapping[str, Any] | None = None,
     label: str | None = None,
+    blank: bool = False,
 ) -> Path:
     """Write one unit's workbook. ``values`` may hold text ('12 tổ') to imitate what units type.
 
     ``total`` overrides cells of the total row (by indicator code); by default the total row holds the sum of
-    the numeric values, typed as numbers (as units do).
+    the numeric values, typed as numbers (as units do). ``blank=True`` writes the form to send out instead: empty
+    input cells with Excel data validation, the rest of the sheet locked, =SUM formulas in the total row and a
+    "Hướng dẫn" sheet.
     """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
@@ -142,6 +145,8 @@ def write_unit_workbook(
                 ws.merge_cells(start_row=r, start_column=col, end_row=r + 1, end_column=col)
             col += j - i + 1
             i = j + 1
+        ws.row_dimensions[r].height = 48
+        ws.row_dimensions[r + 1].height = 120
         r += 2
         for c in range(1, ncols + 1):
             put(r, c, f"({c})", italic, True)
@@ -185,18 +190,27 @@ def write_unit_workbook(
                 if span > 1:
                     ws.merge_cells(start_row=r + 1, start_column=c, end_row=r + 1, end_column=c + span - 1)
             put(r + 2, c, f"{ind.label} ({ind.unit})", bold, True)
+        ws.row_dimensions[r + 1].height = 64
+        ws.row_dimensions[r + 2].height = 120
         r += 3
     # the unit's row
+    unit_row = r
     put(r, 1, 1, normal, True)
     put(r, 2, name, normal, True)
     for k, ind in enumerate(inds):
-        put(r, 3 + k, _cell_value(values.get(ind.code)), normal, True)
+        put(r, 3 + k, None if blank else _cell_value(values.get(ind.code)), normal, True)
     r += 1
     put(r, 1, "", bold, True)
     put(r, 2, "Tổng cộng" if layout == "standard" else "Cộng", bold, True)
     for k, ind in enumerate(inds):
-        v = total[ind.code] if total and ind.code in total else _numeric(values.get(ind.code))
+        if blank:
+            letter = get_column_letter(3 + k)
+            v: Any = f"=SUM({letter}{unit_row}:{letter}{unit_row})"
+        else:
+            v = total[ind.code] if total and ind.code in total else _numeric(values.get(ind.code))
         put(r, 3 + k, _cell_value(v), bold, True)
+    if blank:
+        _make_fillable(wb, ws, schema, unit_row, period, unit)
     r += 2
     ws.cell(
         row=r, column=1, value="Ghi chú: Số liệu tính đến ngày báo cáo; đơn vị tính ghi tại tiêu đề cột."
@@ -216,6 +230,81 @@ def write_unit_workbook(
     p.parent.mkdir(parents=True, exist_ok=True)
     wb.save(p)
     return p
+
+
+def _make_fillable(wb: Any, ws: Any, schema: Schema, row: int, period: str, unit: Unit) -> None:
+    """Input cells unlocked with data validation and an input message; the rest locked; a guide sheet."""
+    from openpyxl.styles import Font, PatternFill, Protection
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    input_fill = PatternFill("solid", fgColor="FFF9E5")
+    for k, ind in enumerate(schema.indicators):
+        col = 3 + k
+        ref = f"{get_column_letter(col)}{row}"
+        kind = "whole" if ind.type == "integer" else "decimal"
+        lo = ind.min if ind.min is not None else None
+        hi = ind.max if ind.max is not None else None
+        if lo is not None and hi is not None:
+            dv = DataValidation(type=kind, operator="between", formula1=str(lo), formula2=str(hi))
+            rule = f"từ {lo} đến {hi}"
+        elif lo is not None:
+            dv = DataValidation(type=kind, operator="greaterThanOrEqual", formula1=str(lo))
+            rule = f"lớn hơn hoặc bằng {lo}"
+        elif hi is not None:
+            dv = DataValidation(type=kind, operator="lessThanOrEqual", formula1=str(hi))
+            rule = f"nhỏ hơn hoặc bằng {hi}"
+        else:
+            dv = DataValidation(type=kind, operator="between", formula1="-1E+15", formula2="1E+15")
+            rule = "bất kỳ"
+        what = "số nguyên" if ind.type == "integer" else "số"
+        dv.allow_blank = True
+        dv.promptTitle = ind.unit[:32] or "Số liệu"
+        dv.prompt = f"{ind.label[:150]}: nhập {what} {rule} ({ind.unit}); không làm thì ghi 0."[:255]
+        dv.errorTitle = "Số liệu không hợp lệ"
+        dv.error = f"Chỉ nhập {what} {rule}."
+        dv.showInputMessage = True
+        dv.showErrorMessage = True
+        ws.add_data_validation(dv)
+        dv.add(ref)
+        cell = ws[ref]
+        cell.protection = Protection(locked=False)
+        cell.fill = input_fill
+    ws.protection.sheet = True
+    ws.protection.formatCells = False
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+
+    guide = wb.create_sheet("Hướng dẫn")
+    lines = [
+        (f"HƯỚNG DẪN ĐIỀN BIỂU: {schema.title.upper()}", True),
+        (f"Căn cứ: {schema.source.document} ngày {schema.source.date:%d/%m/%Y} của {schema.source.issuer}.", False),
+        (f"Đơn vị báo cáo: {unit.name}. Kỳ báo cáo: {period}.", False),
+        ("1. Chỉ điền vào các ô màu vàng nhạt trên dòng của đơn vị; các ô khác đã được khoá.", False),
+        ("2. Ghi con số, không ghi chữ hay đơn vị tính (ghi 12, không ghi «12 tổ»); việc chưa làm ghi 0.", False),
+        ("3. Dòng «Tổng cộng» tự tính; không sửa công thức.", False),
+        ("4. Không đổi tên cột, không chèn hay xoá cột.", False),
+        ("5. Dùng phông chữ Unicode (Times New Roman), không dùng .VnTime hay VNI-Times.", False),
+        (
+            f"6. Hạn gửi: trước ngày {schema.reporting.deadline} hằng năm"
+            + (
+                f" (cập nhật số liệu trước ngày {schema.reporting.update_deadline} năm sau)."
+                if schema.reporting.update_deadline
+                else "."
+            ),
+            False,
+        ),
+        ("", False),
+        ("Các chỉ tiêu:", True),
+    ]
+    for ind in schema.indicators:
+        target = schema.target_for(unit.code, ind.code)
+        extra = f"; chỉ tiêu giai đoạn của đơn vị: {target}" if target is not None else ""
+        lines.append((f"- {ind.label} ({ind.unit}){extra}.", False))
+    for i, (text, strong) in enumerate(lines, start=1):
+        cell = guide.cell(row=i, column=1, value=text)
+        cell.font = Font(name="Times New Roman", size=12, bold=strong)
+    guide.column_dimensions["A"].width = 120
 
 
 def _cell_value(v: Any) -> Any:

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from .errors import Issue, Severity
 from .locate import Table, locate_table
 from .numbers import Kind, parse_number
-from .reading import SPREADSHEET_SUFFIXES, ReadError, Workbook, a1, read_workbook
+from .reading import SPREADSHEET_SUFFIXES, ReadError, Workbook, a1, probe_cells, read_workbook
 from .schema import Rule, Schema, list_schemas, load_schema, match_phrases
 from .text import fold
 from .units import UnitMatcher, level_of
@@ -247,10 +247,19 @@ def validate_workbook(workbook: Workbook, schema: Schema, result: FileResult) ->
         result.issues.append(Issue("table-not-found", Severity.ERROR, where, params={"schema": schema.title}))
         return
     result.sheet = table.sheet.name
+    if workbook.legacy_encoding:
+        result.issues.append(
+            Issue(
+                "legacy-encoding", Severity.WARNING, where, table.sheet.name, "", {"encoding": workbook.legacy_encoding}
+            )
+        )
     for code in table.missing:
         ind = schema.indicator_by_code[code]
         result.issues.append(Issue("column-missing", Severity.ERROR, where, table.sheet.name, "", {"label": ind.label}))
-    _Reader(schema, table, result).run()
+    reader = _Reader(schema, table, result)
+    reader.run()
+    if workbook.kind == "xlsx" and reader.blank_cells:
+        reader.explain_blanks(probe_cells(workbook.path, table.sheet.name, set(reader.blank_cells)))
 
 
 class _Reader:
@@ -264,6 +273,8 @@ class _Reader:
         self.total_labels = match_phrases(schema.layout.total_labels)
         self.other_labels = [p for o in schema.other_rows for p in match_phrases(o.labels)]
         self.bad_cells: set[str] = set()  # indicator codes with an unreadable cell: no total check there
+        # cells that read as blank, by A1 address -> (where: 'unit' | 'total', indicator code)
+        self.blank_cells: dict[str, tuple[str, str]] = {}
 
     def issue(self, code: str, row: int, col: int | None, severity: Severity = Severity.ERROR, **params: Any) -> None:
         cell = a1(row, col) if col is not None else ""
@@ -363,6 +374,7 @@ class _Reader:
             values[code] = None
             params = {"label": ind.label, "value": str(raw).strip(), "unit": ind.unit}
             if parsed.kind is Kind.BLANK:
+                self.blank_cells[a1(r, col)] = ("unit", code)
                 if ind.required:
                     self.issue("cell-required", r, col, **params)
                 continue
@@ -401,6 +413,33 @@ class _Reader:
                 values[code] = None
         return values
 
+    def explain_blanks(self, probed: dict[str, tuple[str, str]]) -> None:
+        """Cells that read as blank but hold an error value or an uncalculated formula get the right message."""
+        if not probed:
+            return
+        kept = []
+        for issue in self.result.issues:
+            if issue.code == "cell-required" and issue.sheet == self.sheet.name and issue.cell in probed:
+                continue  # replaced below
+            kept.append(issue)
+        self.result.issues[:] = kept
+        for ref, (what, text) in probed.items():
+            where, code = self.blank_cells[ref]
+            ind = self.schema.indicator_by_code[code]
+            params = {"label": ind.label, "value": text, "unit": ind.unit}
+            if what == "error":
+                new = Issue("cell-error-value", Severity.ERROR, str(self.result.path), self.sheet.name, ref, params)
+            elif where == "unit":
+                new = Issue(
+                    "cell-formula-no-value", Severity.ERROR, str(self.result.path), self.sheet.name, ref, params
+                )
+            else:
+                new = Issue(
+                    "total-not-calculated", Severity.WARNING, str(self.result.path), self.sheet.name, ref, params
+                )
+            self.result.issues.append(new)
+        self.result.issues.sort(key=_issue_order)
+
     def _check_rules(self, totals: list[int]) -> None:
         for rule in self.schema.rules:
             if rule.kind == "total_row":
@@ -424,6 +463,8 @@ class _Reader:
             if parsed.kind is not Kind.NUMBER or parsed.value is None:
                 if parsed.kind in (Kind.INVALID, Kind.ERROR_VALUE):
                     self.issue("cell-not-number", r, col, label=ind.label, value=str(raw).strip(), unit=ind.unit)
+                if parsed.kind is Kind.BLANK:
+                    self.blank_cells[a1(r, col)] = ("total", code)
                 continue  # blank: a formula saved without its result is 'not calculated', not 0
             expected = sum((row.values[code] or Decimal(0) for row in self.result.rows), Decimal(0))
             if abs(parsed.value - expected) > rule.tolerance:
@@ -504,6 +545,17 @@ def evaluate(expression: str, values: dict[str, Decimal | None]) -> Decimal | No
         raise ValueError(f"unsupported expression: {expression}")
 
     return ev(tree)
+
+
+def _issue_order(issue: Issue) -> tuple[int, int, str]:
+    """File-level issues first, then by row and column of the cell."""
+    m = re.match(r"([A-Z]+)(\d+)$", issue.cell)
+    if not m:
+        return (0, 0, "")
+    col = 0
+    for ch in m.group(1):
+        col = col * 26 + ord(ch) - 64
+    return (1, int(m.group(2)), f"{col:05d}")
 
 
 def _label_text(raw: object) -> str:

@@ -8,6 +8,7 @@ from .aggregate import aggregate
 from .report import report
 from .sample import sample
 from .schema import schema_app
+from .template import template
 from .validate import validate
 
 app = typer.Typer(
@@ -26,6 +27,7 @@ app.command()(validate)
 app.command()(aggregate)
 app.command()(report)
 app.command()(sample)
+app.command()(template)
 app.add_typer(schema_app, name="schema")
 
 

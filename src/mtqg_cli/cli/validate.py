@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
+from ..feedback import write_feedback
 from ..validate import collect_paths, validate_paths
 from .options import (
     EXIT_CLEAN,
@@ -28,6 +32,14 @@ def validate(
     schema: SchemaOpt = None,
     lang: LangOpt = Lang.vi,
     fmt: FormatOpt = Format.table,
+    annotate: Annotated[
+        Path | None,
+        typer.Option(
+            "--annotate",
+            help="Thư mục ghi bản sao tệp có lỗi để gửi lại đơn vị: ô lỗi tô đỏ (cảnh báo tô vàng) kèm ghi chú "
+            "cách sửa, và trang đầu «Lỗi cần sửa». Tệp gốc không bị thay đổi.",
+        ),
+    ] = None,
 ) -> None:
     """Kiểm tra các tệp báo cáo của đơn vị theo biểu mẫu: tìm bảng, nhận diện đơn vị, kiểm tra từng ô và từng tổng.
 
@@ -39,6 +51,8 @@ def validate(
         mtqg validate sample_data/son-la-du-an-8
 
         mtqg validate bao-cao/*.xlsx --schema son-la-du-an-8 --format json > ket-qua.json
+
+        mtqg validate bao-cao/ --annotate gui-lai/
     """
     with handled(lang):
         files = collect_paths(paths)
@@ -46,11 +60,22 @@ def validate(
             fail("No workbook found." if lang == "en" else "Không tìm thấy tệp bảng tính nào.")
         with progress(fmt is Format.table, len(files), "Đang kiểm tra") as step:
             report = validate_paths(files, schema, progress=step)
+        written = []
+        if annotate is not None:
+            for result in report.files:
+                path = write_feedback(result, annotate, lang)
+                if path is not None:
+                    written.append(str(path))
     out = console()
     if fmt is Format.json:
-        dump_json(report.to_dict(lang), out)
+        data = report.to_dict(lang)
+        if annotate is not None:
+            data["feedback"] = written
+        dump_json(data, out)
     else:
         show_validation(report, out, lang)
+        for path in written:
+            out.print(("Feedback written: " if lang == "en" else "Đã ghi tệp phản hồi: ") + path)
     raise typer.Exit(EXIT_CLEAN if report.valid else EXIT_PROBLEMS)
 
 

@@ -1,0 +1,59 @@
+"""mtqg template"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..samples import SAMPLE_PERIOD, unit_file_name, write_unit_workbook
+from ..schema import load_schema
+from ..units import UnitMatcher
+from .options import Lang, LangOpt, console, fail, handled
+
+
+def template(
+    schema: Annotated[str, typer.Argument(help="Mã biểu mẫu (xem `mtqg schema list`) hoặc tệp .yaml.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Thư mục ghi các biểu trống.")],
+    unit: Annotated[
+        list[str] | None, typer.Option("--unit", "-u", help="Tên đơn vị (dùng nhiều lần cho nhiều đơn vị).")
+    ] = None,
+    all_units: Annotated[bool, typer.Option("--all", help="Ghi biểu cho tất cả đơn vị của biểu mẫu.")] = False,
+    period: Annotated[str, typer.Option("--period", "-p", help="Kỳ báo cáo ghi sẵn trong biểu.")] = SAMPLE_PERIOD,
+    lang: LangOpt = Lang.vi,
+) -> None:
+    """Ghi biểu trống gửi các đơn vị: tiêu đề, đơn vị và kỳ báo cáo điền sẵn, tiêu đề cột khoá, ô nhập có kiểm tra
+    dữ liệu của Excel, dòng tổng có công thức và trang «Hướng dẫn».
+
+    Ví dụ:
+
+        mtqg template son-la-du-an-8 --all -o bieu-gui-di/ --period 2025
+
+        mtqg template son-la-du-an-8 --unit "Mộc Châu" -o bieu-gui-di/
+    """
+    with handled(lang):
+        s = load_schema(schema)
+        if all_units:
+            units = list(s.units)
+        elif unit:
+            matcher = UnitMatcher(s.units)
+            units = []
+            for name in unit:
+                match = matcher.match(name)
+                if match.unit is None or match.confidence < 100:
+                    names = ", ".join(u.name for u in s.units)
+                    fail(
+                        f"Unknown unit «{name}». Units: {names}."
+                        if lang == "en"
+                        else f"Không có đơn vị «{name}». Các đơn vị: {names}."
+                    )
+                units.append(match.unit)
+        else:
+            fail("Give --unit NAME or --all." if lang == "en" else "Cần --unit TÊN hoặc --all.")
+        written = []
+        for u in units:
+            path = output / unit_file_name(u, period).replace(".xlsx", "_bieu-trong.xlsx")
+            write_unit_workbook(path, s, u, {}, period=period, blank=True)
+            written.append(path)
+    console().print(("Written" if lang == "en" else "Đã ghi") + f" {len(written)} → {output}")

@@ -1,0 +1,154 @@
+"""Feedback a unit can act on: a copy of its workbook with every wrong cell marked and explained.
+
+For each workbook with problems: a copy named ``<name>_can-sua.xlsx`` (``.xlsm`` kept) in which every cell with an
+error is filled red and every cell with a warning yellow, each with an Excel comment saying what to fix, and a
+first sheet "Lỗi cần sửa" listing every problem (cell, problem, how to fix) with a link to the cell. The received
+file is never modified. A .xls or .ods original (which openpyxl cannot open) is copied as values into a new .xlsx.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .errors import Issue, Severity
+from .render import atomic_write, looks_like_formula
+from .validate import FileResult
+
+SHEET = "Lỗi cần sửa"
+_RED, _YELLOW = "FFC7CE", "FFEB9C"
+
+
+def feedback_path(result: FileResult, folder: Path) -> Path:
+    suffix = ".xlsm" if result.path.suffix.lower() == ".xlsm" else ".xlsx"
+    return folder / f"{result.path.stem}_can-sua{suffix}"
+
+
+def write_feedback(result: FileResult, folder: str | Path, lang: str = "vi") -> Path | None:
+    """Write the annotated copy for one file with problems; None when the file has none or cannot be opened."""
+    if not result.issues:
+        return None
+    out = feedback_path(result, Path(folder))
+    if out.resolve() == result.path.resolve():
+        return None
+    wb = _open_copy(result)
+    if wb is None:
+        return None
+    _mark_cells(wb, result, lang)
+    _problem_sheet(wb, result, lang)
+    return atomic_write(out, lambda tmp: wb.save(tmp))
+
+
+def _open_copy(result: FileResult) -> Any:
+    from openpyxl import Workbook, load_workbook
+
+    from .reading import ReadError, read_workbook
+
+    if result.path.suffix.lower() in (".xlsx", ".xlsm"):
+        try:
+            return load_workbook(result.path, keep_vba=result.path.suffix.lower() == ".xlsm")
+        except Exception:  # damaged for openpyxl but readable by calamine: fall back to values
+            pass
+    try:
+        source = read_workbook(result.path)
+    except ReadError:
+        return None
+    wb = Workbook()
+    wb.remove(wb.active)
+    for sheet in source.sheets:
+        ws = wb.create_sheet(sheet.name[:31])
+        for r, row in enumerate(sheet.rows, start=1):
+            for c, value in enumerate(row, start=1):
+                if value == "" or value is None:
+                    continue
+                cell = ws.cell(row=r, column=c, value=value)
+                if isinstance(value, str) and looks_like_formula(value):
+                    cell.data_type = "s"
+    return wb
+
+
+def _mark_cells(wb: Any, result: FileResult, lang: str) -> None:
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    by_cell: dict[tuple[str, str], list[Issue]] = {}
+    for issue in result.issues:
+        if issue.cell and issue.sheet in wb.sheetnames:
+            by_cell.setdefault((issue.sheet, issue.cell), []).append(issue)
+    for (sheet, ref), issues in by_cell.items():
+        ws = wb[sheet]
+        cell = ws[ref]
+        if type(cell).__name__ == "MergedCell":
+            continue
+        worst = Severity.ERROR if any(i.severity is Severity.ERROR for i in issues) else Severity.WARNING
+        color = _RED if worst is Severity.ERROR else _YELLOW
+        cell.fill = PatternFill("solid", fgColor=color)
+        text = "\n".join(f"• {i.message(lang)} → {i.fix(lang)}" for i in issues)
+        comment = Comment(text, "mtqg")
+        comment.width, comment.height = 320, 40 + 40 * len(issues)
+        cell.comment = comment
+
+
+def _problem_sheet(wb: Any, result: FileResult, lang: str) -> None:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    if SHEET in wb.sheetnames:
+        del wb[SHEET]
+    ws = wb.create_sheet(SHEET, 0)
+    wb.active = 0
+    for other in wb.worksheets[1:]:
+        other.sheet_view.tabSelected = False
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    bold = Font(name="Times New Roman", bold=True, size=12)
+    body = Font(name="Times New Roman", size=12)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    title = "Problems to correct" if lang == "en" else "CÁC LỖI CẦN SỬA"
+    ws["A1"] = f"{title}: {result.path.name}"
+    ws["A1"].font = Font(name="Times New Roman", bold=True, size=14)
+    if lang == "en":
+        ws["A2"] = f"{len(result.errors)} errors (red), {len(result.warnings)} warnings (yellow)."
+    else:
+        ws["A2"] = f"{len(result.errors)} lỗi (tô đỏ), {len(result.warnings)} cảnh báo (tô vàng). Sửa rồi gửi lại tệp."
+    ws["A2"].font = Font(name="Times New Roman", italic=True, size=12)
+    headers = (
+        ["No.", "Sheet", "Cell", "Level", "Problem", "How to fix"]
+        if lang == "en"
+        else ["TT", "Trang tính", "Ô", "Mức", "Vấn đề", "Cách sửa"]
+    )
+    for c, h in enumerate(headers, start=1):
+        cell = ws.cell(row=4, column=c, value=h)
+        cell.font, cell.border, cell.alignment = bold, border, wrap
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    for n, issue in enumerate(result.issues, start=1):
+        r = 4 + n
+        level = {"error": ("Lỗi", "Error"), "warning": ("Cảnh báo", "Warning")}[str(issue.severity)]
+        values = [
+            n,
+            issue.sheet,
+            issue.cell,
+            level[1] if lang == "en" else level[0],
+            issue.message(lang),
+            issue.fix(lang),
+        ]
+        for c, v in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=c, value=v)
+            if isinstance(v, str) and looks_like_formula(v):
+                cell.data_type = "s"
+            cell.font, cell.border, cell.alignment = body, border, wrap
+        if issue.cell and issue.sheet in wb.sheetnames:
+            link = ws.cell(row=r, column=3)
+            link.hyperlink = f"#'{issue.sheet}'!{issue.cell}"
+            link.font = Font(name="Times New Roman", size=12, color="0563C1", underline="single")
+        fill = _RED if issue.severity is Severity.ERROR else _YELLOW
+        ws.cell(row=r, column=4).fill = PatternFill("solid", fgColor=fill)
+        lines = max(len(values[4]) // 55 + 1, len(values[5]) // 45 + 1)
+        ws.row_dimensions[r].height = 16 * lines
+    for col, width in zip("ABCDEF", (5, 14, 8, 10, 60, 50), strict=True):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "A5"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "4:4"
