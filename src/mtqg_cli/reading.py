@@ -7,6 +7,7 @@ Cell coordinates are kept true to the sheet (row 0 is the sheet's row 1) so ever
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,8 @@ SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 400 * 1024 * 1024
 MAX_CELLS = 5_000_000
+MAX_ROWS = 100_000  # a form has a row per unit: a few hundred at most
+MAX_SHEET_XML_BYTES = 64 * 1024 * 1024  # one sheet's XML, unpacked: about half a million rows of a small form
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
@@ -117,6 +120,27 @@ def _sniff_zip(path: Path) -> str:
                     f"{unzipped / 1e6:.0f} MB giải nén / unzipped",
                     limit=f"{MAX_UNZIPPED_BYTES // 2**20} MB",
                 )
+            # A sheet is loaded whole by the reader: refuse one too big to hold before it is unpacked.
+            biggest = max(
+                (i for i in infos if i.filename.startswith("xl/worksheets/") or i.filename == "content.xml"),
+                key=lambda i: i.file_size,
+                default=None,
+            )
+            if biggest is not None and biggest.file_size > MAX_SHEET_XML_BYTES:
+                raise ReadError(
+                    "file-too-large",
+                    f"{biggest.filename}: {biggest.file_size / 1e6:.0f} MB",
+                    limit=f"{MAX_SHEET_XML_BYTES // 2**20} MB / sheet",
+                )
+            for info in infos:
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    with zf.open(info) as fh:
+                        head = fh.read(4096).decode("utf-8", "replace")
+                    m = re.search(r'<(?:\w+:)?dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"', head)
+                    if m and int(m.group(1)) > MAX_ROWS:
+                        raise ReadError(
+                            "file-too-large", f"{int(m.group(1)):,} hàng / rows", limit=f"{MAX_ROWS:,} hàng / rows"
+                        )
             if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
                 return "xlsx"
             if "mimetype" in names:
@@ -148,13 +172,16 @@ def read_workbook(path: str | Path) -> Workbook:
     sheets: list[Sheet] = []
     try:
         for meta in wb.sheets_metadata:
-            if str(meta.typ).endswith("WorkSheet") is False and "Work" not in str(meta.typ):
-                continue
+            if meta.typ != pc.SheetTypeEnum.WorkSheet:
+                continue  # chart sheets, macro sheets
             ws = wb.get_sheet_by_name(meta.name)
-            if ws.total_height * max(ws.total_width, 1) > MAX_CELLS:
+            rows_n, cols_n = ws.total_height + 1, ws.total_width + 1
+            if rows_n > MAX_ROWS:
+                raise ReadError("file-too-large", f"{rows_n:,} hàng / rows", limit=f"{MAX_ROWS:,} hàng / rows")
+            if rows_n * cols_n > MAX_CELLS:
                 raise ReadError(
                     "file-too-large",
-                    f"{ws.total_height} × {ws.total_width} ô / cells",
+                    f"{rows_n:,} × {cols_n:,} ô / cells",
                     limit=f"{MAX_CELLS:,} ô / cells",
                 )
             rows = ws.to_python(skip_empty_area=False)
@@ -162,7 +189,7 @@ def read_workbook(path: str | Path) -> Workbook:
                 merged = list(ws.merged_cell_ranges or [])
             except Exception:  # .ods: not reported
                 merged = []
-            sheets.append(Sheet(meta.name, rows, merged, "Visible" in str(meta.visible)))
+            sheets.append(Sheet(meta.name, rows, merged, meta.visible == pc.SheetVisibleEnum.Visible))
     except ReadError:
         raise
     except Exception as exc:

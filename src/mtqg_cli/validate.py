@@ -343,6 +343,7 @@ class _Reader:
             self.issue("no-unit-rows", self.table.data_start, self.table.unit_col)
             return
         self._check_rules(totals)
+        self.result.issues.sort(key=_issue_order)
 
     def _rows(self) -> Iterator[int]:
         for r in range(self.table.data_start, self.sheet.height):
