@@ -31,6 +31,7 @@ class Aggregate:
     missing: list[str]
     rejected: list[FileResult]
     sources: dict[str, str]  # unit code -> file
+    lines: pd.DataFrame | None = None  # long forms: index line code, columns indicators, summed over units
 
     @property
     def totals(self) -> dict[str, Decimal]:
@@ -73,8 +74,19 @@ class Aggregate:
                     "phase_target": _num(row["phase_target"]),
                 }
             )
+        lines = []
+        if self.lines is not None:
+            for code, row in self.lines.iterrows():
+                lines.append(
+                    {
+                        "line": code,
+                        "label": self.schema.line_by_code[str(code)].label,
+                        "values": {k: _num(row[k]) for k in self.lines.columns},
+                    }
+                )
         return {
             "schema": self.schema.id,
+            "lines": lines,
             "completeness": {
                 "reported": len(self.reported),
                 "expected": len(self.expected),
@@ -86,6 +98,41 @@ class Aggregate:
             "units": units,
             "rejected": [{"file": str(f.path), "errors": len(f.errors)} for f in self.rejected],
         }
+
+    def summary_rows(self, lang: str = "vi") -> list[dict[str, Any]]:
+        """The rows the compiled report tabulates: for a long form with a ``summary``, one per line (its value
+        against its target); otherwise one per indicator (``progress_rows``)."""
+        summary = self.schema.summary
+        if self.lines is None or summary is None:
+            return [r for r in self.progress_rows(lang) if not r["context"]]
+        value_ind = self.schema.indicator_by_code[summary.value]
+        out = []
+        for n, line in enumerate(self.schema.lines, start=1):
+            row = self.lines.loc[line.code]
+            value = row[summary.value]
+            if summary.target == "targets":
+                t = self.schema.target_for(line.code, summary.value)
+                target = float(t) if t is not None else float("nan")
+            else:
+                target = row[summary.target]
+            pct = value / target * 100 if _present(target) and target and _present(value) else float("nan")
+            decimals = 0 if value_ind.type == "integer" else 1
+            out.append(
+                {
+                    "n": n,
+                    "code": line.code,
+                    "label": line.label_en if lang == "en" and line.label_en else line.label,
+                    "unit": line.unit or value_ind.unit,
+                    "achieved": format_number(_dec(value), decimals) if _present(value) else "",
+                    "target": format_number(_dec(target), decimals) if _present(target) else "",
+                    "percent": format_percent(pct) if _present(pct) else "",
+                    "phase_target": "",
+                    "window": "",
+                    "context": False,
+                    "child": bool(line.parent),
+                }
+            )
+        return out
 
     def progress_rows(self, lang: str = "vi") -> list[dict[str, Any]]:
         """Indicator rows ready for a report: labels and Vietnamese-formatted figures."""
@@ -118,25 +165,43 @@ def aggregate(report: Report) -> Aggregate:
     expected = [u.code for u in schema.units]
     records: list[dict[str, Any]] = []
     sources: dict[str, str] = {}
+    top = {line.code for line in schema.top_lines}
     for res in report.accepted:
+        present = {row.line for row in res.rows}
         for row in res.rows:
+            line = schema.line_by_code.get(row.line or "") if row.line else None
+            # a unit's own total adds its top-level lines (and sub-lines whose parent row is absent)
+            in_total = line is None or row.line in top or (line.parent not in present)
             for code in codes:
                 value = row.values.get(code)
-                records.append({"unit": row.unit, "indicator": code, "value": value})
+                records.append(
+                    {"unit": row.unit, "line": row.line, "indicator": code, "value": value, "in_total": in_total}
+                )
             sources[row.unit] = str(res.path)
-    long = pd.DataFrame.from_records(records, columns=["unit", "indicator", "value"])
+    long = pd.DataFrame.from_records(records, columns=["unit", "line", "indicator", "value", "in_total"])
     long["value"] = pd.to_numeric(long["value"].map(lambda v: None if v is None else float(v)), errors="coerce")
-    wide = long.pivot_table(index="unit", columns="indicator", values="value", aggfunc="sum", dropna=False)
+    counted = long[long["in_total"].astype(bool)] if len(long) else long
+    wide = counted.pivot_table(index="unit", columns="indicator", values="value", aggfunc="sum", dropna=False)
     wide = wide.reindex(index=expected, columns=codes)
+    lines = None
+    if schema.is_long:
+        lines = long.pivot_table(index="line", columns="indicator", values="value", aggfunc="sum", dropna=False)
+        lines = lines.reindex(index=[line.code for line in schema.lines], columns=codes)
+        lines = _recompute(schema, lines)
+        wide = _recompute(schema, wide)
     reported = [u for u in expected if u in sources]
     missing = [u for u in expected if u not in sources]
     achieved = wide.loc[reported].sum(axis=0, min_count=0) if reported else pd.Series(0.0, index=codes)
 
+    achieved = _recompute_series(schema, achieved)
     part = schema.units_part
-    target = pd.Series(
-        {c: _float(part.values.get(c)) if part else _float(_sum_unit_targets(schema, c)) for c in codes},
-        dtype="float64",
-    )
+    if schema.is_long:
+        target = pd.Series({c: _float(schema.targets.phase.get(c)) for c in codes}, dtype="float64")
+    else:
+        target = pd.Series(
+            {c: _float(part.values.get(c)) if part else _float(_sum_unit_targets(schema, c)) for c in codes},
+            dtype="float64",
+        )
     # A context figure (e.g. the number of villages) has no target of its own: compare with the units' figures.
     for ind in schema.indicators:
         if ind.role == "context":
@@ -157,7 +222,31 @@ def aggregate(report: Report) -> Aggregate:
     for ind in schema.indicators:
         if ind.role == "context":
             unit_percent[ind.code] = float("nan")
-    return Aggregate(schema, wide, progress, unit_percent, expected, reported, missing, report.rejected, sources)
+    return Aggregate(schema, wide, progress, unit_percent, expected, reported, missing, report.rejected, sources, lines)
+
+
+def _recompute(schema: Schema, frame: pd.DataFrame) -> pd.DataFrame:
+    """Computed columns (a %) are recomputed from the summed figures, never summed themselves."""
+    from .validate import evaluate
+
+    out = frame.copy()
+    for ind in schema.indicators:
+        if not ind.formula:
+            continue
+        values = []
+        for _, row in out.iterrows():
+            inputs = {k: (None if not _present(v) else Decimal(repr(float(v)))) for k, v in row.items()}
+            result = evaluate(ind.formula, inputs)
+            values.append(float(result) if result is not None else float("nan"))
+        out[ind.code] = values
+    return out
+
+
+def _recompute_series(schema: Schema, series: pd.Series) -> pd.Series:
+    import pandas as pd
+
+    frame = _recompute(schema, pd.DataFrame([series]))
+    return frame.iloc[0]
 
 
 def _sum_unit_targets(schema: Schema, code: str) -> Decimal | None:

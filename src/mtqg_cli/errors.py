@@ -194,6 +194,42 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "Thêm dòng «Tổng cộng» dưới các dòng đơn vị.",
         "Add a «Total» row below the unit rows.",
     ),
+    "computed-mismatch": (
+        "Ô «{label}» ghi {found}, tính lại theo công thức {formula} được {expected}.",
+        "The cell «{label}» holds {found}; recomputed as {formula} it is {expected}.",
+        "Sửa thành {expected} (hoặc dùng công thức).",
+        "Change it to {expected} (or use a formula).",
+    ),
+    "children-sum-mismatch": (
+        "Dòng «{line}», cột «{label}»: ghi {found}, tổng các dòng con ({children}) là {expected}.",
+        "Line «{line}», column «{label}»: holds {found}; its sub-lines ({children}) add up to {expected}.",
+        "Sửa dòng «{line}» thành {expected}, hoặc sửa các dòng con.",
+        "Change the line to {expected}, or correct its sub-lines.",
+    ),
+    "line-unknown": (
+        "Không nhận ra dòng «{name}».",
+        "Unknown line «{name}».",
+        "Ghi tên dòng (dự án, tiểu dự án, chỉ tiêu) đúng như biểu mẫu.",
+        "Name the line (project, sub-project, indicator) as in the form.",
+    ),
+    "line-repeated": (
+        "Dòng «{name}» lặp lại (đã có ở hàng {first}).",
+        "The line «{name}» appears twice (first at row {first}).",
+        "Giữ một dòng cho mỗi nội dung.",
+        "Keep one row per line.",
+    ),
+    "line-missing": (
+        "Thiếu dòng «{name}».",
+        "The line «{name}» is missing.",
+        "Thêm dòng «{name}» (ghi 0 nếu không có số liệu).",
+        "Add the line «{name}» (0 when there is nothing to report).",
+    ),
+    "reporter-unknown": (
+        "Không xác định được đơn vị báo cáo của tệp.",
+        "Cannot tell which unit the workbook is from.",
+        "Ghi tên đơn vị ở đầu biểu (ví dụ «UBND huyện Đại Từ») hoặc trong tên tệp.",
+        "Name the unit in the title block (e.g. «UBND huyện Đại Từ») or in the file name.",
+    ),
     "rule-failed": (
         "{message} ({left} = {left_value}, {right} = {right_value}).",
         "{message_en} ({left} = {left_value}, {right} = {right_value}).",

@@ -53,7 +53,7 @@ def locate_table(workbook: Workbook, schema: Schema) -> Table | None:
 def locate_in_sheet(sheet: Sheet, schema: Schema) -> Table | None:
     limit = min(sheet.height, SCAN_ROWS)
     folded = [[fold(v) if isinstance(v, str) else "" for v in sheet.rows[r]] for r in range(limit)]
-    unit_phrases = match_phrases(schema.layout.unit_column)
+    unit_phrases = match_phrases(schema.layout.line_column if schema.is_long else schema.layout.unit_column)
     anchors = [r for r in range(limit) if any(_is_label(c, unit_phrases) for c in folded[r])]
     if not anchors:  # no unit heading: start at the first row naming an indicator
         phrases = _phrases(schema)
@@ -79,7 +79,7 @@ def _table_at(sheet: Sheet, schema: Schema, folded: list[list[str]], top: int) -
     while bottom < min(len(folded), top + schema.layout.max_header_rows):
         if bottom > top and _looks_like_data(sheet, folded, bottom, schema):
             break
-        texts = [" ".join(folded[r][c] for r in range(top, bottom + 1) if c < len(folded[r])) for c in range(width)]
+        texts = _header_texts(sheet, folded, top, bottom, width)
         columns = _assign(texts, schema)
         if best is None or len(columns) > len(best[2]):
             best = (bottom, len(columns), columns)
@@ -87,8 +87,12 @@ def _table_at(sheet: Sheet, schema: Schema, folded: list[list[str]], top: int) -
     if best is None:
         return None
     bottom, _, columns = best
-    texts = [" ".join(folded[r][c] for r in range(top, bottom + 1) if c < len(folded[r])) for c in range(width)]
-    unit_col = _find_col(texts, match_phrases(schema.layout.unit_column), exclude=set(columns.values()))
+    texts = _header_texts(sheet, folded, top, bottom, width)
+    unit_col = _find_col(
+        texts,
+        match_phrases(schema.layout.line_column if schema.is_long else schema.layout.unit_column),
+        exclude=set(columns.values()),
+    )
     number_col = _find_col(texts, match_phrases(schema.layout.number_column), exclude=set(columns.values()), whole=True)
     if unit_col is None:
         first = min(columns.values(), default=0)
@@ -101,6 +105,28 @@ def _table_at(sheet: Sheet, schema: Schema, folded: list[list[str]], top: int) -
         data_start += 1
     missing = [i.code for i in schema.indicators if i.code not in columns]
     return Table(sheet, top, bottom, unit_col, number_col, columns, missing, data_start)
+
+
+def _header_texts(sheet: Sheet, folded: list[list[str]], top: int, bottom: int, width: int) -> list[str]:
+    """Each column's header text, top to bottom. A heading merged across columns ('Ngân sách trung ương' over
+    Tổng / ĐTPT / Sự nghiệp) counts for every column under it; for files that do not report merged cells (.ods),
+    an empty heading cell over a filled one takes the heading on its left."""
+    grid = [[folded[r][c] if c < len(folded[r]) else "" for c in range(width)] for r in range(top, bottom + 1)]
+    if sheet.merged:
+        for (r1, c1), (_r2, c2) in sheet.merged:
+            if r1 < top or r1 > bottom or c2 == c1:
+                continue
+            text = grid[r1 - top][c1] if c1 < width else ""
+            for c in range(c1 + 1, min(c2, width - 1) + 1):
+                if not grid[r1 - top][c]:
+                    grid[r1 - top][c] = text
+    else:
+        for i in range(len(grid) - 1):
+            row, below = grid[i], grid[i + 1]
+            for c in range(1, width):
+                if not row[c] and row[c - 1] and below[c] and below[c - 1]:
+                    row[c] = row[c - 1]
+    return [" ".join(grid[i][c] for i in range(len(grid)) if grid[i][c]) for c in range(width)]
 
 
 def _assign(texts: list[str], schema: Schema) -> dict[str, int]:

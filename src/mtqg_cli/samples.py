@@ -39,6 +39,20 @@ def sample_values(schema: Schema, unit: Unit, seed: int = 2024) -> dict[str, int
     return out
 
 
+def schema_samples(schema: Schema) -> dict[str, Any]:
+    """The schema's ``samples`` block as unit -> (line ->) indicator -> value."""
+    if schema.samples is None:
+        return {}
+    cols = schema.samples.columns
+    out: dict[str, Any] = {}
+    for unit, rows in schema.samples.units.items():
+        if schema.is_long:
+            out[unit] = {line: dict(zip(cols, vals, strict=False)) for line, vals in rows.items()}
+        else:
+            out[unit] = dict(zip(cols, next(iter(rows.values()), []), strict=False))
+    return out
+
+
 def target_values(schema: Schema, unit: Unit) -> dict[str, Any]:
     """The unit's published phase targets (the annex's row for the unit)."""
     return {i.code: schema.target_for(unit.code, i.code) for i in schema.indicators}
@@ -54,12 +68,21 @@ def write_samples(
     values: Mapping[str, Mapping[str, Any]] | None = None,
     period: str = SAMPLE_PERIOD,
 ) -> list[Path]:
-    """Write one workbook per unit into ``folder``; ``values`` (unit code -> indicator -> value) overrides."""
+    """Write one workbook per unit into ``folder``; ``values`` overrides the sample figures (wide forms: unit code
+    -> indicator -> value; long forms: unit code -> line -> indicator -> value). A form with a ``samples`` block
+    gets the units and figures listed there."""
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
-    for unit in schema.units:
-        vals = dict(values[unit.code]) if values and unit.code in values else sample_values(schema, unit)
+    listed = schema_samples(schema)
+    units = [schema.unit_by_code[c] for c in listed] if listed and not values else schema.units
+    for unit in units:
+        if values and unit.code in values:
+            vals = dict(values[unit.code])
+        elif unit.code in listed:
+            vals = listed[unit.code]
+        else:
+            vals = sample_values(schema, unit)
         path = out / unit_file_name(unit, period)
         write_unit_workbook(path, schema, unit, vals, period=period)
         paths.append(path)
@@ -118,13 +141,18 @@ def write_unit_workbook(
         ws.merge_cells(start_row=2, start_column=6, end_row=2, end_column=ncols)
         put(2, 6, "Độc lập - Tự do - Hạnh phúc", bold)
         ws.merge_cells(f"A4:{last}4")
-        put(4, 1, f"BÁO CÁO KẾT QUẢ THỰC HIỆN {schema.project.code.replace('DA', 'DỰ ÁN ')} NĂM {period}", bold)
+        heading = (
+            f"{schema.title.upper()} - {period}"
+            if schema.is_long
+            else f"BÁO CÁO KẾT QUẢ THỰC HIỆN {schema.project.code.replace('DA', 'DỰ ÁN ')} NĂM {period}"
+        )
+        put(4, 1, heading, bold)
         ws.merge_cells(f"A5:{last}5")
         put(5, 1, f"(Kèm theo báo cáo của UBND huyện {unit.name}; thực hiện {schema.source.document})", italic)
         r = 7
         put(r, 1, "TT", bold, True)
         ws.merge_cells(start_row=r, start_column=1, end_row=r + 1, end_column=1)
-        put(r, 2, "Đơn vị", bold, True)
+        put(r, 2, schema.layout.line_column[0] if schema.is_long else "Đơn vị", bold, True)
         ws.merge_cells(start_row=r, start_column=2, end_row=r + 1, end_column=2)
         col = 3
         groups = {g.code: g.label for g in schema.groups}
@@ -139,7 +167,7 @@ def write_unit_workbook(
                 if j > i:
                     ws.merge_cells(start_row=r, start_column=col, end_row=r, end_column=col + j - i)
                 for k in range(i, j + 1):
-                    put(r + 1, col + k - i, f"{inds[k].label} ({inds[k].unit})", bold, True)
+                    put(r + 1, col + k - i, f"{inds[k].column_label or inds[k].label} ({inds[k].unit})", bold, True)
             else:
                 put(r, col, f"{ind.label} ({ind.unit})", bold, True)
                 ws.merge_cells(start_row=r, start_column=col, end_row=r + 1, end_column=col)
@@ -193,6 +221,14 @@ def write_unit_workbook(
         ws.row_dimensions[r + 1].height = 64
         ws.row_dimensions[r + 2].height = 120
         r += 3
+    if schema.is_long:
+        r = _long_rows(ws, schema, values, r, put, bold, normal, blank, total)
+        if blank:
+            first = r - len(schema.lines)
+            _make_fillable(wb, ws, schema, list(range(first, r)), period, unit)
+        r += 1
+        _signature(ws, r, ncols, put, bold, italic)
+        return _save(wb, ws, path, ncols)
     # the unit's row
     unit_row = r
     put(r, 1, 1, normal, True)
@@ -210,20 +246,30 @@ def write_unit_workbook(
             v = total[ind.code] if total and ind.code in total else _numeric(values.get(ind.code))
         put(r, 3 + k, _cell_value(v), bold, True)
     if blank:
-        _make_fillable(wb, ws, schema, unit_row, period, unit)
+        _make_fillable(wb, ws, schema, [unit_row], period, unit)
     r += 2
+    _signature(ws, r, ncols, put, bold, italic)
+    return _save(wb, ws, path, ncols)
+
+
+def _signature(ws: Any, r: int, ncols: int, put: Any, bold: Any, italic: Any) -> None:
     ws.cell(
         row=r, column=1, value="Ghi chú: Số liệu tính đến ngày báo cáo; đơn vị tính ghi tại tiêu đề cột."
     ).font = italic
     r += 2
     put(r, 2, "NGƯỜI LẬP BIỂU", bold)
-    ws.merge_cells(start_row=r, start_column=8, end_row=r, end_column=ncols)
+    ws.merge_cells(start_row=r, start_column=8, end_row=r, end_column=max(ncols, 9))
     put(r, 8, "TM. ỦY BAN NHÂN DÂN", bold)
     put(r + 1, 8, "CHỦ TỊCH", bold)
     put(r + 5, 2, "Nguyễn Văn A", bold)
     put(r + 5, 8, "Lò Văn B", bold)
+
+
+def _save(wb: Any, ws: Any, path: str | Path, ncols: int) -> Path:
+    from openpyxl.utils import get_column_letter
+
     ws.column_dimensions["A"].width = 6
-    ws.column_dimensions["B"].width = 22
+    ws.column_dimensions["B"].width = 40 if ws.title == "Biểu 01" and ncols < 12 else 22
     for c in range(3, ncols + 1):
         ws.column_dimensions[get_column_letter(c)].width = 14
     p = Path(path)
@@ -232,7 +278,67 @@ def write_unit_workbook(
     return p
 
 
-def _make_fillable(wb: Any, ws: Any, schema: Schema, row: int, period: str, unit: Unit) -> None:
+def _long_rows(
+    ws: Any,
+    schema: Schema,
+    values: Mapping[str, Any],
+    r: int,
+    put: Any,
+    bold: Any,
+    normal: Any,
+    blank: bool,
+    total: Mapping[str, Any] | None,
+) -> int:
+    """A long form's rows: the total first (as finance tables put it), then each line; sub-lines under their
+    parent, written with their short label ('Tiểu dự án 1: ...')."""
+    from openpyxl.utils import get_column_letter
+
+    inds = schema.indicators
+    line_rows: dict[str, int] = {}
+    first_line_row = r + 1
+    put(r, 1, "", bold, True)
+    put(r, 2, "TỔNG CỘNG", bold, True)
+    total_row = r
+    r += 1
+    n = 0
+    letters = "abcdefghij"
+    child_n: dict[str, int] = {}
+    for line in schema.lines:
+        if line.parent:
+            k = child_n.get(line.parent, 0)
+            child_n[line.parent] = k + 1
+            tt: Any = letters[k]
+            text = line.label
+            if line.short and ":" in line.label:
+                text = f"{line.short[0]}:{line.label.split(':', 1)[1]}"
+        else:
+            n += 1
+            tt, text = n, line.label
+        put(r, 1, tt, normal, True)
+        cell = ws.cell(row=r, column=2, value=text)
+        cell.font = bold if not line.parent else normal
+        row_values = values.get(line.code, {}) if isinstance(values, Mapping) else {}
+        for k, ind in enumerate(inds):
+            put(r, 3 + k, None if blank else _cell_value(row_values.get(ind.code)), normal, True)
+        line_rows[line.code] = r
+        r += 1
+    top = [line_rows[line.code] for line in schema.top_lines if line.code in line_rows]
+    for k, ind in enumerate(inds):
+        letter = get_column_letter(3 + k)
+        if blank:
+            v: Any = "=" + "+".join(f"{letter}{x}" for x in top) if top else None
+        elif total and ind.code in total:
+            v = total[ind.code]
+        else:
+            nums = [values.get(line.code, {}).get(ind.code) for line in schema.top_lines]
+            nums = [x for x in nums if isinstance(x, int | float | Decimal)]
+            v = sum(Decimal(str(x)) for x in nums) if nums else None
+        put(total_row, 3 + k, _cell_value(v), bold, True)
+    del first_line_row
+    return r
+
+
+def _make_fillable(wb: Any, ws: Any, schema: Schema, rows: list[int], period: str, unit: Unit) -> None:
     """Input cells unlocked with data validation and an input message; the rest locked; a guide sheet."""
     from openpyxl.styles import Font, PatternFill, Protection
     from openpyxl.utils import get_column_letter
@@ -241,7 +347,7 @@ def _make_fillable(wb: Any, ws: Any, schema: Schema, row: int, period: str, unit
     input_fill = PatternFill("solid", fgColor="FFF9E5")
     for k, ind in enumerate(schema.indicators):
         col = 3 + k
-        ref = f"{get_column_letter(col)}{row}"
+        ref = " ".join(f"{get_column_letter(col)}{row}" for row in rows)
         kind = "whole" if ind.type == "integer" else "decimal"
         lo = ind.min if ind.min is not None else None
         hi = ind.max if ind.max is not None else None
@@ -267,9 +373,10 @@ def _make_fillable(wb: Any, ws: Any, schema: Schema, row: int, period: str, unit
         dv.showErrorMessage = True
         ws.add_data_validation(dv)
         dv.add(ref)
-        cell = ws[ref]
-        cell.protection = Protection(locked=False)
-        cell.fill = input_fill
+        for row in rows:
+            cell = ws.cell(row=row, column=col)
+            cell.protection = Protection(locked=False)
+            cell.fill = input_fill
     ws.protection.sheet = True
     ws.protection.formatCells = False
     ws.protection.formatColumns = False

@@ -67,11 +67,23 @@ class Reporting(_Model):
 
 
 class Layout(_Model):
-    shape: Literal["wide"] = "wide"
-    unit_column: list[str] = Field(min_length=1)
+    """How the table is found. ``wide``: a row per unit, a column per indicator (headers name the unit column).
+    ``long``: one unit per workbook, a row per line (project, sub-project, indicator), a column per measure."""
+
+    shape: Literal["wide", "long"] = "wide"
+    unit_column: list[str] = []
+    line_column: list[str] = []
     number_column: list[str] = ["TT", "STT"]
     total_labels: list[str] = ["Tổng cộng", "Cộng"]
     max_header_rows: int = Field(default=3, ge=1, le=6)
+
+    @model_validator(mode="after")
+    def _column_for_shape(self) -> Layout:
+        if self.shape == "wide" and not self.unit_column:
+            raise ValueError("a wide layout needs 'unit_column' (the headers of the unit names' column)")
+        if self.shape == "long" and not self.line_column:
+            raise ValueError("a long layout needs 'line_column' (the headers of the lines' column)")
+        return self
 
 
 class Unit(_Model):
@@ -79,7 +91,41 @@ class Unit(_Model):
     name: str
     kind: str = ""
     gso: str = ""
+    level: str = ""
     aliases: list[str] = []
+    former: list[str] = []  # for a commune formed on 1/7/2025: the former district(s) it lies in
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+
+
+class UnitsFrom(_Model):
+    """A unit list shipped in schemas/units/: which file, which level, optionally which units."""
+
+    file: str
+    level: str
+    only: list[str] = []
+    exclude: list[str] = []
+
+
+class Line(_Model):
+    """A row of a long form: a project, sub-project or indicator. ``labels`` are matched at the start of the row's
+    text; ``short`` labels ('Tiểu dự án 1') only right under the line's parent."""
+
+    code: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    label: str
+    label_en: str = ""
+    unit: str = ""  # ĐVT of the line, when lines are indicators
+    labels: list[str] = []
+    short: list[str] = []
+    parent: str = ""
+
+
+class Summary(_Model):
+    """For long forms: which column the compiled report shows for each line, against which target: another
+    column ('ke_hoach') or the published figure of the line ('targets')."""
+
+    value: str
+    target: str = "targets"
 
 
 class OtherRow(_Model):
@@ -105,6 +151,9 @@ class Indicator(_Model):
     required: bool = True
     headers: list[str] = Field(min_length=1)
     window: str = ""
+    column_label: str = ""  # the column's heading in generated forms, when shorter than the label
+    formula: str = ""  # a computed column ('giai_ngan / ke_hoach * 100'): recomputed and compared, never trusted
+    tolerance: Decimal = Decimal("0.05")  # for a computed column
 
 
 class TargetPart(_Model):
@@ -119,6 +168,14 @@ class Targets(_Model):
     phase: dict[str, Decimal] = {}
     parts: list[TargetPart] = []
     units: dict[str, dict[str, Decimal]] = {}
+    lines: dict[str, dict[str, Decimal]] = {}  # long forms: the published figures of each line
+
+
+class Samples(_Model):
+    """Values `mtqg sample` writes for a form: per unit, per line (long forms), in the order of ``columns``."""
+
+    columns: list[str]
+    units: dict[str, dict[str, list[Decimal | None]]] = {}
 
 
 class TargetCheck(_Model):
@@ -129,13 +186,22 @@ class TargetCheck(_Model):
 
 
 class Rule(_Model):
+    """A check on the data. ``compare``: left op right on every row (unit row or line); ``total_row``: the
+    table's total row equals the sum of its rows (for a long form: of its top-level lines); ``children_sum``: every
+    line with sub-lines equals the sum of them. ``tolerance`` is absolute, ``tolerance_pct`` relative to the
+    larger side (money rounding). ``blanks``: 'skip' leaves a row out when a side has a blank; 'zero' counts a
+    blank as 0."""
+
     code: str
-    kind: Literal["total_row", "compare"]
+    kind: Literal["total_row", "compare", "children_sum"]
     severity: Literal["error", "warning"] = "error"
     left: str = ""
     op: Literal["==", "<=", ">=", "<", ">"] = "=="
     right: str = ""
     tolerance: Decimal = Decimal(0)
+    tolerance_pct: Decimal = Decimal(0)
+    blanks: Literal["skip", "zero"] = "skip"
+    lines: list[str] = []  # compare: only these lines (long forms); empty = every row
     message: str = ""
     message_en: str = ""
 
@@ -159,12 +225,15 @@ class Schema(_Model):
     reporting: Reporting
     layout: Layout
     units: list[Unit] = Field(min_length=1)
+    lines: list[Line] = []
     other_rows: list[OtherRow] = []
     groups: list[Group] = []
     indicators: list[Indicator] = Field(min_length=1)
     targets: Targets = Targets()
     target_checks: list[TargetCheck] = []
     rules: list[Rule] = []
+    samples: Samples | None = None
+    summary: Summary | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -174,6 +243,10 @@ class Schema(_Model):
             data["indicators"] = [
                 {**defaults, **ind} if isinstance(ind, dict) else ind for ind in data.get("indicators") or []
             ]
+        if isinstance(data, dict):
+            for ind in data.get("indicators") or []:
+                if isinstance(ind, dict) and ind.get("formula") and "required" not in ind:
+                    ind["required"] = False
         return data
 
     @model_validator(mode="after")
@@ -195,12 +268,42 @@ class Schema(_Model):
             if unit not in unit_codes:
                 raise ValueError(f"targets.units: unknown unit '{unit}'")
             _known_keys(f"targets.units.{unit}", values, known)
+        line_codes = [line.code for line in self.lines]
+        _unique("lines", line_codes)
+        for line in self.lines:
+            if line.parent and line.parent not in line_codes:
+                raise ValueError(f"line {line.code}: unknown parent '{line.parent}'")
+        for code, values in self.targets.lines.items():
+            if code not in line_codes:
+                raise ValueError(f"targets.lines: unknown line '{code}'")
+            _known_keys(f"targets.lines.{code}", values, known)
         for rule in self.rules:
             if rule.kind == "compare":
                 for side in (rule.left, rule.right):
                     for name in _names(side):
                         if name not in known:
                             raise ValueError(f"rule {rule.code}: unknown indicator '{name}'")
+                for code in rule.lines:
+                    if code not in line_codes:
+                        raise ValueError(f"rule {rule.code}: unknown line '{code}'")
+        if self.summary is not None:
+            for name in (self.summary.value, self.summary.target):
+                if name != "targets" and name not in known:
+                    raise ValueError(f"summary: unknown indicator '{name}'")
+        if self.samples is not None:
+            for name in self.samples.columns:
+                if name not in known:
+                    raise ValueError(f"samples.columns: unknown indicator '{name}'")
+            for unit, rows in self.samples.units.items():
+                if unit not in unit_codes:
+                    raise ValueError(f"samples.units: unknown unit '{unit}'")
+                for line in rows:
+                    if self.lines and line not in line_codes:
+                        raise ValueError(f"samples.units.{unit}: unknown line '{line}'")
+        for ind in self.indicators:
+            for name in _names(ind.formula):
+                if name not in known:
+                    raise ValueError(f"indicator {ind.code}: formula uses unknown indicator '{name}'")
         return self
 
     # -- convenience views
@@ -217,6 +320,21 @@ class Schema(_Model):
         """Indicator code -> folded header phrases, most specific first."""
         return {i.code: match_phrases(i.headers + [i.label]) for i in self.indicators}
 
+    @cached_property
+    def line_by_code(self) -> dict[str, Line]:
+        return {line.code: line for line in self.lines}
+
+    def children(self, code: str) -> list[Line]:
+        return [line for line in self.lines if line.parent == code]
+
+    @property
+    def top_lines(self) -> list[Line]:
+        return [line for line in self.lines if not line.parent]
+
+    @property
+    def is_long(self) -> bool:
+        return self.layout.shape == "long"
+
     @property
     def result_indicators(self) -> list[Indicator]:
         return [i for i in self.indicators if i.role == "result"]
@@ -225,6 +343,8 @@ class Schema(_Model):
         """Target of ``indicator`` for a unit code, a part code (province, districts) or 'phase'."""
         if scope == "phase":
             return self.targets.phase.get(indicator)
+        if scope in self.targets.lines:
+            return self.targets.lines[scope].get(indicator)
         if scope in self.targets.units:
             return self.targets.units[scope].get(indicator)
         for part in self.targets.parts:
@@ -257,7 +377,12 @@ class Schema(_Model):
         for check in self.target_checks:
             scopes: list[str] = []
             for item in check.sum_of:
-                scopes.extend(self.targets.units.keys() if item == "units" else [item])
+                if item == "units":
+                    scopes.extend(self.targets.units.keys())
+                elif item == "top_lines":
+                    scopes.extend(line.code for line in self.top_lines)
+                else:
+                    scopes.append(item)
             for ind in self.indicators:
                 if check.only is not None and ind.code not in check.only:
                     continue
@@ -368,6 +493,16 @@ def load_schema(ref: str | Path) -> Schema:
         ) from exc
     if not isinstance(data, dict):
         raise SchemaError(f"{path}: tệp biểu mẫu phải là một bảng khoá: giá trị.", f"{path}: must be a mapping.")
+    if "units_from" in data:
+        try:
+            ref = UnitsFrom.model_validate(data.pop("units_from"))
+        except ValidationError as exc:
+            line = _line_of(node, ["units_from"])
+            raise SchemaError(
+                f"{path}, dòng {line}, khoá «units_from»: {exc.errors()[0]['msg']}",
+                f"{path}, line {line}, key «units_from»: {exc.errors()[0]['msg']}",
+            ) from exc
+        data["units"] = [u.model_dump() for u in load_units(ref, path.parent)]
     try:
         schema = Schema.model_validate(data)
     except ValidationError as exc:
@@ -409,6 +544,27 @@ def _line_of(node: yaml.Node | None, loc: list[Any]) -> int:
         else:
             return line
     return line
+
+
+def load_units(ref: UnitsFrom, base: Path) -> list[Unit]:
+    """Units of one level from a list in ``units/`` beside the schema (or the shipped ``schemas/units``)."""
+    candidates = [base / "units" / f"{ref.file}.yaml"] + [d / "units" / f"{ref.file}.yaml" for d in schema_dirs()]
+    path = next((p for p in candidates if p.is_file()), None)
+    if path is None:
+        raise SchemaError(f"Không tìm thấy danh mục đơn vị «{ref.file}».", f"Unit list «{ref.file}» not found.")
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    try:
+        units = [Unit.model_validate(u) for u in data.get("units", [])]
+    except ValidationError as exc:
+        raise SchemaError(f"{path}: {exc.errors()[0]['msg']}", f"{path}: {exc.errors()[0]['msg']}") from exc
+    chosen = [u for u in units if u.level == ref.level and u.code not in ref.exclude]
+    if ref.only:
+        by_code = {u.code: u for u in chosen}
+        missing = [c for c in ref.only if c not in by_code]
+        if missing:
+            raise SchemaError(f"{path}: không có đơn vị {', '.join(missing)}.", f"{path}: no units {missing}.")
+        chosen = [by_code[c] for c in ref.only]
+    return chosen
 
 
 def match_phrases(values: list[str]) -> list[str]:

@@ -53,6 +53,7 @@ class UnitRow:
     label: str
     row: int
     values: dict[str, Decimal | None]
+    line: str | None = None  # long forms: the line (project, sub-project, indicator) the row holds
 
 
 @dataclass
@@ -77,7 +78,7 @@ class FileResult:
 
     @property
     def units(self) -> list[str]:
-        return [r.unit for r in self.rows]
+        return list(dict.fromkeys(r.unit for r in self.rows))
 
     def to_dict(self, lang: str = "vi") -> dict[str, Any]:
         return {
@@ -256,7 +257,7 @@ def validate_workbook(workbook: Workbook, schema: Schema, result: FileResult) ->
     for code in table.missing:
         ind = schema.indicator_by_code[code]
         result.issues.append(Issue("column-missing", Severity.ERROR, where, table.sheet.name, "", {"label": ind.label}))
-    reader = _Reader(schema, table, result)
+    reader = (_LongReader if schema.is_long else _Reader)(schema, table, result)
     reader.run()
     if workbook.kind == "xlsx" and reader.blank_cells:
         reader.explain_blanks(probe_cells(workbook.path, table.sheet.name, set(reader.blank_cells)))
@@ -442,11 +443,68 @@ class _Reader:
         self.result.issues.sort(key=_issue_order)
 
     def _check_rules(self, totals: list[int]) -> None:
+        self._check_computed()
         for rule in self.schema.rules:
             if rule.kind == "total_row":
                 self._check_total(rule, totals)
             elif rule.kind == "compare":
                 self._check_compare(rule)
+            elif rule.kind == "children_sum":
+                self._check_children(rule)
+
+    def _check_computed(self) -> None:
+        """Computed columns (a %, a total) are recomputed from the row and compared, never trusted."""
+        for ind in self.schema.indicators:
+            if not ind.formula or ind.code not in self.table.columns:
+                continue
+            col = self.table.columns[ind.code]
+            for row in self.result.rows:
+                found = row.values.get(ind.code)
+                expected = evaluate(ind.formula, row.values)
+                if found is None or expected is None:
+                    continue
+                if abs(found - expected) > ind.tolerance:
+                    self.issue(
+                        "computed-mismatch",
+                        row.row,
+                        col,
+                        label=ind.label,
+                        found=found,
+                        expected=expected.quantize(Decimal("0.1")),
+                        formula=ind.formula,
+                    )
+
+    def _check_children(self, rule: Rule) -> None:
+        """Every line that has sub-lines equals their sum (long forms), measure by measure."""
+        by_line = {row.line: row for row in self.result.rows if row.line}
+        for parent, row in by_line.items():
+            kids = [by_line[c.code] for c in self.schema.children(parent) if c.code in by_line]
+            if not kids:
+                continue
+            for code, col in self.table.columns.items():
+                ind = self.schema.indicator_by_code[code]
+                if ind.formula or code in self.bad_cells:
+                    continue
+                found = row.values.get(code)
+                parts = [k.values.get(code) for k in kids]
+                if found is None and rule.blanks == "skip":
+                    continue
+                if rule.blanks == "skip" and any(p is None for p in parts):
+                    continue
+                expected = sum((p or Decimal(0) for p in parts), Decimal(0))
+                if not _holds("==", found or Decimal(0), expected, rule):
+                    names = ", ".join(k.label for k in kids)
+                    self.issue(
+                        "children-sum-mismatch",
+                        row.row,
+                        col,
+                        Severity(rule.severity),
+                        label=ind.label,
+                        line=row.label,
+                        found=found or Decimal(0),
+                        expected=expected,
+                        children=names,
+                    )
 
     def _check_total(self, rule: Rule, totals: list[int]) -> None:
         severity = Severity(rule.severity)
@@ -467,21 +525,28 @@ class _Reader:
                 if parsed.kind is Kind.BLANK:
                     self.blank_cells[a1(r, col)] = ("total", code)
                 continue  # blank: a formula saved without its result is 'not calculated', not 0
-            expected = sum((row.values[code] or Decimal(0) for row in self.result.rows), Decimal(0))
-            if abs(parsed.value - expected) > rule.tolerance:
+            expected = sum((row.values[code] or Decimal(0) for row in self._summed_rows()), Decimal(0))
+            if not _holds("==", parsed.value, expected, rule):
                 self.issue(
                     "total-row-mismatch", r, col, severity, label=ind.label, found=parsed.value, expected=expected
                 )
 
+    def _summed_rows(self) -> list[UnitRow]:
+        """The rows a total row adds up: every unit row (wide forms)."""
+        return self.result.rows
+
     def _check_compare(self, rule: Rule) -> None:
         for row in self.result.rows:
-            left = evaluate(rule.left, row.values)
-            right = evaluate(rule.right, row.values)
+            if rule.lines and row.line not in rule.lines:
+                continue
+            values = row.values
+            if rule.blanks == "zero":
+                values = {k: (v if v is not None else Decimal(0)) for k, v in values.items()}
+            left = evaluate(rule.left, values)
+            right = evaluate(rule.right, values)
             if left is None or right is None:
                 continue  # a blank side: the rule does not apply
-            if not _OPS[rule.op](left, right + rule.tolerance if "<" in rule.op else right - rule.tolerance):
-                if rule.op == "==" and abs(left - right) <= rule.tolerance:
-                    continue
+            if not _holds(rule.op, left, right, rule):
                 first_code = _names(rule.left)[0]
                 col = self.table.columns.get(first_code)
                 self.issue(
@@ -496,6 +561,120 @@ class _Reader:
                     left_value=left,
                     right_value=right,
                 )
+
+
+def _holds(op: str, left: Decimal, right: Decimal, rule: Rule) -> bool:
+    """left op right, within the rule's absolute and relative tolerance."""
+    tol = max(rule.tolerance, rule.tolerance_pct / 100 * max(abs(left), abs(right)))
+    if op == "==":
+        return abs(left - right) <= tol
+    if op == "<=":
+        return left <= right + tol
+    if op == ">=":
+        return left >= right - tol
+    if op == "<":
+        return left < right + tol
+    return left > right - tol
+
+
+class _LongReader(_Reader):
+    """A long form: one unit per workbook, a row per line (project, sub-project, indicator)."""
+
+    def run(self) -> None:
+        unit = self._reporter()
+        if unit is None:
+            self.issue("reporter-unknown", self.table.header_top, None)
+            return
+        self.line_phrases = [
+            (phrase, line) for line in self.schema.lines for phrase in match_phrases([line.label, *line.labels])
+        ]
+        self.line_phrases.sort(key=lambda pl: len(pl[0]), reverse=True)
+        totals: list[int] = []
+        seen: dict[str, int] = {}
+        context: str | None = None  # the last line that has sub-lines
+        for r in self._rows():
+            row = self.sheet.rows[r]
+            raw_label = row[self.table.unit_col] if self.table.unit_col < len(row) else ""
+            label = _label_text(raw_label)
+            folded = _strip_enumerator(fold(label))
+            number = fold(row[self.table.number_col]) if self.table.number_col is not None else ""
+            has_numbers = any(_filled(self.sheet.value(r, c)) for c in self.table.columns.values())
+            if self._is_total(folded) or (not folded and self._is_total(number)):
+                totals.append(r)
+                continue
+            if not folded:
+                continue
+            line = self._match_line(folded, context)
+            if line is None:
+                if has_numbers:
+                    self.issue("line-unknown", r, self.table.unit_col, name=label)
+                continue
+            if line.code in seen:
+                self.issue("line-repeated", r, self.table.unit_col, name=label, first=seen[line.code] + 1)
+                continue
+            seen[line.code] = r
+            if self.schema.children(line.code):
+                context = line.code
+            elif not line.parent:
+                context = None
+            self.result.rows.append(UnitRow(unit.code, label, r, self._read_cells(r), line=line.code))
+        if not self.result.rows:
+            self.issue("no-unit-rows", self.table.data_start, self.table.unit_col)
+            return
+        for line in self.schema.lines:
+            if line.code not in seen and not line.parent:
+                self.issue(
+                    "line-missing", self.table.data_start, self.table.unit_col, Severity.WARNING, name=line.label
+                )
+        self._check_rules(totals)
+        self.result.issues.sort(key=_issue_order)
+
+    def _summed_rows(self) -> list[UnitRow]:
+        """A long form's total adds up its top-level lines (a sub-line is already inside its parent)."""
+        present = {row.line for row in self.result.rows}
+        out = []
+        for row in self.result.rows:
+            line = self.schema.line_by_code[row.line or ""]
+            if not line.parent or line.parent not in present:
+                out.append(row)
+        return out
+
+    def _match_line(self, folded: str, context: str | None) -> Any:
+        for phrase, line in self.line_phrases:
+            if folded == phrase or folded.startswith(phrase + " "):
+                return line
+        if context:
+            for child in self.schema.children(context):
+                for phrase in match_phrases(child.short):
+                    if folded == phrase or folded.startswith(phrase + " "):
+                        return child
+        return None
+
+    def _reporter(self) -> Any:
+        """The unit a long-form workbook is from: named in the title block, else in the file name; the only unit
+        of a one-unit form."""
+        matcher = self.matcher
+        for r in range(0, self.table.header_top):
+            for v in self.sheet.rows[r]:
+                if isinstance(v, str) and v.strip():
+                    unit = matcher.find_in_text(v)
+                    if unit is not None:
+                        return unit
+        stem = self.result.path.stem.replace("_", " ").replace("-", " ")
+        unit = matcher.find_in_text(stem)
+        if unit is not None:
+            return unit
+        if len(self.schema.units) == 1:
+            return self.schema.units[0]
+        return None
+
+
+_ENUMERATOR = re.compile(r"^(?:\d+(?: \d+)*|[ivx]+|[a-e])\s+(?=\S)")
+
+
+def _strip_enumerator(folded: str) -> str:
+    """'1 du an 1 giai quyet' -> 'du an 1 giai quyet'; 'a tieu du an 1' -> 'tieu du an 1'."""
+    return _ENUMERATOR.sub("", folded, count=1)
 
 
 _LEVEL_VI = {"province": "tỉnh", "district": "huyện", "commune": "xã"}
@@ -521,7 +700,8 @@ def _names(expression: str) -> list[str]:
 
 
 def evaluate(expression: str, values: dict[str, Decimal | None]) -> Decimal | None:
-    """Value of a rule side: indicator codes, numbers, + - * and parentheses. None when a code is blank."""
+    """Value of a rule side: indicator codes, numbers, + - * / and parentheses. None when a code is blank or a
+    divisor is 0."""
     tree = ast.parse(expression, mode="eval")
 
     def ev(node: ast.AST) -> Decimal | None:
@@ -534,7 +714,7 @@ def evaluate(expression: str, values: dict[str, Decimal | None]) -> Decimal | No
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
             v = ev(node.operand)
             return None if v is None else -v
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Sub | ast.Mult):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Sub | ast.Mult | ast.Div):
             a, b = ev(node.left), ev(node.right)
             if a is None or b is None:
                 return None
@@ -542,6 +722,8 @@ def evaluate(expression: str, values: dict[str, Decimal | None]) -> Decimal | No
                 return a + b
             if isinstance(node.op, ast.Sub):
                 return a - b
+            if isinstance(node.op, ast.Div):
+                return None if b == 0 else a / b
             return a * b
         raise ValueError(f"unsupported expression: {expression}")
 
