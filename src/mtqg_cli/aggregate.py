@@ -32,6 +32,7 @@ class Aggregate:
     rejected: list[FileResult]
     sources: dict[str, str]  # unit code -> file
     lines: pd.DataFrame | None = None  # long forms: index line code, columns indicators, summed over units
+    records: list[dict[str, Any]] | None = None  # unit, line, indicator, value: every figure added in
 
     @property
     def totals(self) -> dict[str, Decimal]:

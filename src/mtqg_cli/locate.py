@@ -101,7 +101,9 @@ def _table_at(sheet: Sheet, schema: Schema, folded: list[list[str]], top: int) -
             return None
         unit_col = candidates[-1]
     data_start = bottom + 1
-    while data_start < sheet.height and _is_column_numbers(sheet.rows[data_start]):
+    while data_start < sheet.height and (
+        _is_column_numbers(sheet.rows[data_start]) or not any(str(v).strip() for v in sheet.rows[data_start])
+    ):
         data_start += 1
     missing = [i.code for i in schema.indicators if i.code not in columns]
     return Table(sheet, top, bottom, unit_col, number_col, columns, missing, data_start)

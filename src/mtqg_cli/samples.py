@@ -47,10 +47,23 @@ def schema_samples(schema: Schema) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for unit, rows in schema.samples.units.items():
         if schema.is_long:
-            out[unit] = {line: dict(zip(cols, vals, strict=False)) for line, vals in rows.items()}
+            out[unit] = {
+                line: _with_computed(schema, dict(zip(cols, vals, strict=False))) for line, vals in rows.items()
+            }
         else:
-            out[unit] = dict(zip(cols, next(iter(rows.values()), []), strict=False))
+            out[unit] = _with_computed(schema, dict(zip(cols, next(iter(rows.values()), []), strict=False)))
     return out
+
+
+def _with_computed(schema: Schema, values: dict[str, Any]) -> dict[str, Any]:
+    """Fill computed columns (a %) the way a unit's spreadsheet would: by the formula, to one decimal."""
+    from .validate import evaluate
+
+    for ind in schema.indicators:
+        if ind.formula and values.get(ind.code) is None:
+            result = evaluate(ind.formula, {k: (Decimal(str(v)) if v is not None else None) for k, v in values.items()})
+            values[ind.code] = None if result is None else result.quantize(Decimal("0.1"))
+    return values
 
 
 def target_values(schema: Schema, unit: Unit) -> dict[str, Any]:
@@ -134,15 +147,17 @@ def write_unit_workbook(
 
     r = 1
     if layout == "standard":
-        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=4)
+        right = _right_block(ncols)
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(2, min(4, right - 1)))
         put(1, 1, f"UBND HUYỆN {unit.name.upper()}", bold)
-        ws.merge_cells(start_row=1, start_column=6, end_row=1, end_column=ncols)
-        put(1, 6, "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold)
-        ws.merge_cells(start_row=2, start_column=6, end_row=2, end_column=ncols)
-        put(2, 6, "Độc lập - Tự do - Hạnh phúc", bold)
+        if ncols > right:
+            ws.merge_cells(start_row=1, start_column=right, end_row=1, end_column=ncols)
+            ws.merge_cells(start_row=2, start_column=right, end_row=2, end_column=ncols)
+        put(1, right, "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold)
+        put(2, right, "Độc lập - Tự do - Hạnh phúc", bold)
         ws.merge_cells(f"A4:{last}4")
         heading = (
-            f"{schema.title.upper()} - {period}"
+            f"{schema.title.upper()} (KỲ BÁO CÁO: {period})"
             if schema.is_long
             else f"BÁO CÁO KẾT QUẢ THỰC HIỆN {schema.project.code.replace('DA', 'DỰ ÁN ')} NĂM {period}"
         )
@@ -167,9 +182,9 @@ def write_unit_workbook(
                 if j > i:
                     ws.merge_cells(start_row=r, start_column=col, end_row=r, end_column=col + j - i)
                 for k in range(i, j + 1):
-                    put(r + 1, col + k - i, f"{inds[k].column_label or inds[k].label} ({inds[k].unit})", bold, True)
+                    put(r + 1, col + k - i, _heading(inds[k]), bold, True)
             else:
-                put(r, col, f"{ind.label} ({ind.unit})", bold, True)
+                put(r, col, _heading(ind), bold, True)
                 ws.merge_cells(start_row=r, start_column=col, end_row=r + 1, end_column=col)
             col += j - i + 1
             i = j + 1
@@ -257,12 +272,27 @@ def _signature(ws: Any, r: int, ncols: int, put: Any, bold: Any, italic: Any) ->
         row=r, column=1, value="Ghi chú: Số liệu tính đến ngày báo cáo; đơn vị tính ghi tại tiêu đề cột."
     ).font = italic
     r += 2
+    right = _right_block(ncols)
     put(r, 2, "NGƯỜI LẬP BIỂU", bold)
-    ws.merge_cells(start_row=r, start_column=8, end_row=r, end_column=max(ncols, 9))
-    put(r, 8, "TM. ỦY BAN NHÂN DÂN", bold)
-    put(r + 1, 8, "CHỦ TỊCH", bold)
+    if ncols > right:
+        ws.merge_cells(start_row=r, start_column=right, end_row=r, end_column=ncols)
+    put(r, right, "TM. ỦY BAN NHÂN DÂN", bold)
+    put(r + 1, right, "CHỦ TỊCH", bold)
     put(r + 5, 2, "Nguyễn Văn A", bold)
-    put(r + 5, 8, "Lò Văn B", bold)
+    put(r + 5, right, "Lò Văn B", bold)
+
+
+def _heading(ind: Any) -> str:
+    text = ind.column_label or ind.label
+    return f"{text} ({ind.unit})" if ind.unit else text
+
+
+def _right_block(ncols: int) -> int:
+    """First column of the right-hand heading and signature blocks."""
+    return 6 if ncols >= 10 else max(3, ncols // 2 + 1)
+
+
+# (the left heading block spans columns 1 .. right-1, so the two never overlap)
 
 
 def _save(wb: Any, ws: Any, path: str | Path, ncols: int) -> Path:
@@ -323,16 +353,22 @@ def _long_rows(
         line_rows[line.code] = r
         r += 1
     top = [line_rows[line.code] for line in schema.top_lines if line.code in line_rows]
+    sums: dict[str, Any] = {}
+    for ind in inds:
+        nums = [values.get(line.code, {}).get(ind.code) for line in schema.top_lines]
+        nums = [x for x in nums if isinstance(x, int | float | Decimal)]
+        sums[ind.code] = sum(Decimal(str(x)) for x in nums) if nums else None
+    sums = _with_computed(schema, {k: (None if schema.indicator_by_code[k].formula else v) for k, v in sums.items()})
     for k, ind in enumerate(inds):
         letter = get_column_letter(3 + k)
-        if blank:
-            v: Any = "=" + "+".join(f"{letter}{x}" for x in top) if top else None
+        if blank and ind.formula:
+            v: Any = None
+        elif blank:
+            v = "=" + "+".join(f"{letter}{x}" for x in top) if top else None
         elif total and ind.code in total:
             v = total[ind.code]
         else:
-            nums = [values.get(line.code, {}).get(ind.code) for line in schema.top_lines]
-            nums = [x for x in nums if isinstance(x, int | float | Decimal)]
-            v = sum(Decimal(str(x)) for x in nums) if nums else None
+            v = sums[ind.code]
         put(total_row, 3 + k, _cell_value(v), bold, True)
     del first_line_row
     return r

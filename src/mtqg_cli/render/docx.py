@@ -59,7 +59,7 @@ def report_context(
     comp.update(settings or {})
     today = today or dt.date.today()
     rows = agg.progress_rows()
-    indicators = [dict(r, n=k) for k, r in enumerate((r for r in rows if not r["context"]), start=1)]
+    indicators = [dict(r, n=k) for k, r in enumerate(agg.summary_rows(), start=1)]
     behind = [
         f"{r['label']} ({r['percent']})"
         for r, (_, p) in zip(rows, agg.progress.iterrows(), strict=True)
@@ -101,7 +101,7 @@ def report_context(
         "missing": [agg.unit_name(c) for c in agg.missing],
         "reported": [agg.unit_name(c) for c in agg.reported],
         "rejected": [str(Path(f.path).name) for f in agg.rejected],
-        "target_part": part.label if part else "các đơn vị",
+        "target_part": part.label if part else ("kế hoạch" if schema.is_long else "các đơn vị"),
         "indicators": indicators,
         "behind": behind,
         "problems": problems,

@@ -31,8 +31,13 @@ def _build(agg: Aggregate, report: Report | None, lang: str) -> Any:
 
     wb = Workbook()
     ws = wb.active
-    ws.title = "Tổng hợp"
-    _summary_sheet(ws, agg, lang)
+    if agg.lines is not None:
+        ws.title = "Theo dòng"
+        _lines_sheet(ws, agg, lang)
+        _unit_lines_sheet(wb.create_sheet("Theo đơn vị"), agg, lang)
+    else:
+        ws.title = "Tổng hợp"
+        _summary_sheet(ws, agg, lang)
     _progress_sheet(wb.create_sheet("Tiến độ"), agg, lang)
     _status_sheet(wb.create_sheet("Tình hình nộp"), agg, report, lang)
     _rejected_sheet(wb.create_sheet("Tệp bị loại"), agg, lang)
@@ -208,6 +213,111 @@ def _summary_sheet(ws: Any, agg: Aggregate, lang: str) -> None:
         ws.column_dimensions[get_column_letter(3 + k)].width = 13
     ws.freeze_panes = ws.cell(row=first, column=3)
     _print_setup(ws, hdr, hdr + 1)
+
+
+def _lines_sheet(ws: Any, agg: Aggregate, lang: str) -> None:
+    """A long form compiled: a row per line (summed over the units), a column per measure, the total first."""
+    from openpyxl.utils import get_column_letter
+
+    st = _Styles()
+    schema = agg.schema
+    inds = schema.indicators
+    assert agg.lines is not None
+    ncols = 2 + len(inds)
+    last = get_column_letter(ncols)
+    ws.merge_cells(f"A1:{last}1")
+    put(ws, 1, 1, f"TỔNG HỢP: {schema.title.upper()}", st.title, st.center)
+    ws.merge_cells(f"A2:{last}2")
+    put(ws, 2, 1, agg.completeness(lang), st.subtitle, st.center)
+    hstyle = {"font": st.header, "align": st.center, "border": st.border, "fill": st.header_fill}
+    put(ws, 4, 1, "TT", **hstyle)
+    put(ws, 4, 2, schema.layout.line_column[0], **hstyle)
+    for k, ind in enumerate(inds):
+        groups = {g.code: g.label for g in schema.groups}
+        text = f"{groups[ind.group]}: " if ind.group else ""
+        text += (ind.column_label or ind.label) + (f" ({ind.unit})" if ind.unit else "")
+        put(ws, 4, 3 + k, text, **hstyle)
+    ws.row_dimensions[4].height = 60
+    r = 5
+    put(ws, r, 2, "TỔNG CỘNG", st.bold, st.left, border=st.border, fill=st.total_fill)
+    put(ws, r, 1, None, border=st.border, fill=st.total_fill)
+    for k, ind in enumerate(inds):
+        v = agg.progress.loc[ind.code, "achieved"]
+        put(ws, r, 3 + k, None if v != v else float(v), st.bold, st.right, _fmt(ind), st.border, st.total_fill)
+    r += 1
+    n = 0
+    child = 0
+    for line in schema.lines:
+        if line.parent:
+            child += 1
+            tt: Any = "abcdefghij"[(child - 1) % 10]
+        else:
+            n, child = n + 1, 0
+            tt = n
+        put(ws, r, 1, tt, st.body, st.center, border=st.border)
+        put(ws, r, 2, line.label, st.body if line.parent else st.bold, st.left, border=st.border)
+        for k, ind in enumerate(inds):
+            v = agg.lines.loc[line.code, ind.code]
+            put(ws, r, 3 + k, None if v != v else float(v), st.body, st.right, _fmt(ind), st.border)
+        r += 1
+    ws.column_dimensions["A"].width = 6
+    ws.column_dimensions["B"].width = 60
+    for k in range(len(inds)):
+        ws.column_dimensions[get_column_letter(3 + k)].width = 16
+    ws.freeze_panes = "C5"
+    _print_setup(ws, 4, 4)
+
+
+def _unit_lines_sheet(ws: Any, agg: Aggregate, lang: str) -> None:
+    """A long form by unit: a row per unit, a column per line, holding the summary measure."""
+    from openpyxl.utils import get_column_letter
+
+    st = _Styles()
+    schema = agg.schema
+    code = schema.summary.value if schema.summary else schema.indicators[0].code
+    ind = schema.indicator_by_code[code]
+    hstyle = {"font": st.header, "align": st.center, "border": st.border, "fill": st.header_fill}
+    put(ws, 1, 1, f"{ind.label} ({ind.unit}) theo đơn vị", st.title)
+    put(ws, 3, 1, "TT", **hstyle)
+    put(ws, 3, 2, "Đơn vị", **hstyle)
+    for k, line in enumerate(schema.lines):
+        put(ws, 3, 3 + k, line.label.split(":")[0], **hstyle)
+    by_unit = _unit_line_values(agg, code)
+    for n, unit in enumerate(agg.expected, start=1):
+        r = 3 + n
+        reported = unit in agg.reported
+        put(ws, r, 1, n, st.body, st.center, border=st.border)
+        put(
+            ws,
+            r,
+            2,
+            agg.unit_name(unit) + ("" if reported else " (chưa nộp)"),
+            st.body if reported else st.missing,
+            st.left,
+            border=st.border,
+        )
+        for k, line in enumerate(schema.lines):
+            v = by_unit.get((unit, line.code))
+            put(ws, r, 3 + k, v, st.body, st.right, _fmt(ind), st.border)
+    ws.column_dimensions["B"].width = 24
+    for k in range(len(schema.lines)):
+        ws.column_dimensions[get_column_letter(3 + k)].width = 14
+    ws.freeze_panes = "C4"
+    _print_setup(ws, 3, 3)
+
+
+def _unit_line_values(agg: Aggregate, code: str) -> dict[tuple[str, str], float]:
+    out: dict[tuple[str, str], float] = {}
+    if agg.records is None:
+        return out
+    for rec in agg.records:
+        if rec["indicator"] == code and rec["value"] is not None:
+            out[(rec["unit"], rec["line"])] = float(rec["value"])
+    return out
+
+
+def _fmt(ind: Any) -> str:
+    return INT_FORMAT if ind.type == "integer" else DEC_FORMAT
 
 
 def _progress_sheet(ws: Any, agg: Aggregate, lang: str) -> None:
