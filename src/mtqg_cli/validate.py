@@ -108,11 +108,25 @@ class Report:
 
     @property
     def accepted(self) -> list[FileResult]:
-        return [f for f in self.files if f.accepted]
+        """Files of the report's form without errors: the ones aggregation adds up."""
+        return [f for f in self.files if f.accepted and f.schema_id == self.schema.id]
 
     @property
     def rejected(self) -> list[FileResult]:
         return [f for f in self.files if not f.accepted]
+
+    def forms(self) -> dict[str, int]:
+        """How many files hold each form."""
+        out: dict[str, int] = {}
+        for f in self.files:
+            if f.schema_id:
+                out[f.schema_id] = out.get(f.schema_id, 0) + 1
+        return out
+
+    @property
+    def other_forms(self) -> list[FileResult]:
+        """Files without errors that hold another form than the report's."""
+        return [f for f in self.files if f.accepted and f.schema_id != self.schema.id]
 
     def flatten(self, keys: Iterable[str] = ("file", "cell", "code")) -> list[list[Any]]:
         """Issues as plain lists, for tests and quick looks: [[file, cell, code], ...]."""
@@ -129,8 +143,9 @@ class Report:
             "files": [f.to_dict(lang) for f in self.files],
             "summary": {
                 "files": len(self.files),
-                "accepted": len(self.accepted),
+                "accepted": len([f for f in self.files if f.accepted]),
                 "rejected": len(self.rejected),
+                "forms": self.forms(),
                 "errors": sum(len(f.errors) for f in self.files),
                 "warnings": sum(len(f.warnings) for f in self.files),
             },
@@ -165,22 +180,17 @@ def collect_paths(paths: Iterable[str | Path]) -> list[Path]:
     return unique
 
 
-def detect_schema(paths: list[Path]) -> Schema:
-    """The schema whose table is found in most of the given files (the only schema when there is one)."""
-    schemas = list_schemas()
-    if len(schemas) == 1:
-        return schemas[0]
-    counts = {s.id: 0 for s in schemas}
-    for path in paths[:5]:
-        try:
-            wb = read_workbook(path)
-        except ReadError:
+def best_schema(workbook: Workbook, schemas: list[Schema]) -> Schema | None:
+    """The schema whose table the workbook holds best (most indicator columns found), or None."""
+    best: tuple[int, int, Schema] | None = None
+    for n, s in enumerate(schemas):
+        table = locate_table(workbook, s)
+        if table is None:
             continue
-        for s in schemas:
-            if locate_table(wb, s) is not None:
-                counts[s.id] += 1
-    best = max(schemas, key=lambda s: counts[s.id])
-    return best
+        score = (table.score * 100) // len(s.indicators)  # share of the form's columns found
+        if best is None or (score, -n) > (best[0], best[1]):
+            best = (score, -n, s)
+    return best[2] if best else None
 
 
 def validate_paths(
@@ -188,19 +198,49 @@ def validate_paths(
     schema: Schema | str | None = None,
     progress: Callable[[Path], None] | None = None,
 ) -> Report:
-    """Validate every workbook under ``paths``; one unreadable file never stops the batch."""
+    """Validate every workbook under ``paths``; one unreadable file never stops the batch.
+
+    Without a schema, each workbook is checked against the form whose table it holds; the report's schema is the
+    form most files hold (the one ``aggregate`` adds up)."""
     files = collect_paths(paths)
-    if schema is None:
-        schema = detect_schema(files)
-    elif isinstance(schema, str):
+    if isinstance(schema, str):
         schema = load_schema(schema)
+    schemas = [schema] if schema is not None else list_schemas()
     results = []
     for path in files:
-        results.append(validate_file(path, schema))
+        results.append(_validate_one(path, schemas))
         if progress:
             progress(path)
-    _check_duplicates(results)
+    if schema is None:
+        counts: dict[str, int] = {}
+        for r in results:
+            if r.schema_id:
+                counts[r.schema_id] = counts.get(r.schema_id, 0) + 1
+        chosen = max(counts, key=lambda k: counts[k]) if counts else schemas[0].id
+        schema = next(s for s in schemas if s.id == chosen)
+        for r in results:
+            if not r.schema_id:
+                r.schema_id = schema.id
+    for form in {r.schema_id for r in results}:
+        _check_duplicates([r for r in results if r.schema_id == form])
     return Report(schema, results)
+
+
+def _validate_one(path: Path, schemas: list[Schema]) -> FileResult:
+    result = FileResult(path, schemas[0].id if len(schemas) == 1 else "")
+    try:
+        workbook = read_workbook(path)
+    except ReadError as exc:
+        result.issues.append(Issue(exc.code, Severity.ERROR, str(path), params={"detail": exc.detail, **exc.params}))
+        return result
+    schema = schemas[0] if len(schemas) == 1 else best_schema(workbook, schemas)
+    if schema is None:
+        names = ", ".join(s.id for s in schemas)
+        result.issues.append(Issue("table-not-found", Severity.ERROR, str(path), params={"schema": names}))
+        return result
+    result.schema_id = schema.id
+    validate_workbook(workbook, schema, result)
+    return result
 
 
 def _check_duplicates(results: list[FileResult]) -> None:

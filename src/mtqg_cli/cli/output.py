@@ -68,15 +68,16 @@ def show_validation(report: Report, console: Console, lang: str) -> None:
             )
         console.print(table)
     summary = report.to_dict(lang)["summary"]
+    forms = ", ".join(f"{k} ({v})" for k, v in sorted(summary["forms"].items(), key=lambda kv: -kv[1]))
     if lang == "en":
         line = (
             f"{summary['files']} files: {summary['accepted']} accepted, {summary['rejected']} with errors "
-            f"({summary['errors']} errors, {summary['warnings']} warnings). Form: {report.schema.id}."
+            f"({summary['errors']} errors, {summary['warnings']} warnings). Forms: {forms or report.schema.id}."
         )
     else:
         line = (
             f"{summary['files']} tệp: {summary['accepted']} đạt, {summary['rejected']} có lỗi "
-            f"({summary['errors']} lỗi, {summary['warnings']} cảnh báo). Biểu mẫu: {report.schema.id}."
+            f"({summary['errors']} lỗi, {summary['warnings']} cảnh báo). Biểu mẫu: {forms or report.schema.id}."
         )
     console.print(("[green]" if report.valid else "[red]") + line + ("[/green]" if report.valid else "[/red]"))
 
