@@ -136,7 +136,8 @@ def write_unit_workbook(
     inds = schema.indicators
     ncols = 2 + len(inds)
     last = get_column_letter(ncols)
-    name = label or f"Huyện {unit.name}"
+    kind = unit.kind or "huyện"
+    name = label or f"{kind[:1].upper()}{kind[1:]} {unit.name}"
 
     def put(row: int, col: int, value: Any, font: Any = normal, border: bool = False) -> None:
         cell = ws.cell(row=row, column=col, value=value)
@@ -149,7 +150,7 @@ def write_unit_workbook(
     if layout == "standard":
         right = _right_block(ncols)
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(2, min(4, right - 1)))
-        put(1, 1, f"UBND HUYỆN {unit.name.upper()}", bold)
+        put(1, 1, f"UBND {kind.upper()} {unit.name.upper()}", bold)
         if ncols > right:
             ws.merge_cells(start_row=1, start_column=right, end_row=1, end_column=ncols)
             ws.merge_cells(start_row=2, start_column=right, end_row=2, end_column=ncols)
@@ -383,7 +384,7 @@ def _make_fillable(wb: Any, ws: Any, schema: Schema, rows: list[int], period: st
     input_fill = PatternFill("solid", fgColor="FFF9E5")
     for k, ind in enumerate(schema.indicators):
         col = 3 + k
-        ref = " ".join(f"{get_column_letter(col)}{row}" for row in rows)
+        ref = f"{get_column_letter(col)}{rows[0]}:{get_column_letter(col)}{rows[-1]}"  # the input rows are contiguous
         kind = "whole" if ind.type == "integer" else "decimal"
         lo = ind.min if ind.min is not None else None
         hi = ind.max if ind.max is not None else None

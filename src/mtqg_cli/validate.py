@@ -557,6 +557,8 @@ class _Reader:
             ind = self.schema.indicator_by_code[code]
             if code in self.bad_cells:
                 continue  # the unit row is already wrong here; a total check would repeat it
+            if not ind.in_total and not ind.formula:
+                continue
             raw = self.sheet.value(r, col)
             parsed = parse_number(raw, integer=ind.type == "integer")
             if parsed.kind is not Kind.NUMBER or parsed.value is None:
@@ -603,8 +605,8 @@ class _Reader:
                     row.row,
                     col,
                     Severity(rule.severity),
-                    message=rule.message or rule.code,
-                    message_en=rule.message_en or rule.message or rule.code,
+                    message=(rule.message or rule.code).rstrip("."),
+                    message_en=(rule.message_en or rule.message or rule.code).rstrip("."),
                     left=rule.left,
                     right=rule.right,
                     left_value=left,

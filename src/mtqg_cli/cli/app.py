@@ -22,6 +22,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
 )
 app.command()(validate)
 app.command()(aggregate)
@@ -32,4 +33,10 @@ app.add_typer(schema_app, name="schema")
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except Exception as exc:  # a bug, not bad data: one line, exit 2, never a wall of traceback for an officer
+        import sys
+
+        print(f"mtqg: lỗi không mong đợi / unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        sys.exit(2)

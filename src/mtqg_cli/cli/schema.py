@@ -79,3 +79,34 @@ def check_cmd(
         ("OK: " if lang == "en" else "Hợp lệ: ") + f"{s.id} ({len(s.units)} units, {len(s.indicators)} indicators)"
     )
     raise typer.Exit(EXIT_CLEAN)
+
+
+@schema_app.command("infer")
+def infer_cmd(
+    workbook: Annotated[Path, typer.Argument(help="Biểu mẫu đang dùng (.xlsx/.xls/.ods), trống hoặc đã điền.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Tệp .yaml nháp cần ghi.")],
+    schema_id: Annotated[str | None, typer.Option("--id", help="Mã biểu mẫu (mặc định: theo tên tệp).")] = None,
+    lang: LangOpt = Lang.vi,
+) -> None:
+    """Soạn bản nháp biểu mẫu (.yaml) từ một tệp Excel đang dùng: tiêu đề cột, các chỉ tiêu, đơn vị hoặc các dòng.
+
+    Bản nháp cần được hoàn thiện (căn cứ, chỉ tiêu giai đoạn, quy tắc) rồi kiểm tra bằng `mtqg schema check`.
+
+    Ví dụ:  mtqg schema infer bieu-cu.xlsx -o schemas/bieu-moi.yaml
+    """
+    from ..infer import infer_schema, write_draft
+    from ..reading import ReadError
+
+    with handled(lang):
+        try:
+            draft = infer_schema(workbook, schema_id)
+        except ReadError as exc:
+            from ..errors import Issue, Severity
+
+            issue = Issue(exc.code, Severity.ERROR, str(workbook), params={"detail": exc.detail, **exc.params})
+            console(stderr=True).print(f"[red]{workbook}: {issue.message(lang)} {issue.fix(lang)}[/red]")
+            raise typer.Exit(2) from exc
+        write_draft(draft, output, workbook)
+    n = len(draft["indicators"])
+    what = f"{len(draft.get('lines', []))} dòng" if "lines" in draft else f"{len(draft['units'])} đơn vị"
+    console().print(("Draft written: " if lang == "en" else "Đã ghi bản nháp: ") + f"{output} ({n} chỉ tiêu, {what})")
