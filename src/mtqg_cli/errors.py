@@ -230,6 +230,18 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "Ghi tên đơn vị ở đầu biểu (ví dụ «UBND huyện Đại Từ») hoặc trong tên tệp.",
         "Name the unit in the title block (e.g. «UBND huyện Đại Từ») or in the file name.",
     ),
+    "value-jump": (
+        "{unit}, «{label}»: {value}, gấp hơn {factor} lần kỳ trước ({period}: {previous}).",
+        "{unit}, «{label}»: {value}, more than {factor} times the previous period ({period}: {previous}).",
+        "Kiểm tra lại với đơn vị: số liệu có đúng kỳ và đúng đơn vị tính không.",
+        "Check with the unit that the figure is for this period and in the right unit of measure.",
+    ),
+    "cumulative-decrease": (
+        "{unit}, «{label}»: lũy kế {value} nhỏ hơn kỳ trước ({period}: {previous}).",
+        "{unit}, «{label}»: the cumulative figure {value} is below the previous period's ({period}: {previous}).",
+        "Số lũy kế không thể giảm: đề nghị đơn vị kiểm tra và gửi lại.",
+        "A cumulative figure cannot go down: ask the unit to check and resend.",
+    ),
     "rule-failed": (
         "{message} ({left} = {left_value}, {right} = {right_value}).",
         "{message_en} ({left} = {left_value}, {right} = {right_value}).",

@@ -153,6 +153,7 @@ class Indicator(_Model):
     window: str = ""
     column_label: str = ""  # the column's heading in generated forms, when shorter than the label
     in_total: bool = True  # False for a column the total row does not add up (a rate without a formula)
+    cumulative: bool = False  # a running total (lũy kế): never added across periods, never goes down
     formula: str = ""  # a computed column ('giai_ngan / ke_hoach * 100'): recomputed and compared, never trusted
     tolerance: Decimal = Decimal("0.05")  # for a computed column
 

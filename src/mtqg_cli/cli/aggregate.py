@@ -9,7 +9,6 @@ import typer
 
 from ..aggregate import aggregate as aggregate_report
 from ..render.xlsx import write_aggregate_xlsx
-from ..validate import collect_paths, validate_paths
 from .options import (
     EXIT_CLEAN,
     EXIT_PROBLEMS,
@@ -17,23 +16,38 @@ from .options import (
     FormatOpt,
     Lang,
     LangOpt,
-    PathsArg,
+    LedgerPeriodOpt,
+    OptionalPathsArg,
     SchemaOpt,
+    StoreOpt,
     check_outputs,
     console,
     fail,
     handled,
-    progress,
+    load_report,
 )
-from .output import dump_json, show_aggregate
+from .output import dump_json, show_aggregate, show_extras
+
+
+def _extras_json(extras: dict, lang: str) -> dict:
+    return {
+        "period": extras["period"],
+        "previous_period": extras["previous_period"],
+        "cumulative": {k: float(v) for k, v in extras["cumulative"].items()},
+        "previous": {k: float(v) for k, v in extras["previous"].items()},
+        "change": {k: float(v) for k, v in extras["change"].items()},
+        "warnings": [i.to_dict(lang) for i in extras["unusual"]],
+    }
 
 
 def aggregate(
-    paths: PathsArg,
+    paths: OptionalPathsArg = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Tệp Excel tổng hợp cần ghi (.xlsx).")] = None,
     schema: SchemaOpt = None,
     lang: LangOpt = Lang.vi,
     fmt: FormatOpt = Format.table,
+    period: LedgerPeriodOpt = None,
+    store: StoreOpt = None,
 ) -> None:
     """Tổng hợp các tệp đạt yêu cầu thành số liệu toàn tỉnh: theo đơn vị, theo chỉ tiêu, so với chỉ tiêu giai đoạn.
 
@@ -44,17 +58,15 @@ def aggregate(
         mtqg aggregate sample_data/son-la-du-an-8 -o tong-hop.xlsx
 
         mtqg aggregate bao-cao/ --format json
+
+        mtqg aggregate --period 2024 --schema son-la-du-an-8     (từ kho dữ liệu: lũy kế, thay đổi so với kỳ trước)
     """
     with handled(lang):
-        files = collect_paths(paths)
-        if not files:
-            fail("No workbook found." if lang == "en" else "Không tìm thấy tệp bảng tính nào.")
+        if output is not None and output.suffix.lower() != ".xlsx":
+            fail("The output must be a .xlsx file." if lang == "en" else "Tệp kết quả phải có đuôi .xlsx.")
+        report, extras, files = load_report(paths, schema, period, store, lang, fmt is Format.table)
         if output is not None:
-            if output.suffix.lower() != ".xlsx":
-                fail("The output must be a .xlsx file." if lang == "en" else "Tệp kết quả phải có đuôi .xlsx.")
             check_outputs([output], files, lang)
-        with progress(fmt is Format.table, len(files), "Đang kiểm tra") as step:
-            report = validate_paths(files, schema, progress=step)
         agg = aggregate_report(report)
         if output is not None:
             write_aggregate_xlsx(agg, output, report, lang)
@@ -63,9 +75,13 @@ def aggregate(
         data = agg.to_dict(lang)
         data["validation"] = report.to_dict(lang)["summary"]
         data["output"] = str(output) if output else None
+        if extras is not None:
+            data["ledger"] = _extras_json(extras, lang)
         dump_json(data, out)
     else:
         show_aggregate(agg, out, lang)
+        if extras is not None:
+            show_extras(extras, agg, out, lang)
         if output is not None:
             out.print(("Written: " if lang == "en" else "Đã ghi: ") + str(output))
     raise typer.Exit(EXIT_CLEAN if report.valid else EXIT_PROBLEMS)

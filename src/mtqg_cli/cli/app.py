@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from .aggregate import aggregate
+from .ledger import history, ingest, status, store_app
 from .report import report
 from .sample import sample
 from .schema import schema_app
@@ -30,6 +31,10 @@ app.command()(report)
 app.command()(sample)
 app.command()(template)
 app.add_typer(schema_app, name="schema")
+app.command()(ingest)
+app.command()(history)
+app.command()(status)
+app.add_typer(store_app, name="store")
 
 
 def main() -> None:

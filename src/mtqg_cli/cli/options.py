@@ -42,6 +42,40 @@ SchemaOpt = Annotated[
 PathsArg = Annotated[
     list[Path], typer.Argument(help="Các tệp .xlsx/.xls/.ods hoặc thư mục chứa chúng.", show_default=False)
 ]
+OptionalPathsArg = Annotated[
+    list[Path] | None,
+    typer.Argument(help="Các tệp hoặc thư mục; bỏ trống khi đọc từ kho (--period).", show_default=False),
+]
+LedgerPeriodOpt = Annotated[
+    str | None,
+    typer.Option("--period", "-p", help="Đọc từ kho dữ liệu (mtqg ingest) số liệu của kỳ này: 2024, 2024-06, ..."),
+]
+StoreOpt = Annotated[
+    str | None,
+    typer.Option("--store", help="Kho dữ liệu: thư mục (mặc định ./.mtqg, biến MTQG_STORE) hoặc địa chỉ PostgreSQL."),
+]
+
+
+def load_report(
+    paths: list[Path] | None, schema: str | None, period: str | None, store: str | None, lang: str, show_progress: bool
+) -> tuple[Any, dict[str, Any] | None, list[Path]]:
+    """A validation report from files, or from the ledger for a period (with cumulative figures and changes)."""
+    from ..validate import collect_paths, validate_paths
+
+    if period and not paths:
+        from ..schema import load_schema
+        from ..store import Store, ledger_extras
+
+        if not schema:
+            fail("--period needs --schema." if lang == "en" else "Đọc theo kỳ cần --schema.")
+        s = load_schema(schema)
+        st = Store(store)
+        return st.report(s, period), ledger_extras(st, s, period), []
+    files = collect_paths(paths or [])
+    if not files:
+        fail("No workbook found." if lang == "en" else "Không tìm thấy tệp bảng tính nào.")
+    with progress(show_progress, len(files), "Đang kiểm tra") as step:
+        return validate_paths(files, schema, progress=step), None, files
 
 
 def console(stderr: bool = False) -> Console:
@@ -93,6 +127,12 @@ def check_outputs(outputs: list[Path], inputs: list[Path], lang: str) -> None:
 
 def is_interactive() -> bool:
     return sys.stderr.isatty()
+
+
+def dump_json(data: Any, out: Console) -> None:
+    import json
+
+    out.file.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
 def dump_schema_list(schemas: list[Any]) -> None:

@@ -10,7 +10,6 @@ import typer
 from ..aggregate import aggregate as aggregate_report
 from ..render.docx import load_settings, render_docx
 from ..render.xlsx import write_aggregate_xlsx
-from ..validate import collect_paths, validate_paths
 from .options import (
     EXIT_CLEAN,
     EXIT_PROBLEMS,
@@ -18,18 +17,20 @@ from .options import (
     FormatOpt,
     Lang,
     LangOpt,
+    OptionalPathsArg,
     SchemaOpt,
+    StoreOpt,
     check_outputs,
     console,
     fail,
     handled,
-    progress,
+    load_report,
 )
 from .output import dump_json
 
 
 def report(
-    paths: Annotated[list[Path], typer.Argument(help="Các tệp hoặc thư mục báo cáo của đơn vị.")],
+    paths: OptionalPathsArg = None,
     outputs: Annotated[
         list[Path],
         typer.Option(
@@ -37,9 +38,12 @@ def report(
             "-o",
             help="Tệp cần ghi: .docx (báo cáo Word) và/hoặc .xlsx (phụ lục Excel). Dùng nhiều lần để ghi cả hai.",
         ),
-    ],
+    ] = [],  # noqa: B006 - typer reads the default, never mutates it
     schema: SchemaOpt = None,
-    period: Annotated[str, typer.Option("--period", "-p", help="Kỳ báo cáo ghi trong báo cáo, ví dụ 2024.")] = "",
+    period: Annotated[
+        str, typer.Option("--period", "-p", help="Kỳ báo cáo (ví dụ 2024); không có tệp thì đọc kỳ này từ kho.")
+    ] = "",
+    store: StoreOpt = None,
     config: Annotated[
         Path | None, typer.Option("--config", help="Tệp cấu hình (mặc định ./mtqg.toml nếu có), mục [report].")
     ] = None,
@@ -62,13 +66,15 @@ def report(
                     f"{out}: "
                     + ("only .docx and .xlsx can be written." if lang == "en" else "chỉ ghi được tệp .docx hoặc .xlsx.")
                 )
-        files = collect_paths(paths)
-        if not files:
-            fail("No workbook found." if lang == "en" else "Không tìm thấy tệp bảng tính nào.")
+        if not outputs:
+            fail(
+                "Give -o bao-cao.docx and/or -o phu-luc.xlsx."
+                if lang == "en"
+                else "Cần -o bao-cao.docx và/hoặc -o phu-luc.xlsx."
+            )
+        validation, _extras, files = load_report(paths, schema, period or None, store, lang, fmt is Format.table)
         check_outputs(outputs, files, lang)
         settings = load_settings(config)
-        with progress(fmt is Format.table, len(files), "Đang kiểm tra") as step:
-            validation = validate_paths(files, schema, progress=step)
         agg = aggregate_report(validation)
         written = []
         for out in outputs:

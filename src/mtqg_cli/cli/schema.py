@@ -61,6 +61,13 @@ def show_cmd(
             ind.code, ind.label, ind.unit, ind.type, format_number(phase) if phase is not None else "", ind.window
         )
     con.print(table)
+    if s.lines:
+        lines = Table(header_style="bold", title="Các dòng" if lang == "vi" else "Lines")
+        for col in ("Mã", "Dòng", "Thuộc"):
+            lines.add_column(col)
+        for line in s.lines:
+            lines.add_row(line.code, line.label, line.parent)
+        con.print(lines)
     for rule in s.rules:
         con.print(f"- {rule.code} ({rule.severity}): {rule.message or rule.kind}")
 

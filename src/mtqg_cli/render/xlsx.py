@@ -410,3 +410,49 @@ def _print_setup(ws: Any, first_header: int, last_header: int) -> None:
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = f"{first_header}:{last_header}"
+
+
+def write_status_xlsx(status: Any, path: str | Path, lang: str = "vi") -> Path:
+    """The reporting status of a period (who reported on time, late, was rejected, is missing) as .xlsx."""
+
+    def build(tmp: Path) -> None:
+        from openpyxl import Workbook
+
+        st = _Styles()
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "Tình hình nộp"
+        due = status.deadline.strftime("%d/%m/%Y") if status.deadline else "—"
+        put(ws, 1, 1, f"TÌNH HÌNH NỘP BÁO CÁO: {status.schema.title.upper()} — KỲ {status.period.code}", st.title)
+        put(
+            ws,
+            2,
+            1,
+            f"Hạn nộp: {due}. Tỷ lệ báo cáo: {status.rate():.1f}% ({status.reported}/{len(status.units)});"
+            f" đúng hạn: {status.on_time_rate():.1f}%.",
+            st.subtitle,
+        )
+        headers = ["TT", "Đơn vị", "Tình trạng", "Số ngày muộn", "Phiên bản", "Ngày nhận", "Tệp"]
+        for c, h in enumerate(headers, start=1):
+            put(ws, 4, c, h, st.header, st.center, border=st.border, fill=st.header_fill)
+        names = {"on-time": "Đúng hạn", "late": "Muộn", "missing": "Chưa nộp", "rejected": "Bị trả lại (có lỗi)"}
+        for n, u in enumerate(status.units, start=1):
+            r = 4 + n
+            values = [
+                n,
+                u.name,
+                names[u.state],
+                u.days_late or None,
+                u.version,
+                u.received_at.strftime("%d/%m/%Y") if u.received_at else None,
+                u.file,
+            ]
+            for c, v in enumerate(values, start=1):
+                font = st.body if u.state in ("on-time", "late") or c != 3 else st.missing
+                put(ws, r, c, v, font, st.left if c in (2, 3, 7) else st.center, border=st.border)
+        for col, width in zip("ABCDEFG", (5, 24, 20, 12, 10, 12, 40), strict=True):
+            ws.column_dimensions[col].width = width
+        ws.freeze_panes = "A5"
+        wb.save(tmp)
+
+    return atomic_write(path, build)

@@ -1,0 +1,252 @@
+"""mtqg ingest | history | status | store check | store export"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from ..schema import load_schema
+from .options import (
+    EXIT_CLEAN,
+    EXIT_PROBLEMS,
+    Format,
+    FormatOpt,
+    Lang,
+    LangOpt,
+    console,
+    dump_json,
+    fail,
+    handled,
+    progress,
+)
+
+StoreOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--store",
+        help="Kho dữ liệu: thư mục (mặc định ./.mtqg hoặc biến MTQG_STORE) hoặc địa chỉ "
+        "PostgreSQL (postgresql+psycopg://người-dùng:mật-khẩu@máy/csdl).",
+    ),
+]
+PeriodOpt = Annotated[str, typer.Option("--period", "-p", help="Kỳ báo cáo: 2024, 2024-06, 2024-Q2, 2024-H1.")]
+SchemaReq = Annotated[str, typer.Option("--schema", "-s", help="Mã biểu mẫu.")]
+
+_STATE = {
+    "on-time": ("Đúng hạn", "On time"),
+    "late": ("Muộn", "Late"),
+    "missing": ("Chưa nộp", "Missing"),
+    "rejected": ("Bị trả lại (có lỗi)", "Rejected (errors)"),
+}
+
+
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Các tệp hoặc thư mục nhận được.")],
+    schema: SchemaReq,
+    period: PeriodOpt,
+    received: Annotated[
+        str | None, typer.Option("--received", help="Ngày nhận (YYYY-MM-DD), mặc định hôm nay.")
+    ] = None,
+    store: StoreOpt = None,
+    lang: LangOpt = Lang.vi,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Kiểm tra và ghi sổ các tệp nhận được: đơn vị, kỳ, biểu mẫu, mã băm, ngày nhận, kết quả kiểm tra, số liệu.
+
+    Tệp gốc được lưu theo mã băm, không bao giờ bị ghi đè hay xoá. Gửi lại cùng một tệp: không ghi thêm. Tệp sửa
+    gửi lại: thành phiên bản mới; phiên bản đạt mới nhất được tính.
+
+    Ví dụ:  mtqg ingest nhan-ve/ --schema son-la-du-an-8 --period 2024 --received 2024-09-08
+    """
+    from ..store import Store, ingest_paths
+    from ..validate import collect_paths
+
+    with handled(lang):
+        when = dt.datetime.fromisoformat(received) if received else None
+        s = load_schema(schema)
+        st = Store(store)
+        files = collect_paths(paths)
+        if not files:
+            fail("No workbook found." if lang == "en" else "Không tìm thấy tệp bảng tính nào.")
+        results = []
+        with progress(fmt is Format.table, len(files), "Đang ghi sổ") as step:
+            for f in files:
+                results.extend(ingest_paths(st, [f], s, period, when))
+                step(f)
+    out = console()
+    rows = [
+        {
+            "file": str(r.path),
+            "unit": r.unit,
+            "status": r.status,
+            "version": r.version,
+            "accepted": r.accepted,
+            "errors": len(r.result.errors),
+        }
+        for r in results
+    ]
+    if fmt is Format.json:
+        dump_json({"period": period, "schema": schema, "ingested": rows}, out)
+    else:
+        table = Table(header_style="bold")
+        for col in (("Tệp", "File"), ("Đơn vị", "Unit"), ("Kết quả", "Result"), ("Phiên bản", "Version")):
+            table.add_column(col[1] if lang == "en" else col[0])
+        for r in results:
+            if r.status == "duplicate":
+                what = "already recorded" if lang == "en" else "đã có, không ghi thêm"
+            elif r.accepted:
+                what = "accepted" if lang == "en" else "đạt"
+            else:
+                what = (
+                    f"rejected ({len(r.result.errors)} errors)"
+                    if lang == "en"
+                    else f"có lỗi ({len(r.result.errors)} lỗi)"
+                )
+            table.add_row(str(r.path), r.unit, what, str(r.version or ""))
+        out.print(table)
+    raise typer.Exit(EXIT_CLEAN if all(r.accepted for r in results) else EXIT_PROBLEMS)
+
+
+def history(
+    unit: Annotated[str, typer.Option("--unit", "-u", help="Đơn vị (tên hoặc mã).")],
+    period: PeriodOpt,
+    schema: SchemaReq,
+    store: StoreOpt = None,
+    lang: LangOpt = Lang.vi,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Các phiên bản báo cáo của một đơn vị trong một kỳ, và số liệu thay đổi giữa các phiên bản.
+
+    Ví dụ:  mtqg history --unit "Mộc Châu" --period 2024 --schema son-la-du-an-8
+    """
+    from ..store import Store
+    from ..units import UnitMatcher
+
+    with handled(lang):
+        s = load_schema(schema)
+        match = UnitMatcher(s.units).match(unit)
+        code = match.unit.code if match.unit else unit
+        versions = Store(store).history(s, code, period)
+    out = console()
+    if fmt is Format.json:
+        dump_json({"unit": code, "period": period, "versions": versions}, out)
+        return
+    if not versions:
+        out.print("No submission." if lang == "en" else "Chưa có báo cáo nào.")
+        return
+    for v in versions:
+        ok = (
+            ("accepted" if lang == "en" else "đạt")
+            if v["accepted"]
+            else (f"{v['errors']} errors" if lang == "en" else f"{v['errors']} lỗi")
+        )
+        out.print(f"[bold]v{v['version']}[/bold]  {v['received_at']}  {v['file']}  ({ok})")
+        for c in v["changes"]:
+            where = f"{c['line']} / " if c["line"] else ""
+            out.print(f"    {where}{c['indicator']}: {c['old']} → {c['new']}")
+
+
+def status(
+    period: PeriodOpt,
+    schema: SchemaReq,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Ghi bảng tình hình nộp ra .xlsx.")] = None,
+    store: StoreOpt = None,
+    lang: LangOpt = Lang.vi,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Tình hình nộp báo cáo của một kỳ: đúng hạn, muộn (bao nhiêu ngày), bị trả lại, chưa nộp; tỷ lệ báo cáo.
+
+    Ví dụ:  mtqg status --period 2024 --schema son-la-du-an-8 -o tinh-hinh-nop.xlsx
+    """
+    from ..render.xlsx import write_status_xlsx
+    from ..store import Store
+
+    with handled(lang):
+        st = Store(store).status(load_schema(schema), period)
+        if output is not None:
+            write_status_xlsx(st, output, lang)
+    out = console()
+    if fmt is Format.json:
+        dump_json(st.to_dict(), out)
+    else:
+        table = Table(header_style="bold", title=f"{st.schema.title} — {st.period.code}")
+        for col in (
+            ("Đơn vị", "Unit"),
+            ("Tình trạng", "State"),
+            ("Muộn (ngày)", "Days late"),
+            ("Phiên bản", "Version"),
+            ("Ngày nhận", "Received"),
+        ):
+            table.add_column(col[1] if lang == "en" else col[0])
+        for u in st.units:
+            label = _STATE[u.state][1 if lang == "en" else 0]
+            style = {"on-time": "green", "late": "yellow"}.get(u.state, "red")
+            table.add_row(
+                u.name,
+                f"[{style}]{label}[/{style}]",
+                str(u.days_late or ""),
+                str(u.version or ""),
+                u.received_at.date().isoformat() if u.received_at else "",
+            )
+        out.print(table)
+        due = st.deadline.strftime("%d/%m/%Y") if st.deadline else "—"
+        if lang == "en":
+            out.print(
+                f"Deadline {due}. Reporting rate {st.rate():.1f}% ({st.reported}/{len(st.units)}), "
+                f"on time {st.on_time_rate():.1f}%."
+            )
+        else:
+            out.print(
+                f"Hạn nộp {due}. Tỷ lệ báo cáo {st.rate():.1f}% ({st.reported}/{len(st.units)}), "
+                f"đúng hạn {st.on_time_rate():.1f}%."
+            )
+    raise typer.Exit(EXIT_CLEAN if st.reported == len(st.units) else EXIT_PROBLEMS)
+
+
+store_app = typer.Typer(help="Kho dữ liệu: kiểm tra, xuất ra tệp.", no_args_is_help=True)
+
+
+@store_app.command("check")
+def store_check(store: StoreOpt = None, lang: LangOpt = Lang.vi) -> None:
+    """Kiểm tra từng tệp lưu trữ với mã băm của nó và sự nhất quán của sổ.
+
+    Ví dụ:  mtqg store check
+    """
+    from ..store import Store
+
+    with handled(lang):
+        st = Store(store)
+        problems = st.check()
+        orphans = st.orphans()
+    out = console()
+    for p in problems:
+        out.print(f"[red]{p}[/red]")
+    if orphans:
+        out.print(
+            f"{len(orphans)} archived files not yet recorded (an interrupted ingest; harmless)"
+            if lang == "en"
+            else f"{len(orphans)} tệp đã lưu nhưng chưa ghi sổ (lần ghi sổ bị ngắt; không ảnh hưởng)"
+        )
+    if not problems:
+        out.print("[green]" + ("Store is consistent." if lang == "en" else "Kho dữ liệu nhất quán.") + "[/green]")
+    raise typer.Exit(EXIT_PROBLEMS if problems else EXIT_CLEAN)
+
+
+@store_app.command("export")
+def store_export(
+    folder: Annotated[Path, typer.Argument(help="Thư mục ghi: submissions.csv, figures.csv, files/.")],
+    store: StoreOpt = None,
+    lang: LangOpt = Lang.vi,
+) -> None:
+    """Xuất toàn bộ kho ra tệp thường (CSV và các tệp gốc), không phụ thuộc phần mềm nào.
+
+    Ví dụ:  mtqg store export sao-luu/
+    """
+    from ..store import Store
+
+    with handled(lang):
+        Store(store).export(folder)
+    console().print(("Exported to " if lang == "en" else "Đã xuất ra ") + str(folder))

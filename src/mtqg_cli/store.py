@@ -1,0 +1,657 @@
+"""The submission ledger: every workbook received, by form, unit and period, never lost.
+
+Files are archived under their SHA-256 (written to a temporary name, flushed, then moved into place: never half a
+file), then recorded in one database transaction: the submission (unit, period, form, file name, hash, received
+time, validation result) and every figure read. A database is SQLite in the working folder by default
+(``.mtqg/``), or a PostgreSQL server given by URL (``postgresql+psycopg://...``); both go through SQLAlchemy 2.
+The same file sent twice is recorded once; a corrected file becomes a new version; the latest accepted version of a
+unit's return counts.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .errors import Issue, MtqgError, Severity
+from .periods import Period, deadline, parse_period
+from .schema import Schema
+from .validate import FileResult, Report, UnitRow, validate_file
+
+SCHEMA_VERSION = 1
+
+
+def default_location() -> str:
+    return os.environ.get("MTQG_STORE") or str(Path.cwd() / ".mtqg")
+
+
+@dataclass
+class IngestResult:
+    path: Path
+    unit: str
+    status: str  # 'new' | 'duplicate'
+    version: int
+    accepted: bool
+    result: FileResult
+
+
+@dataclass
+class UnitStatus:
+    unit: str
+    name: str
+    state: str  # 'on-time' | 'late' | 'missing' | 'rejected'
+    days_late: int = 0
+    version: int | None = None
+    received_at: dt.datetime | None = None
+    file: str = ""
+
+
+@dataclass
+class Status:
+    schema: Schema
+    period: Period
+    deadline: dt.date | None
+    units: list[UnitStatus] = field(default_factory=list)
+
+    @property
+    def reported(self) -> int:
+        return sum(1 for u in self.units if u.state in ("on-time", "late"))
+
+    @property
+    def on_time(self) -> int:
+        return sum(1 for u in self.units if u.state == "on-time")
+
+    def rate(self) -> float:
+        return 100.0 * self.reported / len(self.units) if self.units else 0.0
+
+    def on_time_rate(self) -> float:
+        return 100.0 * self.on_time / len(self.units) if self.units else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": self.schema.id,
+            "period": self.period.code,
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+            "reporting_rate": round(self.rate(), 1),
+            "on_time_rate": round(self.on_time_rate(), 1),
+            "units": [
+                {
+                    "unit": u.unit,
+                    "name": u.name,
+                    "state": u.state,
+                    "days_late": u.days_late,
+                    "version": u.version,
+                    "received_at": u.received_at.isoformat() if u.received_at else None,
+                    "file": u.file,
+                }
+                for u in self.units
+            ],
+        }
+
+
+class Store:
+    """A ledger at a folder (SQLite + archive) or a database URL (with an archive folder)."""
+
+    def __init__(self, location: str | Path | None = None, archive: str | Path | None = None) -> None:
+        from sqlalchemy import create_engine, event
+
+        loc = str(location or default_location())
+        if "://" in loc:
+            url = loc
+            base = Path(os.environ.get("MTQG_ARCHIVE") or Path.cwd() / ".mtqg")
+        else:
+            base = Path(loc)
+            base.mkdir(parents=True, exist_ok=True)
+            url = f"sqlite:///{base / 'store.sqlite3'}"
+        self.archive_dir = Path(archive) if archive else base / "archive"
+        self.archive_dir.mkdir(parents=True, exist_ok=True)
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        kwargs: dict[str, Any] = {}
+        if self.is_sqlite:
+            kwargs["connect_args"] = {"timeout": 120}
+        try:
+            self.engine = create_engine(url, **kwargs)
+        except Exception as exc:
+            raise MtqgError(f"Không mở được kho dữ liệu {url}: {exc}", f"Cannot open the store {url}: {exc}") from exc
+        if self.is_sqlite:
+
+            @event.listens_for(self.engine, "connect")
+            def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+                dbapi_conn.isolation_level = None  # transactions are begun explicitly below
+                cur = dbapi_conn.cursor()
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA synchronous=FULL")
+                cur.execute("PRAGMA foreign_keys=ON")
+                cur.close()
+
+            @event.listens_for(self.engine, "begin")
+            def _begin(conn: Any) -> None:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")  # one writer at a time: no lost version numbers
+
+        self._tables()
+        self.migrate()
+
+    # -- schema and migrations
+
+    def _tables(self) -> None:
+        from sqlalchemy import (
+            Boolean,
+            Column,
+            DateTime,
+            ForeignKey,
+            Integer,
+            MetaData,
+            String,
+            Table,
+            Text,
+            UniqueConstraint,
+        )
+
+        md = MetaData()
+        self.meta = Table("mtqg_meta", md, Column("key", String(50), primary_key=True), Column("value", String(200)))
+        self.files = Table(
+            "mtqg_files",
+            md,
+            Column("sha256", String(64), primary_key=True),
+            Column("size", Integer, nullable=False),
+            Column("suffix", String(10), nullable=False),
+            Column("stored_at", DateTime, nullable=False),
+        )
+        self.submissions = Table(
+            "mtqg_submissions",
+            md,
+            Column("id", Integer, primary_key=True, autoincrement=True),
+            Column("schema_id", String(100), nullable=False),
+            Column("unit", String(100), nullable=False),
+            Column("period", String(20), nullable=False),
+            Column("version", Integer, nullable=False),
+            Column("file_name", String(500), nullable=False),
+            Column("sha256", String(64), ForeignKey("mtqg_files.sha256"), nullable=False),
+            Column("received_at", DateTime, nullable=False),
+            Column("ingested_at", DateTime, nullable=False),
+            Column("accepted", Boolean, nullable=False),
+            Column("errors", Integer, nullable=False),
+            Column("warnings", Integer, nullable=False),
+            Column("issues", Text, nullable=False),
+            UniqueConstraint("schema_id", "unit", "period", "version", name="uq_version"),
+            UniqueConstraint("schema_id", "unit", "period", "sha256", name="uq_same_file"),
+        )
+        self.figures = Table(
+            "mtqg_figures",
+            md,
+            Column("submission_id", Integer, ForeignKey("mtqg_submissions.id"), primary_key=True),
+            Column("line", String(100), primary_key=True),
+            Column("indicator", String(100), primary_key=True),
+            Column("value", String(60)),
+            Column("row", Integer),
+        )
+        self.metadata = md
+
+    def migrate(self) -> None:
+        """Bring the database to SCHEMA_VERSION, one numbered step at a time."""
+        from sqlalchemy import select
+
+        with self.engine.begin() as conn:
+            self.meta.create(conn, checkfirst=True)
+            row = conn.execute(select(self.meta.c.value).where(self.meta.c.key == "schema_version")).first()
+            current = int(row[0]) if row else 0
+            for version in range(current + 1, SCHEMA_VERSION + 1):
+                _MIGRATIONS[version](self, conn)
+                if current == 0 and version == 1:
+                    conn.execute(self.meta.insert().values(key="schema_version", value=str(version)))
+                else:
+                    conn.execute(
+                        self.meta.update().where(self.meta.c.key == "schema_version").values(value=str(version))
+                    )
+
+    # -- ingesting
+
+    def ingest(
+        self, path: str | Path, schema: Schema, period: str, received_at: dt.datetime | None = None
+    ) -> list[IngestResult]:
+        """Validate one workbook and record it (one submission per unit it holds). Never raises for bad data."""
+        p = Path(path)
+        per = parse_period(period)
+        received = received_at or dt.datetime.now().replace(microsecond=0)
+        result = validate_file(p, schema)
+        units = result.units
+        if not units:
+            from .units import UnitMatcher
+
+            guess = UnitMatcher(schema.units).find_in_text(p.stem.replace("_", " ").replace("-", " "))
+            units = [guess.code] if guess else ["?"]
+        if not p.is_file():
+            return [IngestResult(p, units[0], "unreadable", 0, False, result)]
+        data = p.read_bytes()
+        sha = hashlib.sha256(data).hexdigest()
+        self._archive(data, sha, p.suffix.lower())
+        out = []
+        for unit in units:
+            out.append(self._record(p, sha, len(data), unit, schema, per, received, result))
+        return out
+
+    def _archive(self, data: bytes, sha: str, suffix: str) -> Path:
+        target = self.archive_path(sha, suffix)
+        if target.exists() and _sha_of(target) == sha:
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+        return target
+
+    def archive_path(self, sha: str, suffix: str) -> Path:
+        return self.archive_dir / sha[:2] / f"{sha}{suffix}"
+
+    def _record(
+        self,
+        path: Path,
+        sha: str,
+        size: int,
+        unit: str,
+        schema: Schema,
+        period: Period,
+        received: dt.datetime,
+        result: FileResult,
+    ) -> IngestResult:
+        from sqlalchemy import func, select
+        from sqlalchemy.exc import IntegrityError, OperationalError
+
+        s = self.submissions
+        rows = [r for r in result.rows if r.unit == unit]
+        accepted = result.accepted and bool(rows)
+        issues = json.dumps(
+            [i.to_dict("vi") | {"severity": str(i.severity)} for i in result.issues], ensure_ascii=False
+        )
+        for attempt in range(50):
+            try:
+                with self.engine.begin() as conn:
+                    if self.is_sqlite is False:
+                        # serialise writers of the same return on PostgreSQL
+                        conn.exec_driver_sql(
+                            "SELECT pg_advisory_xact_lock(hashtext(%s))", (f"{schema.id}|{unit}|{period.code}",)
+                        )
+                    same = conn.execute(
+                        select(s.c.version, s.c.accepted).where(
+                            s.c.schema_id == schema.id, s.c.unit == unit, s.c.period == period.code, s.c.sha256 == sha
+                        )
+                    ).first()
+                    if same:
+                        return IngestResult(path, unit, "duplicate", same[0], bool(same[1]), result)
+                    if conn.execute(select(self.files.c.sha256).where(self.files.c.sha256 == sha)).first() is None:
+                        conn.execute(
+                            self.files.insert().values(
+                                sha256=sha, size=size, suffix=path.suffix.lower(), stored_at=_now()
+                            )
+                        )
+                    last = conn.execute(
+                        select(func.max(s.c.version)).where(
+                            s.c.schema_id == schema.id, s.c.unit == unit, s.c.period == period.code
+                        )
+                    ).scalar()
+                    version = (last or 0) + 1
+                    sub_id = conn.execute(
+                        s.insert().values(
+                            schema_id=schema.id,
+                            unit=unit,
+                            period=period.code,
+                            version=version,
+                            file_name=path.name,
+                            sha256=sha,
+                            received_at=received,
+                            ingested_at=_now(),
+                            accepted=accepted,
+                            errors=len(result.errors),
+                            warnings=len(result.warnings),
+                            issues=issues,
+                        )
+                    ).inserted_primary_key[0]
+                    figures = [
+                        {
+                            "submission_id": sub_id,
+                            "line": row.line or "",
+                            "indicator": code,
+                            "value": None if value is None else str(value),
+                            "row": row.row,
+                        }
+                        for row in rows
+                        for code, value in row.values.items()
+                    ]
+                    if figures:
+                        conn.execute(self.figures.insert(), figures)
+                return IngestResult(path, unit, "new", version, accepted, result)
+            except (IntegrityError, OperationalError):
+                if attempt == 49:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    # -- reading
+
+    def submissions_for(self, schema_id: str, period: str | None = None, unit: str | None = None) -> list[Any]:
+        from sqlalchemy import select
+
+        s = self.submissions
+        q = select(s).where(s.c.schema_id == schema_id)
+        if period:
+            q = q.where(s.c.period == period)
+        if unit:
+            q = q.where(s.c.unit == unit)
+        with self.engine.connect() as conn:
+            return list(conn.execute(q.order_by(s.c.unit, s.c.period, s.c.version)))
+
+    def figures_of(self, submission_id: int) -> dict[tuple[str, str], Decimal | None]:
+        from sqlalchemy import select
+
+        f = self.figures
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(f.c.line, f.c.indicator, f.c.value).where(f.c.submission_id == submission_id))
+            return {(r[0], r[1]): (None if r[2] is None else Decimal(r[2])) for r in rows}
+
+    def latest_accepted(self, schema_id: str, period: str) -> dict[str, Any]:
+        """unit -> the submission row that counts (the latest accepted version)."""
+        out: dict[str, Any] = {}
+        for sub in self.submissions_for(schema_id, period):
+            if sub.accepted:
+                out[sub.unit] = sub  # ordered by version: the last one wins
+        return out
+
+    def periods(self, schema_id: str) -> list[str]:
+        return sorted({sub.period for sub in self.submissions_for(schema_id)}, key=lambda c: parse_period(c).start)
+
+    def report(self, schema: Schema, period: str) -> Report:
+        """A validation report rebuilt from the ledger: the latest accepted return of each unit for the period."""
+        results = []
+        for unit, sub in sorted(self.latest_accepted(schema.id, period).items()):
+            figures = self.figures_of(sub.id)
+            by_line: dict[str, dict[str, Decimal | None]] = {}
+            for (line, code), value in figures.items():
+                by_line.setdefault(line, {})[code] = value
+            rows = [
+                UnitRow(
+                    unit,
+                    schema.unit_by_code[unit].name if unit in schema.unit_by_code else unit,
+                    0,
+                    values,
+                    line=line or None,
+                )
+                for line, values in by_line.items()
+            ]
+            if schema.is_long:
+                order = {line.code: i for i, line in enumerate(schema.lines)}
+                rows.sort(key=lambda r: order.get(r.line or "", 0))
+            results.append(FileResult(Path(f"{sub.file_name} (v{sub.version})"), schema.id, "", rows, []))
+        return Report(schema, results)
+
+    def status(self, schema: Schema, period: str) -> Status:
+        per = parse_period(period)
+        due = deadline(per, schema.reporting.deadline)
+        st = Status(schema, per, due)
+        subs = self.submissions_for(schema.id, per.code)
+        for unit in schema.units:
+            mine = [s for s in subs if s.unit == unit.code]
+            accepted = [s for s in mine if s.accepted]
+            if accepted:
+                first_ok = accepted[0]  # the first accepted version says when the unit reported
+                latest = accepted[-1]
+                late = (first_ok.received_at.date() - due).days if due else 0
+                state = "late" if late > 0 else "on-time"
+                st.units.append(
+                    UnitStatus(
+                        unit.code,
+                        unit.name,
+                        state,
+                        max(late, 0),
+                        latest.version,
+                        first_ok.received_at,
+                        latest.file_name,
+                    )
+                )
+            elif mine:
+                st.units.append(
+                    UnitStatus(
+                        unit.code, unit.name, "rejected", 0, mine[-1].version, mine[-1].received_at, mine[-1].file_name
+                    )
+                )
+            else:
+                st.units.append(UnitStatus(unit.code, unit.name, "missing"))
+        return st
+
+    def history(self, schema: Schema, unit: str, period: str) -> list[dict[str, Any]]:
+        """Every version of a unit's return for a period, each with the figures that changed since the one before."""
+        out = []
+        previous: dict[tuple[str, str], Decimal | None] | None = None
+        for sub in self.submissions_for(schema.id, parse_period(period).code, unit):
+            figures = self.figures_of(sub.id)
+            changes = []
+            if previous is not None:
+                for key in sorted(set(previous) | set(figures)):
+                    old, new = previous.get(key), figures.get(key)
+                    if old != new:
+                        changes.append({"line": key[0], "indicator": key[1], "old": _plain(old), "new": _plain(new)})
+            out.append(
+                {
+                    "version": sub.version,
+                    "file": sub.file_name,
+                    "sha256": sub.sha256,
+                    "received_at": sub.received_at.isoformat(),
+                    "accepted": bool(sub.accepted),
+                    "errors": sub.errors,
+                    "warnings": sub.warnings,
+                    "changes": changes,
+                }
+            )
+            if figures:
+                previous = figures
+        return out
+
+    def totals(self, schema: Schema, period: str) -> dict[str, Decimal]:
+        """Province totals of a period from the latest accepted returns (a unit's own total: its top lines)."""
+        top = {line.code for line in schema.top_lines}
+        sums: dict[str, Decimal] = {}
+        for sub in self.latest_accepted(schema.id, period).values():
+            for (line, code), value in self.figures_of(sub.id).items():
+                if value is None or (schema.is_long and line not in top):
+                    continue
+                sums[code] = sums.get(code, Decimal(0)) + value
+        return sums
+
+    def cumulative(self, schema: Schema, period: str) -> dict[str, Decimal]:
+        """Sums over every period of the same kind up to and including ``period`` (lũy kế). Rates and running
+        totals (``cumulative: true``) are not added up."""
+        end = parse_period(period)
+        out: dict[str, Decimal] = {}
+        for code in self.periods(schema.id):
+            p = parse_period(code)
+            if p.kind != end.kind or p.start > end.start:
+                continue
+            for k, v in self.totals(schema, code).items():
+                ind = schema.indicator_by_code.get(k)
+                if ind is None or ind.formula or ind.role == "context" or ind.cumulative:
+                    continue
+                out[k] = out.get(k, Decimal(0)) + v
+        return out
+
+    def unusual(self, schema: Schema, period: str, factor: int = 3) -> list[Issue]:
+        """Warnings for figures far outside a unit's own history: more than ``factor`` times the previous period,
+        or a running total (cumulative) that goes down."""
+        per = parse_period(period)
+        prev = per.previous().code
+        now, before = self.latest_accepted(schema.id, per.code), self.latest_accepted(schema.id, prev)
+        issues = []
+        for unit, sub in sorted(now.items()):
+            if unit not in before:
+                continue
+            cur, old = self.figures_of(sub.id), self.figures_of(before[unit].id)
+            for key, value in cur.items():
+                ind = schema.indicator_by_code.get(key[1])
+                past = old.get(key)
+                if ind is None or value is None or past is None or ind.formula:
+                    continue
+                params = {"unit": unit, "label": ind.label, "value": value, "previous": past, "period": prev}
+                if ind.cumulative and value < past:
+                    issues.append(Issue("cumulative-decrease", Severity.WARNING, sub.file_name, params=params))
+                elif not ind.cumulative and past > 0 and value > factor * past:
+                    issues.append(
+                        Issue("value-jump", Severity.WARNING, sub.file_name, params=params | {"factor": factor})
+                    )
+        return issues
+
+    # -- safety
+
+    def check(self) -> list[str]:
+        """Every archived file present and matching its hash; every submission pointing at a known file."""
+        from sqlalchemy import select
+
+        problems = []
+        with self.engine.connect() as conn:
+            known = {r.sha256: r for r in conn.execute(select(self.files))}
+            for sub in conn.execute(select(self.submissions.c.id, self.submissions.c.sha256)):
+                if sub.sha256 not in known:
+                    problems.append(f"submission {sub.id}: file {sub.sha256} not registered")
+        for sha, row in known.items():
+            path = self.archive_path(sha, row.suffix)
+            if not path.is_file():
+                problems.append(f"missing: {path}")
+            elif _sha_of(path) != sha:
+                problems.append(f"hash mismatch: {path}")
+        return problems
+
+    def orphans(self) -> list[Path]:
+        """Archived files no submission records (a run stopped between archiving and recording): harmless."""
+        from sqlalchemy import select
+
+        with self.engine.connect() as conn:
+            known = {r[0] for r in conn.execute(select(self.files.c.sha256))}
+        return [
+            p for p in self.archive_dir.rglob("*") if p.is_file() and not p.name.startswith(".") and p.stem not in known
+        ]
+
+    def export(self, folder: str | Path) -> Path:
+        """Everything as plain files: submissions.csv, figures.csv and the original workbooks."""
+        from sqlalchemy import select
+
+        out = Path(folder)
+        (out / "files").mkdir(parents=True, exist_ok=True)
+        with self.engine.connect() as conn:
+            subs = list(conn.execute(select(self.submissions).order_by(self.submissions.c.id)))
+            figs = list(conn.execute(select(self.figures)))
+            files = {r.sha256: r for r in conn.execute(select(self.files))}
+        with (out / "submissions.csv").open("w", newline="", encoding="utf-8-sig") as fh:
+            w = csv.writer(fh)
+            w.writerow(
+                [
+                    "id",
+                    "schema",
+                    "unit",
+                    "period",
+                    "version",
+                    "file_name",
+                    "sha256",
+                    "received_at",
+                    "ingested_at",
+                    "accepted",
+                    "errors",
+                    "warnings",
+                    "archived_as",
+                ]
+            )
+            for s in subs:
+                name = f"{s.schema_id}_{s.unit}_{s.period}_v{s.version}{files[s.sha256].suffix}"
+                w.writerow(
+                    [
+                        s.id,
+                        s.schema_id,
+                        s.unit,
+                        s.period,
+                        s.version,
+                        s.file_name,
+                        s.sha256,
+                        s.received_at.isoformat(),
+                        s.ingested_at.isoformat(),
+                        int(bool(s.accepted)),
+                        s.errors,
+                        s.warnings,
+                        name,
+                    ]
+                )
+                shutil.copy2(self.archive_path(s.sha256, files[s.sha256].suffix), out / "files" / name)
+        with (out / "figures.csv").open("w", newline="", encoding="utf-8-sig") as fh:
+            w = csv.writer(fh)
+            w.writerow(["submission_id", "line", "indicator", "value", "row"])
+            for f in figs:
+                w.writerow([f.submission_id, f.line, f.indicator, "" if f.value is None else f.value, f.row])
+        return out
+
+
+def _v1(store: Store, conn: Any) -> None:
+    for table in (store.files, store.submissions, store.figures):
+        table.create(conn, checkfirst=True)
+
+
+_MIGRATIONS = {1: _v1}
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def _sha_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _plain(v: Decimal | None) -> int | float | None:
+    if v is None:
+        return None
+    return int(v) if v == v.to_integral_value() else float(v)
+
+
+def ingest_paths(
+    store: Store, paths: Iterable[str | Path], schema: Schema, period: str, received_at: dt.datetime | None = None
+) -> list[IngestResult]:
+    from .validate import collect_paths
+
+    out: list[IngestResult] = []
+    for p in collect_paths(paths):
+        out.extend(store.ingest(p, schema, period, received_at))
+    return out
+
+
+def ledger_extras(store: Store, schema: Schema, period: str) -> dict[str, Any]:
+    """What the ledger adds to a period's totals: cumulative figures, the previous period, the change, and the
+    figures far outside a unit's own history."""
+    per = parse_period(period)
+    prev = per.previous().code
+    now, before = store.totals(schema, per.code), store.totals(schema, prev)
+    change = {
+        k: now.get(k, Decimal(0)) - before.get(k, Decimal(0))
+        for k in set(now) | set(before)
+        if not (schema.indicator_by_code.get(k) and schema.indicator_by_code[k].formula)
+    }
+    return {
+        "period": per.code,
+        "previous_period": prev,
+        "totals": now,
+        "previous": before,
+        "change": change,
+        "cumulative": store.cumulative(schema, per.code),
+        "unusual": store.unusual(schema, per.code),
+    }
