@@ -468,11 +468,9 @@ def load_schema(ref: str | Path) -> Schema:
     """Load a schema by id ('son-la-du-an-8') or by path to a YAML file."""
     path = Path(ref)
     if not path.suffix:
-        for d in schema_dirs():
-            candidate = d / f"{ref}.yaml"
-            if candidate.is_file():
-                path = candidate
-                break
+        found = _find_by_id(str(ref))
+        if found is not None:
+            path = found
         else:
             known = ", ".join(sorted(p.stem for d in schema_dirs() for p in d.glob("*.yaml")))
             raise SchemaError(
@@ -524,6 +522,22 @@ def load_schema(ref: str | Path) -> Schema:
             f"{path}, line {line}, key «targets»: published sums do not hold: " + "; ".join(problems),
         )
     return schema
+
+
+def _find_by_id(ref: str) -> Path | None:
+    """The schema file named <id>.yaml, else the file whose top-level 'id:' is the id."""
+    import re
+
+    for d in schema_dirs():
+        candidate = d / f"{ref}.yaml"
+        if candidate.is_file():
+            return candidate
+    for d in schema_dirs():
+        for candidate in sorted(d.glob("*.yaml")):
+            m = re.search(r"^id:\s*['\"]?([^'\"\s#]+)", candidate.read_text(encoding="utf-8"), re.M)
+            if m and m.group(1) == ref:
+                return candidate
+    return None
 
 
 def _line_of(node: yaml.Node | None, loc: list[Any]) -> int:

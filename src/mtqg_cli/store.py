@@ -108,16 +108,20 @@ class Store:
         loc = str(location or default_location())
         if "://" in loc:
             url = loc
-            base = Path(os.environ.get("MTQG_ARCHIVE") or Path.cwd() / ".mtqg")
+            default_archive = Path(os.environ.get("MTQG_ARCHIVE") or Path.cwd() / ".mtqg" / "archive")
         else:
             base = Path(loc)
             base.mkdir(parents=True, exist_ok=True)
             url = f"sqlite:///{base / 'store.sqlite3'}"
-        self.archive_dir = Path(archive) if archive else base / "archive"
+            default_archive = base / "archive"
+        self.archive_dir = Path(archive) if archive else default_archive
         self.archive_dir.mkdir(parents=True, exist_ok=True)
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
-        kwargs: dict[str, Any] = {}
+        from sqlalchemy.pool import NullPool
+
+        # no pool: a command opens a connection, uses it and closes it; nothing is left open behind it
+        kwargs: dict[str, Any] = {"poolclass": NullPool}
         if self.is_sqlite:
             kwargs["connect_args"] = {"timeout": 120}
         try:

@@ -1,0 +1,349 @@
+"""The submission ledger, on SQLite always and on a real PostgreSQL server when one is reachable
+(MTQG_TEST_PG_URL, which .ci/run sets after starting the server)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from decimal import Decimal
+
+import pytest
+from typer.testing import CliRunner
+
+from helpers import write_unit
+from mtqg_cli.cli.app import app
+from mtqg_cli.periods import deadline, parse_period
+from mtqg_cli.samples import write_samples, write_unit_workbook
+from mtqg_cli.schema import load_schema
+from mtqg_cli.store import Store
+
+PG_URL = os.environ.get("MTQG_TEST_PG_URL", "")
+
+
+def _pg_reachable() -> str:
+    if not PG_URL:
+        return "MTQG_TEST_PG_URL is not set (.ci/run starts PostgreSQL and sets it)"
+    try:
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(PG_URL)
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+        engine.dispose()
+    except Exception as exc:  # the server could not be reached
+        return f"PostgreSQL at MTQG_TEST_PG_URL is not reachable: {exc}"
+    return ""
+
+
+def _reset_pg() -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(PG_URL)
+    with engine.begin() as conn:
+        for table in ("mtqg_figures", "mtqg_submissions", "mtqg_files", "mtqg_meta"):
+            conn.execute(text(f"DROP TABLE IF EXISTS {table} CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def location(request, tmp_path):
+    """Where a fresh store lives: a folder (SQLite), or the PostgreSQL URL with an archive folder."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "kho"), None
+        return
+    reason = _pg_reachable()
+    if reason:
+        pytest.skip(reason)
+    _reset_pg()
+    yield PG_URL, str(tmp_path / "luu-tru")
+
+
+def _store(location) -> Store:
+    return Store(location[0], archive=location[1])
+
+
+# -- periods
+
+
+def test_periods_and_deadlines():
+    assert parse_period("2024-06").previous().code == "2024-05"
+    assert parse_period("2024-01").previous().code == "2023-12"
+    assert parse_period("2024-Q1").previous().code == "2023-Q4"
+    assert parse_period("2024-H2").end == dt.date(2024, 12, 31)
+    assert deadline(parse_period("2024"), "10/09") == dt.date(2024, 9, 10)
+    assert deadline(parse_period("2024-02"), "+10") == dt.date(2024, 3, 10)
+
+
+# -- the ledger
+
+
+def test_ingest_dedupe_versions_history(location, tmp_path, schema):
+    folder = tmp_path / "nhan"
+    write_samples(folder, schema)
+    st = _store(location)
+    first = [r.status for f in sorted(folder.iterdir()) for r in st.ingest(f, schema, "2024")]
+    assert first == ["new"] * 11
+    again = [r.status for f in sorted(folder.iterdir()) for r in st.ingest(f, schema, "2024")]
+    assert again == ["duplicate"] * 11
+    # Mộc Châu re-sends a corrected file: a new version, the figures that changed
+    values = {i.code: int(schema.target_for("moc-chau", i.code)) for i in schema.indicators}
+    values["to_truyen_thong"] = 15
+    fixed = write_unit(tmp_path / "moc-chau-sua.xlsx", schema, "moc-chau", values=values)
+    [res] = st.ingest(fixed, schema, "2024", dt.datetime(2024, 9, 12))
+    assert (res.status, res.version, res.accepted) == ("new", 2, True)
+    from mtqg_cli.samples import sample_values
+
+    sent = {u.code: sample_values(schema, u) for u in schema.units}
+    hist = st.history(schema, "moc-chau", "2024")
+    assert [h["version"] for h in hist] == [1, 2]
+    # the corrected file differs from the sample in every figure that is not the annex target
+    changed = {c["indicator"]: (c["old"], c["new"]) for c in hist[1]["changes"]}
+    assert changed["to_truyen_thong"] == (sent["moc-chau"]["to_truyen_thong"], 15)
+    assert all(old == sent["moc-chau"][code] and new == values[code] for code, (old, new) in changed.items())
+    expected = sum(v["to_truyen_thong"] for code, v in sent.items() if code != "moc-chau") + 15
+    assert st.totals(schema, "2024")["to_truyen_thong"] == expected
+    assert st.check() == []
+
+
+MONTHLY = """
+id: thang-thu-nghiem
+title: Báo cáo tháng thử nghiệm
+source: {document: Kế hoạch số 9/KH-TEST, date: 2024-01-02, issuer: UBND tỉnh}
+programme: {code: "1719", name: Chương trình MTQG 1719}
+project: {code: DA8, name: Dự án 8}
+reporting: {level: district, period: month, deadline: "+10"}
+layout: {shape: wide, unit_column: ["Đơn vị"]}
+units_from: {file: son-la, level: district, exclude: [tp-son-la]}
+indicator_defaults: {type: integer, min: 0}
+indicators:
+  - {code: tuyen_truyen, label: Số buổi tuyên truyền, unit: buổi, headers: ["Số buổi tuyên truyền"]}
+  - {code: luot_nguoi, label: Số lượt người tham dự, unit: lượt, headers: ["Số lượt người tham dự"]}
+  - {code: luy_ke_to, label: Lũy kế số tổ truyền thông, unit: tổ, headers: ["Lũy kế số tổ"], cumulative: true}
+rules:
+  - {code: tong, kind: total_row}
+"""
+
+
+def _month_values(unit_index: int, month: int) -> dict[str, int]:
+    return {
+        "tuyen_truyen": 2 + unit_index % 3 + month % 2,
+        "luot_nguoi": 40 + 5 * unit_index + month,
+        "luy_ke_to": 10 + unit_index + month,
+    }
+
+
+def test_a_scripted_year(location, tmp_path, monkeypatch):
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    (forms / "thang.yaml").write_text(MONTHLY, encoding="utf-8")
+    monkeypatch.setenv("MTQG_SCHEMAS", str(forms))
+    schema = load_schema("thang-thu-nghiem")
+    assert len(schema.units) == 11
+    st = _store(location)
+    late = {("2024-06", "bac-yen"): 2, ("2024-06", "phu-yen"): 5, ("2024-06", "yen-chau"): 9}
+    expected_sum: dict[str, int] = {"tuyen_truyen": 0, "luot_nguoi": 0}
+    for month in range(1, 13):
+        period = f"2024-{month:02d}"
+        due = deadline(parse_period(period), "+10")
+        for k, unit in enumerate(schema.units):
+            if period == "2024-12" and unit.code == "van-ho":
+                continue  # Vân Hồ never reports December
+            values = _month_values(k, month)
+            days_late = late.get((period, unit.code))
+            on_time = dt.datetime.combine(due, dt.time(9)) - dt.timedelta(days=1)
+            received = on_time if days_late is None else dt.datetime.combine(due, dt.time(9)) + dt.timedelta(days_late)
+            path = tmp_path / "in" / period / f"{unit.code}.xlsx"
+            if period == "2024-03" and unit.code == "moc-chau":
+                wrong = dict(values, tuyen_truyen=-1)
+                bad = write_unit_workbook(path.with_name("moc-chau-loi.xlsx"), schema, unit, wrong)
+                [r] = st.ingest(bad, schema, period, received - dt.timedelta(days=3))
+                assert not r.accepted
+            if period == "2024-07" and unit.code == "song-ma":
+                first = dict(values, luot_nguoi=values["luot_nguoi"] + 100)
+                v1 = write_unit_workbook(path.with_name("song-ma-v1.xlsx"), schema, unit, first)
+                st.ingest(v1, schema, period, received - dt.timedelta(days=2))
+            write_unit_workbook(path, schema, unit, values)
+            [r] = st.ingest(path, schema, period, received)
+            assert r.accepted
+            for code in expected_sum:
+                expected_sum[code] += values[code]
+    june = st.status(schema, "2024-06")
+    states = {u.unit: (u.state, u.days_late) for u in june.units}
+    assert {u: s for u, s in states.items() if s[0] != "on-time"} == {
+        "bac-yen": ("late", 2),
+        "phu-yen": ("late", 5),
+        "yen-chau": ("late", 9),
+    }
+    assert (june.rate(), round(june.on_time_rate(), 1)) == (100.0, 72.7)
+    december = st.status(schema, "2024-12")
+    assert [u.unit for u in december.units if u.state == "missing"] == ["van-ho"]
+    assert round(december.rate(), 1) == 90.9
+    march = st.status(schema, "2024-03")
+    assert {u.unit: u.version for u in march.units}["moc-chau"] == 2
+    # cumulative: every latest accepted figure of the year; the running total is not added up
+    cum = st.cumulative(schema, "2024-12")
+    assert cum == {k: Decimal(v) for k, v in expected_sum.items()}
+    assert "luy_ke_to" not in cum
+    hist = st.history(schema, "moc-chau", "2024-03")
+    assert [(h["version"], h["accepted"]) for h in hist] == [(1, False), (2, True)]
+    # the refused figure (-1) was not kept: the change shows it filled in
+    moc = [u.code for u in schema.units].index("moc-chau")
+    assert hist[1]["changes"] == [
+        {"line": "", "indicator": "tuyen_truyen", "old": None, "new": _month_values(moc, 3)["tuyen_truyen"]}
+    ]
+    song = st.history(schema, "song-ma", "2024-07")
+    k = [u.code for u in schema.units].index("song-ma")
+    assert song[1]["changes"] == [
+        {
+            "line": "",
+            "indicator": "luot_nguoi",
+            "old": _month_values(k, 7)["luot_nguoi"] + 100,
+            "new": _month_values(k, 7)["luot_nguoi"],
+        }
+    ]
+    # July's total counts Sông Mã's corrected figure
+    assert st.totals(schema, "2024-07")["luot_nguoi"] == sum(_month_values(k, 7)["luot_nguoi"] for k in range(11))
+    assert st.check() == []
+
+
+def test_unusual_values_are_warned(location, tmp_path, monkeypatch):
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    (forms / "thang.yaml").write_text(MONTHLY, encoding="utf-8")
+    monkeypatch.setenv("MTQG_SCHEMAS", str(forms))
+    schema = load_schema("thang-thu-nghiem")
+    st = _store(location)
+    unit = schema.unit_by_code["mai-son"]
+    p1 = write_unit_workbook(tmp_path / "a.xlsx", schema, unit, {"tuyen_truyen": 3, "luot_nguoi": 50, "luy_ke_to": 12})
+    p2 = write_unit_workbook(tmp_path / "b.xlsx", schema, unit, {"tuyen_truyen": 3, "luot_nguoi": 400, "luy_ke_to": 9})
+    st.ingest(p1, schema, "2024-04")
+    st.ingest(p2, schema, "2024-05")
+    found = sorted((i.code, i.params["label"]) for i in st.unusual(schema, "2024-05"))
+    assert found == [("cumulative-decrease", "Lũy kế số tổ truyền thông"), ("value-jump", "Số lượt người tham dự")]
+
+
+def test_cli_ledger_commands(tmp_path, schema):
+    runner = CliRunner()
+    folder = tmp_path / "nhan"
+    write_samples(folder, schema)
+    (folder / "van-ho_2024.xlsx").unlink()
+    kho = str(tmp_path / "kho")
+    r = runner.invoke(
+        app, ["ingest", str(folder), "-s", "son-la-du-an-8", "-p", "2024", "--received", "2024-09-12", "--store", kho]
+    )
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(
+        app,
+        [
+            "status",
+            "-p",
+            "2024",
+            "-s",
+            "son-la-du-an-8",
+            "--store",
+            kho,
+            "--format",
+            "json",
+            "-o",
+            str(tmp_path / "status.xlsx"),
+        ],
+    )
+    assert r.exit_code == 1
+    data = json.loads(r.stdout)
+    assert data["deadline"] == "2024-09-10" and data["reporting_rate"] == 90.9 and data["on_time_rate"] == 0.0
+    assert {u["unit"]: (u["state"], u["days_late"]) for u in data["units"]}["bac-yen"] == ("late", 2)
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(tmp_path / "status.xlsx").active.iter_rows(min_row=5, values_only=True))
+    assert [r[1:4] for r in rows if r[1] == "Vân Hồ"] == [("Vân Hồ", "Chưa nộp", None)]
+    r = runner.invoke(app, ["aggregate", "-p", "2024", "-s", "son-la-du-an-8", "--store", kho, "--format", "json"])
+    agg = json.loads(r.stdout)
+    assert agg["completeness"]["text"] == "10/11 đơn vị đã nộp"
+    assert agg["ledger"]["cumulative"]["to_truyen_thong"] == agg["totals"]["to_truyen_thong"]
+    r = runner.invoke(app, ["history", "-u", "H. Mộc Châu", "-p", "2024", "-s", "son-la-du-an-8", "--store", kho])
+    assert "v1" in r.output
+    r = runner.invoke(app, ["store", "check", "--store", kho])
+    assert r.exit_code == 0 and "nhất quán" in r.output
+    r = runner.invoke(app, ["store", "export", str(tmp_path / "xuat"), "--store", kho])
+    assert r.exit_code == 0
+    lines = (tmp_path / "xuat" / "submissions.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 11 and len(list((tmp_path / "xuat" / "files").iterdir())) == 10
+    figures = (tmp_path / "xuat" / "figures.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(figures) == 1 + 10 * 12
+
+
+# -- safety, with real processes
+
+
+def _cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "mtqg_cli", *args]
+
+
+def test_two_ingests_at_once_lose_nothing(location, tmp_path, schema):
+    a, b = tmp_path / "a", tmp_path / "b"
+    write_samples(a, schema)
+    values = {u.code: {i.code: int(schema.target_for(u.code, i.code)) for i in schema.indicators} for u in schema.units}
+    write_samples(b, schema, values=values)  # the same units, other figures: second versions
+    store_args = ["--store", location[0]]
+    env = dict(os.environ)
+    if location[1]:
+        env["MTQG_ARCHIVE"] = location[1]
+    _store(location)  # create the tables once, as the first user would
+    procs = [
+        subprocess.Popen(
+            _cli("ingest", str(folder), "-s", "son-la-du-an-8", "-p", "2024", *store_args),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        for folder in (a, b)
+    ]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+    st = _store(location)
+    subs = st.submissions_for("son-la-du-an-8", "2024")
+    assert len(subs) == 22
+    for unit in schema.units:
+        assert sorted(s.version for s in subs if s.unit == unit.code) == [1, 2]
+    assert st.check() == []
+
+
+def test_killing_an_ingest_leaves_the_store_consistent(location, tmp_path, schema):
+    folder = tmp_path / "nhieu"
+    for k in range(8):
+        write_samples(folder / f"d{k}", schema, period=f"20{10 + k}")
+    env = dict(os.environ)
+    if location[1]:
+        env["MTQG_ARCHIVE"] = location[1]
+    _store(location)
+    proc = subprocess.Popen(
+        _cli("ingest", str(folder), "-s", "son-la-du-an-8", "-p", "2024", "--store", location[0]),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    st = _store(location)
+    started = time.monotonic()
+    while time.monotonic() - started < 60 and not st.submissions_for("son-la-du-an-8", "2024"):
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    recorded = len(st.submissions_for("son-la-du-an-8", "2024"))
+    assert st.check() == []  # every recorded file is archived and whole
+    # ingesting again completes the job: nothing lost, nothing twice
+    result = subprocess.run(
+        _cli("ingest", str(folder), "-s", "son-la-du-an-8", "-p", "2024", "--store", location[0]),
+        capture_output=True,
+        env=env,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    subs = st.submissions_for("son-la-du-an-8", "2024")
+    assert len({s.sha256 for s in subs}) == len(subs) == 88
+    assert recorded <= 88
+    assert st.check() == []
