@@ -185,3 +185,37 @@ def test_schema_commands(tmp_path):
     result = run("schema", "check", bad)
     assert result.exit_code == 2
     assert "dòng 1" in result.output
+
+
+def test_template_failures(tmp_path):
+    assert run("template", "son-la-du-an-8", "-o", tmp_path).exit_code == 2  # neither --unit nor --all
+    result = run("template", "son-la-du-an-8", "--unit", "Điện Biên", "-o", tmp_path)
+    assert result.exit_code == 2 and "Không có đơn vị «Điện Biên»" in result.output
+
+
+def test_ledger_command_failures(tmp_path, annex_folder):
+    kho = str(tmp_path / "kho")
+    result = run("ingest", annex_folder, "-s", "son-la-du-an-8", "-p", "2024-13", "--store", kho)
+    assert result.exit_code == 2 and "Kỳ báo cáo «2024-13» không hợp lệ" in result.output
+    assert run("status", "-p", "năm nay", "-s", "son-la-du-an-8", "--store", kho).exit_code == 2
+    result = run("history", "-u", "Mộc Châu", "-p", "2024", "-s", "son-la-du-an-8", "--store", kho)
+    assert result.exit_code == 0 and "Chưa có báo cáo nào" in result.output
+    assert run("aggregate", "-p", "2024", "--store", kho).exit_code == 2  # --period needs --schema
+
+
+def test_store_check_finds_a_tampered_file(tmp_path, annex_folder):
+    kho = tmp_path / "kho"
+    assert run("ingest", annex_folder, "-s", "son-la-du-an-8", "-p", "2024", "--store", kho).exit_code == 0
+    archived = sorted((kho / "archive").rglob("*.xlsx"))
+    assert len(archived) == 11
+    archived[0].write_bytes(archived[0].read_bytes() + b"x")
+    result = run("store", "check", "--store", kho)
+    assert result.exit_code == 1 and "hash mismatch" in result.output
+
+
+def test_schema_infer_failures(tmp_path):
+    bad = tmp_path / "hong.xlsx"
+    bad.write_bytes(b"PK\x03\x04broken")
+    result = run("schema", "infer", bad, "-o", tmp_path / "d.yaml")
+    assert result.exit_code == 2 and "hỏng" in result.output
+    assert not (tmp_path / "d.yaml").exists()

@@ -233,3 +233,43 @@ def test_inferred_draft_validates_the_sample_data(form, tmp_path):
     real = sorted(float(agg_real.totals[i.code]) for i in schema.indicators if not i.formula)
     draft_totals = sorted(float(agg_draft.totals[i["code"]]) for i in draft["indicators"] if i.get("in_total", True))
     assert draft_totals == real
+
+
+COMMUNE_FORM = """
+id: xa-son-la
+title: Số buổi truyền thông cấp xã
+source: {document: Kế hoạch số 2/KH-TEST, date: 2025-08-01, issuer: UBND tỉnh Sơn La}
+programme: {code: "1719", name: Chương trình MTQG 1719}
+project: {code: DA8, name: Dự án 8}
+reporting: {level: commune, period: quarter, deadline: "+10"}
+layout: {shape: wide, unit_column: ["Xã, phường", "Đơn vị"]}
+units_from: {file: son-la, level: commune}
+indicators:
+  - {code: buoi, label: Số buổi truyền thông, unit: buổi, type: integer, min: 0, headers: ["Số buổi truyền thông"]}
+"""
+
+
+def test_commune_figures_regrouped_by_former_district(tmp_path, monkeypatch):
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    (forms / "xa.yaml").write_text(COMMUNE_FORM, encoding="utf-8")
+    monkeypatch.setenv("MTQG_SCHEMAS", str(forms))
+    schema = load_schema("xa-son-la")
+    assert len(schema.units) == 75
+    values = {
+        "p-to-hieu": {"buoi": 4},
+        "p-chieng-an": {"buoi": 3},
+        "xa-long-sap": {"buoi": 0},
+        "p-moc-chau": {"buoi": 5},
+        "xa-doan-ket": {"buoi": 2},
+        "xa-song-ma": {"buoi": 7},
+    }
+    data = tmp_path / "nop"
+    for code, vals in values.items():
+        write_unit_workbook(data / f"{code}.xlsx", schema, schema.unit_by_code[code], vals)
+    report = validate_paths([data], schema)
+    assert report.issues == [], [i.message("en") for i in report.issues]
+    former = aggregate(report).by_former()["buoi"].to_dict()
+    assert former == {"tp-son-la": 7.0, "moc-chau": 7.0, "song-ma": 7.0}
+    result = CliRunner().invoke(app, ["aggregate", str(data), "-s", "xa-son-la", "--by-former", "--format", "json"])
+    assert json.loads(result.stdout)["by_former"]["moc-chau"] == {"buoi": 7.0}

@@ -39,6 +39,14 @@ class Aggregate:
         """Sum over the reported units, per indicator (exact decimals)."""
         return {code: _dec(v) for code, v in self.progress["achieved"].items()}
 
+    def by_former(self) -> pd.DataFrame:
+        """Totals regrouped by the former district of each unit (communes formed on 1 July 2025 carry their former
+        district in the unit list), so new commune-level figures can be set beside the old district-level ones.
+        Index: former district code; a unit with no former district stands for itself."""
+        frame = self.values.loc[self.reported].copy()
+        frame["former"] = [",".join(self.schema.unit_by_code[u].former) or u for u in frame.index]
+        return frame.groupby("former").sum(min_count=1)
+
     def unit_name(self, code: str) -> str:
         return self.schema.unit_by_code[code].name
 

@@ -26,7 +26,12 @@ from .options import (
     handled,
     load_report,
 )
-from .output import dump_json, show_aggregate, show_extras
+from .output import dump_json, show_aggregate, show_extras, show_former
+
+
+def _former_json(agg) -> dict:
+    frame = agg.by_former()
+    return {str(code): {k: (None if v != v else float(v)) for k, v in row.items()} for code, row in frame.iterrows()}
 
 
 def _extras_json(extras: dict, lang: str) -> dict:
@@ -48,6 +53,9 @@ def aggregate(
     fmt: FormatOpt = Format.table,
     period: LedgerPeriodOpt = None,
     store: StoreOpt = None,
+    by_former: Annotated[
+        bool, typer.Option("--by-former", help="Cộng lại theo huyện cũ (xã, phường lập từ 1/7/2025) để so với số cũ.")
+    ] = False,
 ) -> None:
     """Tổng hợp các tệp đạt yêu cầu thành số liệu toàn tỉnh: theo đơn vị, theo chỉ tiêu, so với chỉ tiêu giai đoạn.
 
@@ -77,11 +85,15 @@ def aggregate(
         data["output"] = str(output) if output else None
         if extras is not None:
             data["ledger"] = _extras_json(extras, lang)
+        if by_former:
+            data["by_former"] = _former_json(agg)
         dump_json(data, out)
     else:
         show_aggregate(agg, out, lang)
         if extras is not None:
             show_extras(extras, agg, out, lang)
+        if by_former:
+            show_former(agg, out, lang)
         if output is not None:
             out.print(("Written: " if lang == "en" else "Đã ghi: ") + str(output))
     raise typer.Exit(EXIT_CLEAN if report.valid else EXIT_PROBLEMS)

@@ -139,3 +139,16 @@ def show_extras(extras: dict, agg: Aggregate, console: Console, lang: str) -> No
     console.print(table)
     for issue in extras["unusual"]:
         console.print(f"[yellow]{issue.message(lang)}[/yellow] {issue.fix(lang)}")
+
+
+def show_former(agg: Aggregate, console: Console, lang: str) -> None:
+    """Totals regrouped by former district."""
+    frame = agg.by_former()
+    table = Table(title="By former district" if lang == "en" else "Theo huyện cũ", header_style="bold")
+    table.add_column("Huyện cũ" if lang == "vi" else "Former district")
+    inds = [i for i in agg.schema.indicators if i.code in frame.columns]
+    for ind in inds:
+        table.add_column(ind.code, justify="right")
+    for code, row in frame.iterrows():
+        table.add_row(str(code), *("" if row[i.code] != row[i.code] else format_number(_d(row[i.code])) for i in inds))
+    console.print(table)
