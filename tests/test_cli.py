@@ -128,7 +128,7 @@ def test_report_writes_docx_and_annex(annex_folder, tmp_path):
     text = "\n".join(p.text for p in Document(str(docx)).paragraphs)
     assert "9/11 đơn vị đã nộp" in text and "Bắc Yên, Mường La" in text
     assert "Kết quả thực hiện Dự án 8 năm 2024" in text
-    assert load_workbook(xlsx)["Tổng hợp"]["B7"].value == "Bắc Yên (chưa nộp)"
+    assert load_workbook(xlsx)["Phụ lục"]["B6"].value == "Bắc Yên (chưa nộp)"
 
 
 def test_report_with_config_file(annex_folder, tmp_path):

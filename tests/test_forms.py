@@ -212,7 +212,7 @@ def test_a_new_form_as_yaml_alone(tmp_path, monkeypatch):
     assert "1/3 đơn vị đã nộp" in text and "Tân Lập, Hòa Bình" in text
     rows = [[c.text for c in r.cells] for r in Document(str(docx)).tables[1].rows]
     assert rows[1] == ["1", "Số hộ được cấp nước sạch", "hộ", "100", "410", "24,4%"]
-    assert load_workbook(xlsx)["Tổng hợp"]["C7"].value == 400
+    assert load_workbook(xlsx)["Phụ lục"]["C6"].value == 400
 
 
 @pytest.mark.parametrize("form", FORMS)

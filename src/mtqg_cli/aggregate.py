@@ -113,7 +113,8 @@ class Aggregate:
         against its target); otherwise one per indicator (``progress_rows``)."""
         summary = self.schema.summary
         if self.lines is None or summary is None:
-            return [r for r in self.progress_rows(lang) if not r["context"]]
+            rows = [r for r in self.progress_rows(lang) if not r["context"]]
+            return [dict(r, n=k) for k, r in enumerate(rows, start=1)]
         value_ind = self.schema.indicator_by_code[summary.value]
         out = []
         for n, line in enumerate(self.schema.lines, start=1):

@@ -135,21 +135,25 @@ def _grouped(s: str, mark: str) -> bool:
 
 
 def format_number(value: object, decimals: int | None = None) -> str:
-    """Vietnamese number: '1.234', '5.558,0', '-12,5'. Whole numbers keep no decimals unless asked."""
+    """Vietnamese number: '1.234', '5.558,0', '-12,5' (Babel, locale vi_VN). Whole numbers keep no decimals
+    unless asked."""
+    from babel.numbers import format_decimal
+
     if value is None:
         return ""
     d = value if isinstance(value, Decimal) else Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     if decimals is None:
         decimals = 0 if d == d.to_integral_value() else max(0, -int(d.normalize().as_tuple().exponent))
-    q = Decimal(1).scaleb(-decimals)
-    d = d.quantize(q)
-    text = f"{abs(d):,.{decimals}f}"  # 1,234.5
-    text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return ("-" if d < 0 else "") + text
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(d.quantize(Decimal(1).scaleb(-decimals)), format=pattern, locale="vi_VN")
 
 
 def format_percent(value: float | Decimal | None, decimals: int = 1) -> str:
-    """'85,3%'."""
+    """'85,3%' from 85.3 percentage points (Babel, locale vi_VN)."""
+    from babel.numbers import format_percent as babel_percent
+
     if value is None:
         return ""
-    return format_number(Decimal(repr(float(value))), decimals) + "%"
+    fraction = Decimal(repr(float(value))) / 100
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
+    return babel_percent(fraction, format=pattern, locale="vi_VN")

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from ..aggregate import aggregate as aggregate_report
-from ..render.docx import load_settings, render_docx
-from ..render.xlsx import write_aggregate_xlsx
+from ..render.docx import convert_to_pdf, load_settings, render_docx, render_html
+from ..render.xlsx import write_annex_xlsx
 from .options import (
     EXIT_CLEAN,
     EXIT_PROBLEMS,
@@ -52,13 +52,31 @@ def report(
     ] = None,
     lang: LangOpt = Lang.vi,
     fmt: FormatOpt = Format.table,
+    list_variables: Annotated[
+        bool, typer.Option("--list-variables", help="In danh sách biến dùng được trong mẫu Word riêng rồi thoát.")
+    ] = False,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Ghi thêm bản PDF (cần LibreOffice).")] = False,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Ghi thêm một trang HTML tự chứa (bảng, biểu đồ) để xem nhanh.")
+    ] = None,
 ) -> None:
     """Lập báo cáo tổng hợp (Word, thể thức văn bản hành chính) và phụ lục Excel từ các tệp của đơn vị.
 
     Ví dụ:
 
         mtqg report sample_data/son-la-du-an-8 -o bao-cao.docx -o phu-luc.xlsx --period 2024
+
+        mtqg report bao-cao/ -o bao-cao.docx --template mau-cua-toi.docx --pdf --html xem-nhanh.html
+
+        mtqg report --list-variables
     """
+    if list_variables:
+        from ..render.docx import VARIABLES
+
+        con = console()
+        for name, what in VARIABLES.items():
+            con.print(f"[bold]{{{{ {name} }}}}[/bold]  {what}")
+        raise typer.Exit(EXIT_CLEAN)
     with handled(lang):
         for out in outputs:
             if out.suffix.lower() not in (".docx", ".xlsx"):
@@ -66,23 +84,41 @@ def report(
                     f"{out}: "
                     + ("only .docx and .xlsx can be written." if lang == "en" else "chỉ ghi được tệp .docx hoặc .xlsx.")
                 )
-        if not outputs:
+        if not outputs and html is None:
             fail(
                 "Give -o bao-cao.docx and/or -o phu-luc.xlsx."
                 if lang == "en"
                 else "Cần -o bao-cao.docx và/hoặc -o phu-luc.xlsx."
             )
-        validation, _extras, files = load_report(paths, schema, period or None, store, lang, fmt is Format.table)
-        check_outputs(outputs, files, lang)
+        validation, extras, files = load_report(paths, schema, period or None, store, lang, fmt is Format.table)
+        check_outputs(outputs + ([html] if html else []), files, lang)
         settings = load_settings(config)
         agg = aggregate_report(validation)
+        status = None
+        if extras is not None:
+            from ..store import Store
+
+            status = Store(store).status(validation.schema, period)
         written = []
         for out in outputs:
             if out.suffix.lower() == ".docx":
-                render_docx(agg, out, validation, settings, period, template)
+                render_docx(agg, out, validation, settings, period, template, status=status)
+                if pdf:
+                    made = convert_to_pdf(out)
+                    if made is None:
+                        console(stderr=True).print(
+                            "LibreOffice is not installed: no PDF."
+                            if lang == "en"
+                            else "Chưa cài LibreOffice nên không ghi được PDF."
+                        )
+                    else:
+                        written.append(str(made))
             else:
-                write_aggregate_xlsx(agg, out, validation, lang)
+                write_annex_xlsx(agg, out, validation, lang)
             written.append(str(out))
+        if html is not None:
+            render_html(agg, html, validation, settings, period, status)
+            written.append(str(html))
     con = console()
     if fmt is Format.json:
         dump_json(

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from ..aggregate import Aggregate
 from ..errors import MtqgError
+from ..numbers import format_number, format_percent
 from ..schema import shipped_dir
 from ..validate import Report
 from . import atomic_write
@@ -52,6 +54,7 @@ def report_context(
     settings: dict[str, Any] | None = None,
     period: str = "",
     today: dt.date | None = None,
+    status: Any = None,
 ) -> dict[str, Any]:
     """Every variable the report templates may use (see ``mtqg report --list-variables``)."""
     schema = agg.schema
@@ -78,6 +81,26 @@ def report_context(
     )
     n, total = len(agg.reported), len(agg.expected)
     part = schema.units_part
+    from .charts import unit_summary
+
+    units_table = []
+    for k, u in enumerate(unit_summary(agg), start=1):
+        units_table.append(
+            {
+                "n": k,
+                "name": u["name"],
+                "state": u["state"],
+                "mean": format_percent(u["mean"]) if u["mean"] is not None else "",
+                "done": u["done"] if u["mean"] is not None else "",
+                "behind": u["behind"] if u["mean"] is not None else "",
+                "mean_value": u["mean"],
+            }
+        )
+    summary = agg.summary_rows()
+    highlights = [f"{r['label']} đạt {r['percent']}" for r in summary if r["percent"] and _pct(r["percent"]) >= 100]
+    over = [u["name"] for u in units_table if u["mean_value"] is not None and u["mean_value"] >= 100]
+    if over:
+        highlights.append("đơn vị vượt chỉ tiêu bình quân: " + ", ".join(over))
     return {
         "issuer_parent": comp.get("issuer_parent", ""),
         "issuer": comp.get("issuer", ""),
@@ -115,7 +138,132 @@ def report_context(
         "signer_authority": comp.get("signer_authority", ""),
         "signer_title": comp.get("signer_title", ""),
         "signer_name": comp.get("signer_name", ""),
+        "timeliness": _timeliness(status),
+        "contents": _contents(agg),
+        "funds_text": _funds(agg),
+        "highlights": highlights,
+        "units_behind": [u["name"] for u in units_table if u["mean_value"] is not None and u["mean_value"] < 50],
+        "units_table": units_table,
+        "chart_indicators": "",
+        "chart_units": "",
+        **PLACEHOLDERS,
     }
+
+
+PLACEHOLDERS = {
+    "placeholder_direction": "[Cán bộ tổng hợp viết: văn bản chỉ đạo, hướng dẫn đã ban hành; bố trí nhân sự, cán bộ "
+    "đầu mối; cơ chế phối hợp giữa các ngành.]",
+    "placeholder_communication": "[Cán bộ tổng hợp viết: kết quả thông tin, truyền thông, vận động; nâng cao năng lực "
+    "cho cán bộ các cấp, cộng đồng, người dân.]",
+    "placeholder_content": "[Cán bộ tổng hợp viết: cách làm hay, mô hình tốt, khó khăn và nguyên nhân.]",
+    "placeholder_funds": "[Cán bộ tổng hợp viết: nguồn ngân sách trung ương, vốn đối ứng địa phương; tiến độ giải ngân "
+    "(kèm biểu số 3.2, Thông tư 01/2022/TT-UBDT).]",
+    "placeholder_highlights": "[Cán bộ tổng hợp bổ sung các kết quả nổi bật khác.]",
+    "placeholder_weaknesses": "[Cán bộ tổng hợp viết: tồn tại, hạn chế và nguyên nhân.]",
+    "placeholder_next": "[Cán bộ tổng hợp viết: mục tiêu, chỉ tiêu chủ yếu năm tới; giải pháp, nhiệm vụ trọng tâm; "
+    "dự kiến huy động, phân bổ và sử dụng nguồn lực.]",
+    "placeholder_proposals": "[Cán bộ tổng hợp viết: đề xuất, kiến nghị với các cơ quan, các cấp ở địa phương và "
+    "với các cơ quan trung ương.]",
+}
+
+# What each variable holds, for `mtqg report --list-variables` and for officers writing their own templates.
+VARIABLES: dict[str, str] = {
+    "issuer_parent": "cơ quan chủ quản (dòng trên của tên cơ quan ban hành)",
+    "issuer": "cơ quan ban hành",
+    "issuer_short": "tên ngắn của cơ quan ban hành, dùng trong câu",
+    "number": "số, ký hiệu văn bản",
+    "place": "địa danh",
+    "date_text": "ngày tháng năm kiểu văn bản hành chính: ngày 05 tháng 02 năm 2024",
+    "as_of_text": "ngày lập báo cáo: 05/02/2024",
+    "summary": "trích yếu",
+    "period": "kỳ báo cáo như đã nhập",
+    "period_text": "kỳ báo cáo trong câu: Dự án 8 năm 2024",
+    "schema_id": "mã biểu mẫu",
+    "schema_title": "tên biểu mẫu",
+    "source_document": "văn bản căn cứ của biểu mẫu",
+    "source_date": "ngày của văn bản căn cứ",
+    "source_issuer": "cơ quan ban hành văn bản căn cứ",
+    "completeness": "9/11 đơn vị đã nộp",
+    "reported_count": "số đơn vị đã nộp (đạt)",
+    "expected_count": "số đơn vị phải nộp",
+    "percent_reported": "tỷ lệ đơn vị đã nộp: 81,8%",
+    "missing": "danh sách tên đơn vị chưa nộp (hoặc bị trả lại)",
+    "reported": "danh sách tên đơn vị đã nộp",
+    "rejected": "danh sách tệp bị trả lại",
+    "timeliness": "tình hình nộp đúng hạn / muộn (khi lập báo cáo từ kho dữ liệu theo kỳ)",
+    "target_part": "phần chỉ tiêu so sánh (Huyện, thành phố / kế hoạch)",
+    "indicators": "các dòng bảng kết quả: r.n, r.label, r.unit, r.achieved, r.target, r.percent",
+    "behind": "các chỉ tiêu đạt dưới 50%",
+    "problems": "các lỗi cần đơn vị sửa (tệp, ô, lỗi, cách sửa)",
+    "contents": "các nội dung: c.title, c.text (kết quả từng nội dung, điền từ số liệu)",
+    "funds_text": "câu về nguồn vốn (khi biểu mẫu có số liệu tiền)",
+    "highlights": "các kết quả nổi bật (chỉ tiêu, đơn vị đạt từ 100%)",
+    "units_behind": "các đơn vị bình quân dưới 50% chỉ tiêu",
+    "units_table": "bảng theo đơn vị: u.n, u.name, u.state, u.mean, u.done, u.behind",
+    "chart_indicators": "biểu đồ % so với chỉ tiêu theo chỉ tiêu (hình)",
+    "chart_units": "biểu đồ % so với chỉ tiêu theo đơn vị (hình)",
+    "assessment": "đoạn đánh giá (mặc định: chỗ để cán bộ viết)",
+    "closing": "đoạn đề xuất (mặc định: chỗ để cán bộ viết)",
+    "recipients": "danh sách nơi nhận",
+    "archive": "nơi lưu: VT, ...",
+    "signer_authority": "thẩm quyền ký: TM. / KT.",
+    "signer_title": "chức vụ người ký",
+    "signer_name": "họ tên người ký",
+    **{k: "chỗ để cán bộ tổng hợp viết (mục tương ứng của đề cương)" for k in PLACEHOLDERS},
+}
+
+
+def _pct(text: str) -> float:
+    return float(text.rstrip("%").replace(".", "").replace(",", "."))
+
+
+def _timeliness(status: Any) -> str:
+    if status is None:
+        return ""
+    late = [u for u in status.units if u.state == "late"]
+    on_time = sum(1 for u in status.units if u.state == "on-time")
+    due = status.deadline.strftime("%d/%m/%Y") if status.deadline else ""
+    text = f"Hạn nộp {due}: {on_time}/{len(status.units)} đơn vị nộp đúng hạn"
+    if late:
+        text += "; nộp muộn: " + ", ".join(f"{u.name} ({u.days_late} ngày)" for u in late)
+    return text + "."
+
+
+def _contents(agg: Aggregate) -> list[dict[str, str]]:
+    """One paragraph per content area: the indicator groups of a wide form, the top lines of a long form."""
+    schema = agg.schema
+    rows = {r["code"]: r for r in agg.summary_rows()}
+    out = []
+    if schema.is_long:
+        for k, line in enumerate(schema.top_lines, start=1):
+            r = rows.get(line.code)
+            if r is None:
+                continue
+            text = f"Kết quả: {r['achieved']} {r['unit']}"
+            if r["target"]:
+                text += f" so với {r['target']} ({r['percent']})"
+            out.append({"title": f"1.{k}. {line.label}", "text": text + "."})
+        return out
+    for k, group in enumerate(schema.groups, start=1):
+        items = [
+            f"{r['label']}: {r['achieved']} {r['unit']}"
+            + (f" ({r['percent']} chỉ tiêu giai đoạn)" if r["percent"] else "")
+            for r in (rows.get(i.code) for i in schema.indicators if i.group == group.code)
+            if r is not None
+        ]
+        out.append({"title": f"1.{k}. {group.label}", "text": "Kết quả: " + "; ".join(items) + "."})
+    return out
+
+
+def _funds(agg: Aggregate) -> str:
+    money = [i for i in agg.schema.indicators if "đồng" in i.unit and not i.formula]
+    if not money:
+        return "Biểu mẫu này không có số liệu nguồn vốn; xem biểu giải ngân (mtqg aggregate -s giai-ngan-1719)."
+    parts = []
+    for ind in money:
+        value = agg.progress.loc[ind.code, "achieved"]
+        parts.append(f"{ind.label}: {format_number(Decimal(repr(float(value))), 1)} {ind.unit}")
+    return "Tổng hợp nguồn lực từ báo cáo của các đơn vị: " + "; ".join(parts) + "."
 
 
 def template_path(template: str | Path | None = None) -> Path:
@@ -135,13 +283,18 @@ def render_docx(
     period: str = "",
     template: str | Path | None = None,
     today: dt.date | None = None,
+    status: Any = None,
+    charts: bool = True,
 ) -> Path:
     """Render the Word report atomically; refuse a template that needs a variable the context lacks."""
-    from docxtpl import DocxTemplate
+    import io
+
+    from docx.shared import Mm
+    from docxtpl import DocxTemplate, InlineImage
     from jinja2 import Environment
 
     tpl = DocxTemplate(str(template_path(template)))
-    context = report_context(agg, report, settings, period, today)
+    context = report_context(agg, report, settings, period, today, status)
     unknown = sorted(tpl.get_undeclared_template_variables(context=context))
     if unknown:
         names = ", ".join(unknown)
@@ -149,6 +302,67 @@ def render_docx(
             f"Mẫu báo cáo dùng biến không có: {names}. Xem danh sách biến: mtqg report --list-variables.",
             f"The report template uses unknown variables: {names}. See: mtqg report --list-variables.",
         )
+    if charts:
+        from .charts import indicator_chart, unit_chart
+
+        png = indicator_chart(agg)
+        if png:
+            context["chart_indicators"] = InlineImage(tpl, io.BytesIO(png), width=Mm(160))
+        png = unit_chart(agg)
+        if png:
+            context["chart_units"] = InlineImage(tpl, io.BytesIO(png), width=Mm(220))
     env = Environment(autoescape=True)
     tpl.render(context, env)
     return atomic_write(path, lambda tmp: tpl.save(str(tmp)))
+
+
+def render_html(
+    agg: Aggregate,
+    path: str | Path,
+    report: Report | None = None,
+    settings: dict[str, Any] | None = None,
+    period: str = "",
+    status: Any = None,
+) -> Path:
+    """One self-contained HTML page (tables, charts inlined) for a quick look in a browser."""
+    import base64
+
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    from .charts import indicator_chart, unit_chart
+
+    context = report_context(agg, report, settings, period, None, status)
+    for key, make in (("chart_indicators_png", indicator_chart), ("chart_units_png", unit_chart)):
+        png = make(agg)
+        context[key] = base64.b64encode(png).decode("ascii") if png else ""
+    env = Environment(
+        loader=FileSystemLoader(str(shipped_dir("templates"))), autoescape=select_autoescape(["j2", "html"])
+    )
+    html = env.get_template("dashboard.html.j2").render(**context)
+
+    def write(tmp: Path) -> None:
+        tmp.write_text(html, encoding="utf-8")
+
+    return atomic_write(path, write)
+
+
+def convert_to_pdf(docx: Path) -> Path | None:
+    """The report as PDF through LibreOffice when it is installed (None when it is not)."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    exe = shutil.which("libreoffice") or shutil.which("soffice")
+    if exe is None:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(
+            [exe, "--headless", "--norestore", "--convert-to", "pdf", "--outdir", tmp, str(docx)],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+        produced = Path(tmp) / (docx.stem + ".pdf")
+        target = docx.with_suffix(".pdf")
+        atomic_write(target, lambda t: t.write_bytes(produced.read_bytes()))
+    return target

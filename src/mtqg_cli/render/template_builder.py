@@ -191,6 +191,11 @@ def build_report_template(path: str | Path) -> Path:
     _para(doc, "", 6)
 
     body = {"size": 14, "align": "justify", "indent": 1.27, "after": 6}
+    todo = {"size": 14, "align": "justify", "indent": 1.27, "after": 6, "italic": True}
+
+    def heading(text: str) -> None:
+        _para(doc, text, 14, bold=True, align="justify", after=6, indent=1.27)
+
     _para(
         doc,
         "Căn cứ {{ source_document }} ngày {{ source_date }} của {{ source_issuer }} ({{ schema_title }}); "
@@ -199,22 +204,38 @@ def build_report_template(path: str | Path) -> Path:
         **body,
     )
 
-    _para(doc, "I. TÌNH HÌNH NỘP BÁO CÁO CỦA CÁC ĐƠN VỊ", 14, bold=True, align="justify", after=6, indent=1.27)
+    # The outline (đề cương) of the plans: I direction, II results, III next period, IV proposals.
+    heading("I. CÔNG TÁC CHỈ ĐẠO, TRIỂN KHAI THỰC HIỆN")
+    heading("1. Việc ban hành văn bản, bố trí nhân sự và cơ chế phối hợp")
+    _para(doc, "{{ placeholder_direction }}", **todo)
+    heading("2. Công tác tuyên truyền, nâng cao năng lực")
+    _para(doc, "{{ placeholder_communication }}", **todo)
+    heading("3. Công tác kiểm tra, giám sát; tình hình báo cáo của các đơn vị")
     _para(
         doc,
         "Đến ngày {{ as_of_text }}, {{ completeness }} ({{ percent_reported }}).{% if missing %} "
         "Đơn vị chưa nộp báo cáo: {{ missing|join(', ') }}.{% else %} Tất cả các đơn vị đã nộp báo cáo."
-        "{% endif %}",
+        "{% endif %}{% if timeliness %} {{ timeliness }}{% endif %}",
         **body,
     )
     _para(
         doc,
-        "{% if rejected %}Có {{ rejected|length }} tệp báo cáo chưa đạt yêu cầu, chưa được tổng hợp "
-        "(chi tiết tại mục III).{% else %}Các báo cáo đã nộp đều đạt yêu cầu về số liệu.{% endif %}",
+        "{% if problems %}Có {{ rejected|length }} báo cáo chưa đạt yêu cầu, chưa được tổng hợp; các lỗi "
+        "cần đơn vị sửa và gửi lại:{% else %}Các báo cáo đã nộp đều đạt yêu cầu về số liệu.{% endif %}",
         **body,
     )
+    _para(doc, "{%p for e in problems %}", 14)
+    _para(doc, "- {{ e }};", 14, align="justify", indent=1.27)
+    _para(doc, "{%p endfor %}", 14)
 
-    _para(doc, "II. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", 14, bold=True, align="justify", after=6, indent=1.27)
+    heading("II. KẾT QUẢ THỰC HIỆN")
+    heading("1. Kết quả triển khai từng nội dung")
+    _para(doc, "{%p for c in contents %}", 14)
+    _para(doc, "{{ c.title }}", 14, bold=True, italic=True, align="justify", after=6, indent=1.27)
+    _para(doc, "{{ c.text }}", **body)
+    _para(doc, "{{ placeholder_content }}", **todo)
+    _para(doc, "{%p endfor %}", 14)
+    heading("2. Tiến độ thực hiện các chỉ tiêu")
     _para(
         doc,
         "Kết quả các đơn vị đã thực hiện so với chỉ tiêu giai đoạn giao cho các đơn vị ({{ target_part }}):",
@@ -231,6 +252,7 @@ def build_report_template(path: str | Path) -> Path:
     table = doc.add_table(rows=4, cols=len(cols))
     table.style = "Table Grid"
     _set_widths(table, [w for _, w in cols])
+    _repeat_header(table.rows[0])
     for k, (text, _) in enumerate(cols):
         _cell_text(table.rows[0].cells[k], text, 12, bold=True)
     _cell_text(table.rows[1].cells[0], "{%tr for r in indicators %}", 12)
@@ -248,33 +270,34 @@ def build_report_template(path: str | Path) -> Path:
         _cell_text(data[k], "{{ r." + key + " }}", 12, align=align)
     _cell_text(table.rows[3].cells[0], "{%tr endfor %}", 12)
     _para(doc, "", 6)
+    _para(doc, "{{ chart_indicators }}", 12)
     _para(
         doc,
         "{% if behind %}Các chỉ tiêu đạt dưới 50% chỉ tiêu giai đoạn: {{ behind|join('; ') }}."
         "{% else %}Không có chỉ tiêu nào đạt dưới 50% chỉ tiêu giai đoạn.{% endif %}",
         **body,
     )
-
-    _para(doc, "III. CÁC ĐƠN VỊ CHƯA NỘP VÀ CÁC LỖI PHÁT HIỆN", 14, bold=True, align="justify", after=6, indent=1.27)
+    heading("3. Bố trí, huy động, phân bổ và sử dụng nguồn lực")
+    _para(doc, "{{ funds_text }}", **body)
+    _para(doc, "{{ placeholder_funds }}", **todo)
+    heading("4. Đánh giá chung")
+    heading("4.1. Kết quả nổi bật")
+    _para(doc, "{% if highlights %}{{ highlights|join('; ') }}.{% endif %}", **body)
+    _para(doc, "{{ placeholder_highlights }}", **todo)
+    heading("4.2. Tồn tại, hạn chế và nguyên nhân")
     _para(
         doc,
-        "{% if missing %}Đơn vị chưa nộp báo cáo ({{ missing|length }}): {{ missing|join(', ') }}."
-        "{% else %}Không có đơn vị chưa nộp báo cáo.{% endif %}",
+        "{% if units_behind %}Các đơn vị chậm tiến độ (bình quân dưới 50% chỉ tiêu): "
+        "{{ units_behind|join(', ') }}.{% else %}Không có đơn vị nào bình quân dưới 50% chỉ tiêu.{% endif %}",
         **body,
     )
-    _para(
-        doc,
-        "{% if problems %}Các lỗi cần đơn vị sửa và gửi lại:{% else %}Không phát hiện lỗi số liệu "
-        "trong các báo cáo đã nộp.{% endif %}",
-        **body,
-    )
-    _para(doc, "{%p for e in problems %}", 14)
-    _para(doc, "- {{ e }};", 14, align="justify", indent=1.27)
-    _para(doc, "{%p endfor %}", 14)
+    _para(doc, "{{ placeholder_weaknesses }}", **todo)
 
-    _para(doc, "IV. ĐÁNH GIÁ CHUNG VÀ ĐỀ XUẤT, KIẾN NGHỊ", 14, bold=True, align="justify", after=6, indent=1.27)
-    _para(doc, "{{ assessment }}", **body)
-    _para(doc, "{{ closing }}", **body)
+    heading("III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI")
+    _para(doc, "{{ placeholder_next }}", **todo)
+    heading("IV. ĐỀ XUẤT, KIẾN NGHỊ")
+    _para(doc, "{{ placeholder_proposals }}", **todo)
+    _para(doc, "", 6)
 
     sign = doc.add_table(rows=1, cols=2)
     _no_borders(sign)
@@ -297,10 +320,59 @@ def build_report_template(path: str | Path) -> Path:
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _font(p.add_run("{{ signer_name }}"), 14, bold=True)
 
+    # A landscape section for the wide table by unit.
+    from docx.enum.section import WD_SECTION
+
+    wide = doc.add_section(WD_SECTION.NEW_PAGE)
+    wide.orientation = WD_ORIENT.LANDSCAPE
+    wide.page_width, wide.page_height = Mm(297), Mm(210)
+    wide.top_margin, wide.bottom_margin = Mm(20), Mm(20)
+    wide.left_margin, wide.right_margin = Mm(25), Mm(20)
+    _para(doc, "PHỤ LỤC: KẾT QUẢ THEO ĐƠN VỊ", 14, bold=True)
+    _para(doc, "(Kèm theo Báo cáo số {{ number }} của {{ issuer }})", 13, italic=True, after=6)
+    ucols = [
+        ("TT", 1.2),
+        ("Đơn vị", 6.0),
+        ("Tình trạng báo cáo", 4.0),
+        ("Bình quân % so với chỉ tiêu", 4.5),
+        ("Số chỉ tiêu đạt từ 100% trở lên", 4.5),
+        ("Số chỉ tiêu đạt dưới 50%", 4.0),
+    ]
+    ut = doc.add_table(rows=4, cols=len(ucols))
+    ut.style = "Table Grid"
+    _set_widths(ut, [w for _, w in ucols])
+    _repeat_header(ut.rows[0])
+    for k, (text, _) in enumerate(ucols):
+        _cell_text(ut.rows[0].cells[k], text, 12, bold=True)
+    _cell_text(ut.rows[1].cells[0], "{%tr for u in units_table %}", 12)
+    for k, (key, align) in enumerate(
+        (
+            ("n", "center"),
+            ("name", "left"),
+            ("state", "left"),
+            ("mean", "right"),
+            ("done", "center"),
+            ("behind", "center"),
+        )
+    ):
+        _cell_text(ut.rows[2].cells[k], "{{ u." + key + " }}", 12, align=align)
+    _cell_text(ut.rows[3].cells[0], "{%tr endfor %}", 12)
+    _para(doc, "", 6)
+    _para(doc, "{{ chart_units }}", 12)
+
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     doc.save(out)
     return out
+
+
+def _repeat_header(row: Any) -> None:
+    """The table's first row repeats at the top of each page."""
+    from docx.oxml.ns import qn
+
+    tr_pr = row._tr.get_or_add_trPr()
+    el = tr_pr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"})
+    tr_pr.append(el)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,224 @@
+"""The compiled report: layout facts read back from the .docx, every figure against the aggregate, charts,
+the landscape annex, the Excel annex's live formulas, user templates, HTML and PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from helpers import convert_with_libreoffice, needs_libreoffice
+from mtqg_cli.aggregate import aggregate
+from mtqg_cli.cli.app import app
+from mtqg_cli.numbers import format_number
+from mtqg_cli.render.charts import unit_summary
+from mtqg_cli.render.docx import VARIABLES, render_docx, render_html, report_context, template_path
+from mtqg_cli.render.xlsx import write_annex_xlsx
+from mtqg_cli.validate import validate_paths
+
+TODAY = dt.date(2025, 2, 5)
+
+
+@pytest.fixture
+def compiled(sample_folder, schema, tmp_path):
+    (sample_folder / "yen-chau_2024.xlsx").unlink()
+    report = validate_paths([sample_folder], schema)
+    agg = aggregate(report)
+    path = render_docx(agg, tmp_path / "bao-cao.docx", report, period="2024", today=TODAY)
+    return report, agg, Document(str(path))
+
+
+def _run_facts(paragraph):
+    run = next(r for r in paragraph.runs if r.text.strip())
+    return run.font.name, run.font.size.pt, bool(run.bold), bool(run.italic)
+
+
+def test_layout_facts(compiled):
+    _, _, doc = compiled
+    first, annex = doc.sections[0], doc.sections[1]
+    assert [round(x.mm) for x in (first.page_width, first.page_height)] == [210, 297]
+    assert [round(x.mm) for x in (first.top_margin, first.bottom_margin, first.left_margin, first.right_margin)] == [
+        20,
+        20,
+        30,
+        15,
+    ]
+    assert first.different_first_page_header_footer
+    assert "PAGE" in first.header._element.xml
+    assert annex.orientation == WD_ORIENT.LANDSCAPE and round(annex.page_width.mm) == 297
+    head = doc.tables[0]
+    cells = {
+        "parent": head.cell(0, 0).paragraphs[0],
+        "issuer": head.cell(0, 0).paragraphs[1],
+        "quoc_hieu": head.cell(0, 1).paragraphs[0],
+        "tieu_ngu": head.cell(0, 1).paragraphs[1],
+        "number": head.cell(1, 0).paragraphs[0],
+        "date": head.cell(1, 1).paragraphs[0],
+    }
+    facts = {k: _run_facts(p) for k, p in cells.items()}
+    tnr = "Times New Roman"
+    assert facts == {
+        "parent": (tnr, 13, False, False),
+        "issuer": (tnr, 13, True, False),
+        "quoc_hieu": (tnr, 13, True, False),
+        "tieu_ngu": (tnr, 14, True, False),
+        "number": (tnr, 13, False, False),
+        "date": (tnr, 14, False, True),
+    }
+    assert cells["date"].text == "Sơn La, ngày 05 tháng 02 năm 2025"
+    assert cells["parent"].text.isupper() and cells["issuer"].text.isupper()
+    body = [p for p in doc.paragraphs if p.text.startswith("Căn cứ")][0]
+    assert body.alignment == 3 and round(body.paragraph_format.first_line_indent.cm, 2) == 1.27  # JUSTIFY
+    assert body.paragraph_format.space_after.pt >= 6 and _run_facts(body)[1] == 14
+    sign = doc.tables[2]
+    assert _run_facts(sign.cell(0, 0).paragraphs[0]) == (tnr, 12, True, True)
+    assert sign.cell(0, 1).paragraphs[0].text == "TM. BAN THƯỜNG VỤ"
+    recipients = [p for p in sign.cell(0, 0).paragraphs[1:] if p.text]
+    assert all(_run_facts(p)[1] == 11 for p in recipients)
+    assert recipients[-1].text.startswith("- Lưu: VT")
+    assert all(p.text.endswith(";") for p in recipients[:-1])
+
+
+def test_outline_sections_and_placeholders(compiled):
+    _, _, doc = compiled
+    text = "\n".join(p.text for p in doc.paragraphs)
+    for heading in (
+        "I. CÔNG TÁC CHỈ ĐẠO, TRIỂN KHAI THỰC HIỆN",
+        "II. KẾT QUẢ THỰC HIỆN",
+        "2. Tiến độ thực hiện các chỉ tiêu",
+        "3. Bố trí, huy động, phân bổ và sử dụng nguồn lực",
+        "4.2. Tồn tại, hạn chế và nguyên nhân",
+        "III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI",
+        "IV. ĐỀ XUẤT, KIẾN NGHỊ",
+        "PHỤ LỤC: KẾT QUẢ THEO ĐƠN VỊ",
+    ):
+        assert heading in text
+    assert text.count("[Cán bộ tổng hợp viết") >= 8
+    assert "1.1. Tổ/nhóm truyền thông cộng đồng được thành lập và duy trì" in text
+    assert "Các đơn vị chậm tiến độ (bình quân dưới 50% chỉ tiêu): Sốp Cộp, Vân Hồ." in text
+    assert "đơn vị vượt chỉ tiêu bình quân: Mộc Châu" in text
+
+
+def test_every_figure_equals_the_aggregate(compiled):
+    report, agg, doc = compiled
+    rows = [[c.text for c in r.cells] for r in doc.tables[1].rows][1:]
+    expected = [
+        [str(r["n"]), r["label"], r["unit"], r["achieved"], r["target"], r["percent"]] for r in agg.summary_rows()
+    ]
+    assert rows == expected
+    for row, (_code, prog) in zip(rows, list(agg.progress.iterrows())[1:], strict=True):
+        assert row[3] == format_number(int(prog["achieved"]))
+        assert row[4] == format_number(int(prog["target"]))
+        assert float(row[5].rstrip("%").replace(",", ".")) == prog["percent"]
+    units = [[c.text for c in r.cells] for r in doc.tables[3].rows][1:]
+    summary = unit_summary(agg)
+    assert len(units) == len(summary) == 11
+    for row, u in zip(units, summary, strict=True):
+        assert row[1] == u["name"] and row[2] == u["state"]
+        if u["mean"] is None:
+            assert row[3:] == ["", "", ""]
+        else:
+            assert float(row[3].rstrip("%").replace(",", ".")) == u["mean"]
+            assert (int(row[4]), int(row[5])) == (u["done"], u["behind"])
+    assert [r[2] for r in units if r[1] == "Yên Châu"] == ["Chưa nộp"]
+    # the content paragraphs quote the same figures
+    text = "\n".join(p.text for p in doc.paragraphs)
+    for r in agg.summary_rows():
+        assert f"{r['label']}: {r['achieved']} {r['unit']} ({r['percent']} chỉ tiêu giai đoạn)" in text
+
+
+def test_charts_are_embedded(compiled):
+    _, _, doc = compiled
+    assert len(doc.inline_shapes) == 2
+    blobs = [rel.target_part.blob for rel in doc.part.rels.values() if "image" in rel.reltype]
+    assert len(blobs) == 2 and all(b.startswith(b"\x89PNG") for b in blobs)
+    import io
+
+    from PIL import Image  # matplotlib depends on Pillow
+
+    sizes = [Image.open(io.BytesIO(b)).size for b in blobs]
+    assert all(w >= 1200 for w, _ in sizes)  # print quality: 200 dpi
+
+
+def test_excel_annex_has_live_formulas(sample_folder, schema, tmp_path):
+    report = validate_paths([sample_folder], schema)
+    agg = aggregate(report)
+    path = write_annex_xlsx(agg, tmp_path / "phu-luc.xlsx", report)
+    ws = load_workbook(path)["Phụ lục"]
+    assert ws["C17"].value == "=SUM(C6:C16)" and ws["B17"].value == "TỔNG CỘNG"
+    assert ws["D19"].value == '=IF(N(D18)>0,ROUND(D17/D18*100,1),"")'
+    assert ws.print_title_rows == "$4:$5" and ws.page_setup.orientation == "landscape"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws["C6"].number_format == "#,##0"
+    assert {"A4:A5", "C4:C5", "E4:H4", "I4:K4", "L4:N4"} <= {str(m) for m in ws.merged_cells.ranges}
+
+
+@needs_libreoffice
+def test_excel_annex_recalculated_by_libreoffice_matches(sample_folder, schema, tmp_path):
+    report = validate_paths([sample_folder], schema)
+    agg = aggregate(report)
+    path = write_annex_xlsx(agg, tmp_path / "phu-luc.xlsx", report)
+    again = convert_with_libreoffice(path, "xlsx", tmp_path / "lo")
+    ws = load_workbook(again, data_only=True)["Phụ lục"]
+    totals = [ws.cell(row=17, column=3 + k).value for k in range(len(schema.indicators))]
+    assert totals == [int(agg.totals[i.code]) for i in schema.indicators]
+    pct = [ws.cell(row=19, column=3 + k).value for k in range(1, len(schema.indicators))]
+    assert pct == [float(agg.progress.loc[i.code, "percent"]) for i in schema.indicators[1:]]
+
+
+def test_shipped_template_uses_only_documented_variables(compiled):
+    from docxtpl import DocxTemplate
+
+    report, agg, _ = compiled
+    tpl = DocxTemplate(str(template_path()))
+    used = tpl.get_undeclared_template_variables()
+    assert used <= set(VARIABLES)
+    assert set(report_context(agg, report)) >= set(VARIABLES) - {"chart_indicators", "chart_units"}
+
+
+def test_user_template(sample_folder, tmp_path):
+    from docx import Document as New
+
+    mine = New()
+    mine.add_paragraph("Kính gửi: {{ recipients[0] }}")
+    mine.add_paragraph("{{ completeness }}; chưa nộp: {{ missing|join(', ') or 'không' }}.")
+    mine.save(tmp_path / "mau.docx")
+    (sample_folder / "bac-yen_2024.xlsx").unlink()
+    out = tmp_path / "cua-toi.docx"
+    result = CliRunner().invoke(
+        app, ["report", str(sample_folder), "-o", str(out), "--template", str(tmp_path / "mau.docx")]
+    )
+    assert result.exit_code == 0, result.output
+    assert [p.text for p in Document(str(out)).paragraphs] == [
+        "Kính gửi: Trung ương Hội LHPN Việt Nam (b/c)",
+        "10/11 đơn vị đã nộp; chưa nộp: Bắc Yên.",
+    ]
+
+
+def test_list_variables():
+    result = CliRunner().invoke(app, ["report", "--list-variables"])
+    assert result.exit_code == 0
+    names = re.findall(r"\{\{ (\w+) \}\}", result.output)
+    assert names == list(VARIABLES)
+
+
+def test_html_dashboard(sample_folder, schema, tmp_path):
+    report = validate_paths([sample_folder], schema)
+    agg = aggregate(report)
+    page = render_html(agg, tmp_path / "xem.html", report).read_text(encoding="utf-8")
+    assert "11/11 đơn vị đã nộp" in page and page.count("data:image/png;base64,") == 2
+    assert "<script" not in page and "http" not in page.replace("http://www.w3.org", "")
+    for r in agg.summary_rows():
+        assert f'<td class="n">{r["achieved"]}</td>' in page
+
+
+@needs_libreoffice
+def test_pdf_through_libreoffice(sample_folder, tmp_path):
+    out = tmp_path / "bc.docx"
+    result = CliRunner().invoke(app, ["report", str(sample_folder), "-o", str(out), "--pdf"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "bc.pdf").read_bytes().startswith(b"%PDF")
