@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from helpers import ANNEX_DISTRICT_ROW, ANNEX_PHASE_ROW, ANNEX_PROVINCE_ROW
-from mtqg_cli.aggregate import aggregate
+from mtqg_cli.aggregation import aggregate
 from mtqg_cli.validate import validate_paths
 
 

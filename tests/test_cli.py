@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from mtqg_cli.aggregate import aggregate
+from mtqg_cli.aggregation import aggregate
 from mtqg_cli.cli.app import app
 from mtqg_cli.validate import validate_paths
 

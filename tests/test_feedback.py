@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from corpus import form_grid, unit_values, write_xls
 from helpers import ANNEX_DISTRICT_ROW, convert_with_libreoffice, needs_libreoffice, write_unit
-from mtqg_cli.aggregate import aggregate
+from mtqg_cli.aggregation import aggregate
 from mtqg_cli.cli.app import app
 from mtqg_cli.feedback import SHEET, write_feedback
 from mtqg_cli.samples import write_unit_workbook

@@ -12,7 +12,7 @@ from docx import Document
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from mtqg_cli.aggregate import aggregate
+from mtqg_cli.aggregation import aggregate
 from mtqg_cli.cli.app import app
 from mtqg_cli.infer import infer_schema
 from mtqg_cli.samples import write_samples, write_unit_workbook

@@ -9,7 +9,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from helpers import ANNEX_DISTRICT_ROW, convert_with_libreoffice, needs_libreoffice
-from mtqg_cli.aggregate import aggregate
+from mtqg_cli.aggregation import aggregate
 from mtqg_cli.errors import MtqgError
 from mtqg_cli.render.docx import render_docx, report_context, vn_date
 from mtqg_cli.render.xlsx import put, write_aggregate_xlsx

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from helpers import convert_with_libreoffice, needs_libreoffice
-from mtqg_cli.aggregate import aggregate
+from mtqg_cli.aggregation import aggregate
 from mtqg_cli.cli.app import app
 from mtqg_cli.numbers import format_number
 from mtqg_cli.render.charts import unit_summary

@@ -6,7 +6,7 @@ import zipfile
 from decimal import Decimal
 
 from helpers import ANNEX_DISTRICT_ROW, write_unit
-from mtqg_cli.aggregate import aggregate
+from mtqg_cli.aggregation import aggregate
 from mtqg_cli.samples import target_values
 from mtqg_cli.validate import validate_file, validate_paths
 

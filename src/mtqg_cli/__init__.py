@@ -6,14 +6,7 @@ Data flows one way: read -> validate -> aggregate -> render.
 
 from __future__ import annotations
 
-# Heavy libraries (pandas, docxtpl, openpyxl) are imported inside the functions that need them.
-from .aggregate import Aggregate, aggregate
-from .errors import Issue, MtqgError, Severity
-from .render.docx import render_docx
-from .render.xlsx import write_aggregate_xlsx
-from .samples import write_samples
-from .schema import Schema, SchemaError, list_schemas, load_schema
-from .validate import FileResult, Report, validate_file, validate_paths
+from typing import Any
 
 __version__ = "0.1.0"
 
@@ -35,3 +28,33 @@ __all__ = [
     "write_aggregate_xlsx",
     "write_samples",
 ]
+
+_WHERE = {
+    "Aggregate": "aggregation",
+    "aggregate": "aggregation",
+    "FileResult": "validate",
+    "Report": "validate",
+    "validate_file": "validate",
+    "validate_paths": "validate",
+    "Issue": "errors",
+    "MtqgError": "errors",
+    "Severity": "errors",
+    "Schema": "schema",
+    "SchemaError": "schema",
+    "list_schemas": "schema",
+    "load_schema": "schema",
+    "render_docx": "render.docx",
+    "write_aggregate_xlsx": "render.xlsx",
+    "write_samples": "samples",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Lazy public API: `mtqg --help` must not pay for pydantic models, pandas or docxtpl."""
+    if name not in _WHERE:
+        raise AttributeError(name)
+    import importlib
+
+    value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+    globals()[name] = value
+    return value

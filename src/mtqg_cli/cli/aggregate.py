@@ -7,8 +7,6 @@ from typing import Annotated
 
 import typer
 
-from ..aggregate import aggregate as aggregate_report
-from ..render.xlsx import write_aggregate_xlsx
 from .options import (
     EXIT_CLEAN,
     EXIT_PROBLEMS,
@@ -69,6 +67,9 @@ def aggregate(
 
         mtqg aggregate --period 2024 --schema son-la-du-an-8     (từ kho dữ liệu: lũy kế, thay đổi so với kỳ trước)
     """
+    from ..aggregation import aggregate as aggregate_report
+    from ..render.xlsx import write_aggregate_xlsx
+
     with handled(lang):
         if output is not None and output.suffix.lower() != ".xlsx":
             fail("The output must be a .xlsx file." if lang == "en" else "Tệp kết quả phải có đuôi .xlsx.")

@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ..schema import load_schema
 from .options import (
     EXIT_CLEAN,
     EXIT_PROBLEMS,
@@ -61,6 +60,7 @@ def ingest(
 
     Ví dụ:  mtqg ingest nhan-ve/ --schema son-la-du-an-8 --period 2024 --received 2024-09-08
     """
+    from ..schema import load_schema
     from ..store import Store, ingest_paths
     from ..validate import collect_paths
 
@@ -122,6 +122,7 @@ def history(
 
     Ví dụ:  mtqg history --unit "Mộc Châu" --period 2024 --schema son-la-du-an-8
     """
+    from ..schema import load_schema
     from ..store import Store
     from ..units import UnitMatcher
 
@@ -162,6 +163,7 @@ def status(
     Ví dụ:  mtqg status --period 2024 --schema son-la-du-an-8 -o tinh-hinh-nop.xlsx
     """
     from ..render.xlsx import write_status_xlsx
+    from ..schema import load_schema
     from ..store import Store
 
     with handled(lang):

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
 
-from ..aggregate import Aggregate
 from ..numbers import format_number, format_percent
-from ..validate import Report
+
+if TYPE_CHECKING:
+    from ..aggregation import Aggregate
+    from ..validate import Report
 
 _T = {
     "file": ("Tệp", "File"),

@@ -7,9 +7,6 @@ from typing import Annotated
 
 import typer
 
-from ..aggregate import aggregate as aggregate_report
-from ..render.docx import convert_to_pdf, load_settings, render_docx, render_html
-from ..render.xlsx import write_annex_xlsx
 from .options import (
     EXIT_CLEAN,
     EXIT_PROBLEMS,
@@ -70,6 +67,10 @@ def report(
 
         mtqg report --list-variables
     """
+    from ..aggregation import aggregate as aggregate_report
+    from ..render.docx import convert_to_pdf, load_settings, render_docx, render_html
+    from ..render.xlsx import write_annex_xlsx
+
     if list_variables:
         from ..render.docx import VARIABLES
 

@@ -7,15 +7,13 @@ from typing import Annotated
 
 import typer
 
-from ..samples import SAMPLE_PERIOD, write_samples
-from ..schema import load_schema
 from .options import Lang, LangOpt, console, handled
 
 
 def sample(
     folder: Annotated[Path, typer.Argument(help="Thư mục sẽ ghi các tệp mẫu.")],
     schema: Annotated[str, typer.Option("--schema", "-s", help="Mã biểu mẫu.")] = "son-la-du-an-8",
-    period: Annotated[str, typer.Option("--period", "-p", help="Kỳ báo cáo ghi trong tệp.")] = SAMPLE_PERIOD,
+    period: Annotated[str, typer.Option("--period", "-p", help="Kỳ báo cáo ghi trong tệp.")] = "2024",
     lang: LangOpt = Lang.vi,
 ) -> None:
     """Ghi một bộ tệp báo cáo mẫu, mỗi đơn vị một tệp, như các đơn vị thường gửi (để thử và để kiểm thử).
@@ -24,6 +22,9 @@ def sample(
 
         mtqg sample thu-nghiem/ && mtqg validate thu-nghiem/
     """
+    from ..samples import write_samples
+    from ..schema import load_schema
+
     with handled(lang):
         paths = write_samples(folder, load_schema(schema), period=period)
     console().print(("Written" if lang == "en" else "Đã ghi") + f" {len(paths)} → {folder}")

@@ -8,8 +8,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ..numbers import format_number
-from ..schema import list_schemas, load_schema
 from .options import EXIT_CLEAN, Format, FormatOpt, Lang, LangOpt, console, dump_schema_list, handled
 
 schema_app = typer.Typer(help="Các biểu mẫu (schema): liệt kê, xem, kiểm tra.", no_args_is_help=True)
@@ -21,6 +19,8 @@ def list_cmd(lang: LangOpt = Lang.vi, fmt: FormatOpt = Format.table) -> None:
 
     Ví dụ:  mtqg schema list
     """
+    from ..schema import list_schemas
+
     with handled(lang):
         schemas = list_schemas()
     if fmt is Format.json:
@@ -46,6 +46,9 @@ def show_cmd(
 
     Ví dụ:  mtqg schema show son-la-du-an-8
     """
+    from ..numbers import format_number
+    from ..schema import load_schema
+
     with handled(lang):
         s = load_schema(schema_id)
     con = console()
@@ -80,6 +83,8 @@ def check_cmd(
 
     Ví dụ:  mtqg schema check schemas/son-la-du-an-8.yaml
     """
+    from ..schema import load_schema
+
     with handled(lang):
         s = load_schema(file)
     console().print(

@@ -7,9 +7,6 @@ from typing import Annotated
 
 import typer
 
-from ..samples import SAMPLE_PERIOD, unit_file_name, write_unit_workbook
-from ..schema import load_schema
-from ..units import UnitMatcher
 from .options import Lang, LangOpt, console, fail, handled
 
 
@@ -20,7 +17,7 @@ def template(
         list[str] | None, typer.Option("--unit", "-u", help="Tên đơn vị (dùng nhiều lần cho nhiều đơn vị).")
     ] = None,
     all_units: Annotated[bool, typer.Option("--all", help="Ghi biểu cho tất cả đơn vị của biểu mẫu.")] = False,
-    period: Annotated[str, typer.Option("--period", "-p", help="Kỳ báo cáo ghi sẵn trong biểu.")] = SAMPLE_PERIOD,
+    period: Annotated[str, typer.Option("--period", "-p", help="Kỳ báo cáo ghi sẵn trong biểu.")] = "2024",
     lang: LangOpt = Lang.vi,
 ) -> None:
     """Ghi biểu trống gửi các đơn vị: tiêu đề, đơn vị và kỳ báo cáo điền sẵn, tiêu đề cột khoá, ô nhập có kiểm tra
@@ -32,6 +29,10 @@ def template(
 
         mtqg template son-la-du-an-8 --unit "Mộc Châu" -o bieu-gui-di/
     """
+    from ..samples import unit_file_name, write_unit_workbook
+    from ..schema import load_schema
+    from ..units import UnitMatcher
+
     with handled(lang):
         s = load_schema(schema)
         if all_units:

@@ -7,8 +7,6 @@ from typing import Annotated
 
 import typer
 
-from ..feedback import write_feedback
-from ..validate import collect_paths, validate_paths
 from .options import (
     EXIT_CLEAN,
     EXIT_FAILED,
@@ -54,6 +52,9 @@ def validate(
 
         mtqg validate bao-cao/ --annotate gui-lai/
     """
+    from ..feedback import write_feedback
+    from ..validate import collect_paths, validate_paths
+
     with handled(lang):
         files = collect_paths(paths)
         if not files:

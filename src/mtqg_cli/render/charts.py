@@ -9,7 +9,7 @@ import io
 import textwrap
 from typing import Any
 
-from ..aggregate import Aggregate
+from ..aggregation import Aggregate
 from ..numbers import format_percent
 
 DPI = 200

@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..aggregate import Aggregate
+from ..aggregation import Aggregate
 from ..errors import MtqgError
 from ..numbers import format_number, format_percent
 from ..schema import shipped_dir

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..aggregate import Aggregate
+from ..aggregation import Aggregate
 from ..validate import Report
 from . import atomic_write, looks_like_formula
 
