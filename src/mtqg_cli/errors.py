@@ -57,6 +57,12 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "Xoá các trang tính, hàng thừa rồi gửi lại.",
         "Delete the extra sheets and rows and send it again.",
     ),
+    "internal-error": (
+        "Không kiểm tra được tệp do lỗi của chương trình ({detail}); các tệp khác vẫn được kiểm tra.",
+        "The file could not be checked because of a program error ({detail}); the other files were checked.",
+        "Báo lỗi này cho nhóm phát triển kèm tệp; tạm thời mở tệp bằng Excel, lưu lại rồi thử lại.",
+        "Report this to the developers with the file; meanwhile open it in Excel, save it again and retry.",
+    ),
     # -- finding the table
     "table-not-found": (
         "Không tìm thấy bảng số liệu của biểu «{schema}» trong tệp.",

@@ -197,6 +197,7 @@ def validate_paths(
     paths: Iterable[str | Path],
     schema: Schema | str | None = None,
     progress: Callable[[Path], None] | None = None,
+    jobs: int = 1,
 ) -> Report:
     """Validate every workbook under ``paths``; one unreadable file never stops the batch.
 
@@ -206,11 +207,7 @@ def validate_paths(
     if isinstance(schema, str):
         schema = load_schema(schema)
     schemas = [schema] if schema is not None else list_schemas()
-    results = []
-    for path in files:
-        results.append(_validate_one(path, schemas))
-        if progress:
-            progress(path)
+    results = list(_run(files, schemas, jobs, progress))
     if schema is None:
         counts: dict[str, int] = {}
         for r in results:
@@ -224,6 +221,64 @@ def validate_paths(
     for form in {r.schema_id for r in results}:
         _check_duplicates([r for r in results if r.schema_id == form])
     return Report(schema, results)
+
+
+POOL_MIN_FILES = 32  # below this, starting worker processes costs more than it saves
+
+
+def _run(
+    files: list[Path], schemas: list[Schema], jobs: int, progress: Callable[[Path], None] | None
+) -> Iterator[FileResult]:
+    """Results in the files' order, from this process or from a pool of ``jobs`` worker processes."""
+    import os
+
+    workers = jobs if jobs > 0 else (os.cpu_count() or 1)
+    if workers <= 1 or len(files) < POOL_MIN_FILES:
+        for path in files:
+            yield _safe_one(path, schemas)
+            if progress:
+                progress(path)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    done = 0
+    chunk = max(1, min(64, len(files) // (workers * 8)))
+    try:
+        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(schemas,)) as pool:
+            for result in pool.map(_worker, files, chunksize=chunk):
+                done += 1
+                yield result
+                if progress:
+                    progress(result.path)
+    except BrokenProcessPool:
+        # a worker died (not a Python error: those are caught per file); finish the batch here, file by file
+        for path in files[done:]:
+            yield _safe_one(path, schemas)
+            if progress:
+                progress(path)
+
+
+_WORKER_SCHEMAS: list[Schema] = []
+
+
+def _init_worker(schemas: list[Schema]) -> None:
+    _WORKER_SCHEMAS[:] = schemas
+
+
+def _worker(path: Path) -> FileResult:
+    return _safe_one(path, _WORKER_SCHEMAS)
+
+
+def _safe_one(path: Path, schemas: list[Schema]) -> FileResult:
+    """One file, whatever happens: an unexpected failure becomes an issue on that file, never the batch's end."""
+    try:
+        return _validate_one(path, schemas)
+    except Exception as exc:  # a bug or a reader crash on a strange file
+        result = FileResult(path, schemas[0].id if len(schemas) == 1 else "")
+        detail = f"{type(exc).__name__}: {exc}"[:200]
+        result.issues.append(Issue("internal-error", Severity.ERROR, str(path), params={"detail": detail}))
+        return result
 
 
 def _validate_one(path: Path, schemas: list[Schema]) -> FileResult:

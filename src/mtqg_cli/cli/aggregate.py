@@ -12,6 +12,7 @@ from .options import (
     EXIT_PROBLEMS,
     Format,
     FormatOpt,
+    JobsOpt,
     Lang,
     LangOpt,
     LedgerPeriodOpt,
@@ -49,6 +50,7 @@ def aggregate(
     schema: SchemaOpt = None,
     lang: LangOpt = Lang.vi,
     fmt: FormatOpt = Format.table,
+    jobs: JobsOpt = 0,
     period: LedgerPeriodOpt = None,
     store: StoreOpt = None,
     by_former: Annotated[
@@ -73,7 +75,7 @@ def aggregate(
     with handled(lang):
         if output is not None and output.suffix.lower() != ".xlsx":
             fail("The output must be a .xlsx file." if lang == "en" else "Tệp kết quả phải có đuôi .xlsx.")
-        report, extras, files = load_report(paths, schema, period, store, lang, fmt is Format.table)
+        report, extras, files = load_report(paths, schema, period, store, lang, fmt is Format.table, jobs)
         if output is not None:
             check_outputs([output], files, lang)
         agg = aggregate_report(report)

@@ -56,8 +56,20 @@ StoreOpt = Annotated[
 ]
 
 
+JobsOpt = Annotated[
+    int,
+    typer.Option("--jobs", "-j", help="Số tiến trình đọc tệp song song (0: bằng số lõi CPU; 1: không song song)."),
+]
+
+
 def load_report(
-    paths: list[Path] | None, schema: str | None, period: str | None, store: str | None, lang: str, show_progress: bool
+    paths: list[Path] | None,
+    schema: str | None,
+    period: str | None,
+    store: str | None,
+    lang: str,
+    show_progress: bool,
+    jobs: int = 0,
 ) -> tuple[Any, dict[str, Any] | None, list[Path]]:
     """A validation report from files, or from the ledger for a period (with cumulative figures and changes)."""
     from ..validate import collect_paths, validate_paths
@@ -75,7 +87,7 @@ def load_report(
     if not files:
         fail("No workbook found." if lang == "en" else "Không tìm thấy tệp bảng tính nào.")
     with progress(show_progress, len(files), "Đang kiểm tra") as step:
-        return validate_paths(files, schema, progress=step), None, files
+        return validate_paths(files, schema, progress=step, jobs=jobs), None, files
 
 
 def console(stderr: bool = False) -> Console:

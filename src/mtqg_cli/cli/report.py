@@ -12,6 +12,7 @@ from .options import (
     EXIT_PROBLEMS,
     Format,
     FormatOpt,
+    JobsOpt,
     Lang,
     LangOpt,
     OptionalPathsArg,
@@ -49,6 +50,7 @@ def report(
     ] = None,
     lang: LangOpt = Lang.vi,
     fmt: FormatOpt = Format.table,
+    jobs: JobsOpt = 0,
     list_variables: Annotated[
         bool, typer.Option("--list-variables", help="In danh sách biến dùng được trong mẫu Word riêng rồi thoát.")
     ] = False,
@@ -91,7 +93,7 @@ def report(
                 if lang == "en"
                 else "Cần -o bao-cao.docx và/hoặc -o phu-luc.xlsx."
             )
-        validation, extras, files = load_report(paths, schema, period or None, store, lang, fmt is Format.table)
+        validation, extras, files = load_report(paths, schema, period or None, store, lang, fmt is Format.table, jobs)
         check_outputs(outputs + ([html] if html else []), files, lang)
         settings = load_settings(config)
         agg = aggregate_report(validation)

@@ -13,6 +13,7 @@ from .options import (
     EXIT_PROBLEMS,
     Format,
     FormatOpt,
+    JobsOpt,
     Lang,
     LangOpt,
     PathsArg,
@@ -30,6 +31,7 @@ def validate(
     schema: SchemaOpt = None,
     lang: LangOpt = Lang.vi,
     fmt: FormatOpt = Format.table,
+    jobs: JobsOpt = 0,
     annotate: Annotated[
         Path | None,
         typer.Option(
@@ -60,7 +62,7 @@ def validate(
         if not files:
             fail("No workbook found." if lang == "en" else "Không tìm thấy tệp bảng tính nào.")
         with progress(fmt is Format.table, len(files), "Đang kiểm tra") as step:
-            report = validate_paths(files, schema, progress=step)
+            report = validate_paths(files, schema, progress=step, jobs=jobs)
         written = []
         if annotate is not None:
             for result in report.files:

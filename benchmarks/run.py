@@ -1,0 +1,111 @@
+"""Measure, in one run, the cost of mtqg against the price of reading the files.
+
+    python benchmarks/generate.py 10000 /tmp/mtqg-bench
+    python benchmarks/run.py /tmp/mtqg-bench 100 1000 10000
+
+For each size N it times, each as its own process (wall clock, and the peak RSS of the largest process by GNU time):
+  (a) the raw floor: python-calamine reading every sheet of every file into Python lists (1 process, and 2);
+  (b) the pipeline a user would otherwise write: pandas.read_excel with openpyxl, every sheet, then a sum
+      (measured on at most --openpyxl-max files: its rate per file does not change with N);
+  (c) `mtqg validate` and `mtqg aggregate` as whole processes (default --jobs: one per core).
+It prints files/s, the ratios c/a and b/c, and peak RSS in MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+FLOOR = """
+import sys, python_calamine as pc
+from concurrent.futures import ProcessPoolExecutor
+def read(f):
+    wb = pc.CalamineWorkbook.from_path(f)
+    n = 0
+    for name in wb.sheet_names:
+        n += len(wb.get_sheet_by_name(name).to_python(skip_empty_area=False))
+    return n
+files = open(sys.argv[1], encoding='utf-8').read().split('\\n')
+jobs = int(sys.argv[2])
+if jobs == 1:
+    rows = sum(read(f) for f in files)
+else:
+    with ProcessPoolExecutor(jobs) as pool:
+        rows = sum(pool.map(read, files, chunksize=64))
+print(rows)
+"""
+
+OPENPYXL = """
+import sys, pandas as pd
+files = open(sys.argv[1], encoding='utf-8').read().split('\\n')
+total = 0.0
+for f in files:
+    for frame in pd.read_excel(f, sheet_name=None, header=None, engine='openpyxl').values():
+        total += pd.to_numeric(frame.stack(), errors='coerce').sum()
+print(total)
+"""
+
+
+def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of a command."""
+    gnu_time = shutil.which("time") or "/usr/bin/time"
+    out = Path("/tmp/mtqg-bench-time.txt")
+    start = time.perf_counter()
+    subprocess.run([gnu_time, "-f", "%M", "-o", str(out), *cmd], env=env, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, check=False)
+    wall = time.perf_counter() - start
+    rss_kb = float(out.read_text().strip().splitlines()[-1]) if out.exists() else float("nan")
+    return wall, rss_kb / 1024
+
+
+def subset(root: Path, n: int) -> tuple[Path, Path]:
+    files = sorted((root / "files").glob("*.xlsx"))[:n]
+    if len(files) < n:
+        sys.exit(f"only {len(files)} files in {root}: run benchmarks/generate.py {n} {root} first")
+    folder = root / f"n{n}"
+    if not folder.exists():
+        folder.mkdir()
+        for f in files:
+            os.link(f, folder / f.name)
+    listing = root / f"n{n}.txt"
+    listing.write_text("\n".join(str(folder / f.name) for f in files), encoding="utf-8")
+    return folder, listing
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("root", type=Path)
+    ap.add_argument("sizes", type=int, nargs="+")
+    ap.add_argument("--openpyxl-max", type=int, default=1000)
+    args = ap.parse_args()
+    env = dict(os.environ, MTQG_SCHEMAS=str(args.root))
+    py = sys.executable
+    mtqg = [py, "-m", "mtqg_cli"]
+    print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
+    head = ("N", "floor 1p", "floor 2p", "openpyxl", "validate", "aggregate", "c/a(2p)", "c/a(1p)", "b/c",
+            "RSS val MB", "RSS agg MB")
+    print(" | ".join(f"{h:>10}" for h in head))
+    for n in args.sizes:
+        folder, listing = subset(args.root, n)
+        f1, _ = timed([py, "-c", FLOOR, str(listing), "1"], env)
+        f2, _ = timed([py, "-c", FLOOR, str(listing), "2"], env)
+        m = min(n, args.openpyxl_max)
+        _, small = subset(args.root, m)
+        ob, _ = timed([py, "-c", OPENPYXL, str(small), ""], env)
+        val, val_rss = timed([*mtqg, "validate", str(folder), "-s", "bench-da8-xa", "--format", "json"], env)
+        agg, agg_rss = timed([*mtqg, "aggregate", str(folder), "-s", "bench-da8-xa", "--format", "json"], env)
+        rate = {"f1": n / f1, "f2": n / f2, "op": m / ob, "val": n / val, "agg": n / agg}
+        row = (n, rate["f1"], rate["f2"], rate["op"], rate["val"], rate["agg"], rate["val"] / rate["f2"],
+               rate["val"] / rate["f1"], rate["op"] / rate["val"], val_rss, agg_rss)
+        print(" | ".join(f"{v:>10}" if isinstance(v, int) else f"{v:>10.2f}" for v in row), flush=True)
+        print(f"{'':>10}   wall s: floor1 {f1:.1f}, floor2 {f2:.1f}, openpyxl({m}) {ob:.1f}, validate {val:.1f}, "
+              f"aggregate {agg:.1f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+"""Parallel intake: the same results in the same order, and one failing file never ends the batch."""
+
+from __future__ import annotations
+
+from helpers import write_unit
+from mtqg_cli import validate as validate_module
+from mtqg_cli.validate import POOL_MIN_FILES, validate_paths
+
+
+def _batch(tmp_path, schema, n):
+    units = schema.units
+    for k in range(n):
+        unit = units[k % len(units)]
+        values = {i.code: int(schema.target_for(unit.code, i.code)) + k % 3 for i in schema.indicators}
+        if k % 7 == 0:
+            values["to_tkvvtb"] = -1
+        write_unit(tmp_path / f"f{k:03d}.xlsx", schema, unit.code, values=values, period=str(2000 + k))
+    return tmp_path
+
+
+def test_parallel_equals_serial(tmp_path, schema):
+    folder = _batch(tmp_path, schema, POOL_MIN_FILES + 8)
+    serial = validate_paths([folder], schema, jobs=1).to_dict("en")
+    parallel = validate_paths([folder], schema, jobs=2).to_dict("en")
+    assert parallel == serial
+    assert [f["file"] for f in parallel["files"]] == sorted(str(p) for p in folder.glob("*.xlsx"))
+    assert parallel["summary"]["errors"] > 0
+
+
+def test_a_failing_file_does_not_end_the_batch(tmp_path, schema, monkeypatch):
+    folder = _batch(tmp_path, schema, POOL_MIN_FILES + 2)
+    real = validate_module._validate_one
+
+    def flaky(path, schemas):
+        if path.name == "f005.xlsx":
+            raise RuntimeError("reader crashed")
+        return real(path, schemas)
+
+    monkeypatch.setattr(validate_module, "_validate_one", flaky)  # the worker processes are forked after this
+    for jobs in (1, 2):
+        report = validate_paths([folder], schema, jobs=jobs)
+        codes = {f.path.name: [i.code for i in f.issues] for f in report.files}
+        assert codes["f005.xlsx"] == ["internal-error"]
+        assert len(report.files) == POOL_MIN_FILES + 2
+        assert "reader crashed" in report.files[5].issues[0].message("en")
