@@ -150,8 +150,17 @@ def _valid_words(text: str) -> tuple[int, int]:
     return good, total
 
 
+_FOREIGN_CHARS = (
+    "".join(ch for ch in (chr(c) for c in range(0xA1, 0x100)) if ch not in _VIETNAMESE_LATIN1) + "ŒœŠšŸŽžƒ†‡•…‰‹›€™"
+)
+_ANY_FOREIGN = re.compile("[" + re.escape(_FOREIGN_CHARS) + "]")
+
+
 def detect(texts: Iterable[str]) -> str | None:
     """'TCVN3', 'VNI' or None, for a body of text (a workbook's text cells)."""
+    texts = list(texts)
+    if not _ANY_FOREIGN.search("\n".join(texts)):  # the common case, checked at C speed
+        return None
     legacy = [t for t in texts if t and not _is_modern(t) and _foreign(t)]
     if not legacy:
         return None

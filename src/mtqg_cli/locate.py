@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from .reading import Sheet, Workbook
 from .schema import Schema, match_phrases
-from .text import contains_phrase, fold
+from .text import _fold, contains_phrase
 
 SCAN_ROWS = 60
 
@@ -52,9 +53,18 @@ def locate_table(workbook: Workbook, schema: Schema) -> Table | None:
 
 def locate_in_sheet(sheet: Sheet, schema: Schema) -> Table | None:
     limit = min(sheet.height, SCAN_ROWS)
-    folded = [[fold(v) if isinstance(v, str) else "" for v in sheet.rows[r]] for r in range(limit)]
+    folded = _FoldedRows(sheet, limit)
     unit_phrases = match_phrases(schema.layout.line_column if schema.is_long else schema.layout.unit_column)
-    anchors = [r for r in range(limit) if any(_is_label(c, unit_phrases) for c in folded[r])]
+    exact = set(unit_phrases)
+    anchors: list[int] = []
+    for r in range(limit):
+        if anchors and r > anchors[0] + 10:
+            break  # a second heading row of the same table is near the first
+        row = folded[r]
+        if any(c in exact for c in row) or any(_is_label(c, unit_phrases) for c in row if c):
+            anchors.append(r)
+            if len(anchors) == 3:
+                break
     if not anchors:  # no unit heading: start at the first row naming an indicator
         phrases = _phrases(schema)
         anchors = [
@@ -72,7 +82,25 @@ def locate_in_sheet(sheet: Sheet, schema: Schema) -> Table | None:
     return best
 
 
-def _table_at(sheet: Sheet, schema: Schema, folded: list[list[str]], top: int) -> Table | None:
+class _FoldedRows:
+    """The sheet's first rows, folded on first use: the header is usually near the top, so most rows never are."""
+
+    def __init__(self, sheet: Sheet, limit: int) -> None:
+        self.sheet = sheet
+        self.limit = limit
+        self.rows: dict[int, list[str]] = {}
+
+    def __len__(self) -> int:
+        return self.limit
+
+    def __getitem__(self, r: int) -> list[str]:
+        row = self.rows.get(r)
+        if row is None:
+            row = self.rows[r] = [_fold(v) if v.__class__ is str else "" for v in self.sheet.rows[r]]
+        return row
+
+
+def _table_at(sheet: Sheet, schema: Schema, folded: Any, top: int) -> Table | None:
     width = sheet.width
     best: tuple[int, int, dict[str, int]] | None = None
     bottom = top
@@ -109,11 +137,14 @@ def _table_at(sheet: Sheet, schema: Schema, folded: list[list[str]], top: int) -
     return Table(sheet, top, bottom, unit_col, number_col, columns, missing, data_start)
 
 
-def _header_texts(sheet: Sheet, folded: list[list[str]], top: int, bottom: int, width: int) -> list[str]:
+def _header_texts(sheet: Sheet, folded: Any, top: int, bottom: int, width: int) -> list[str]:
     """Each column's header text, top to bottom. A heading merged across columns ('Ngân sách trung ương' over
     Tổng / ĐTPT / Sự nghiệp) counts for every column under it; for files that do not report merged cells (.ods),
     an empty heading cell over a filled one takes the heading on its left."""
-    grid = [[folded[r][c] if c < len(folded[r]) else "" for c in range(width)] for r in range(top, bottom + 1)]
+    grid = []
+    for r in range(top, bottom + 1):
+        row = folded[r][:width]
+        grid.append(row + [""] * (width - len(row)))
     if sheet.merged:
         for (r1, c1), (_r2, c2) in sheet.merged:
             if r1 < top or r1 > bottom or c2 == c1:
@@ -128,10 +159,26 @@ def _header_texts(sheet: Sheet, folded: list[list[str]], top: int, bottom: int, 
             for c in range(1, width):
                 if not row[c] and row[c - 1] and below[c] and below[c - 1]:
                     row[c] = row[c - 1]
-    return [" ".join(grid[i][c] for i in range(len(grid)) if grid[i][c]) for c in range(width)]
+    if len(grid) == 1:
+        return list(grid[0])
+    return [" ".join([cell for cell in column if cell]) for column in zip(*grid, strict=True)]
+
+
+_ASSIGNED: dict[tuple[int, tuple[str, ...]], dict[str, int]] = {}
 
 
 def _assign(texts: list[str], schema: Schema) -> dict[str, int]:
+    """Indicator -> column (memoised: every workbook of a batch has the same headings)."""
+    key = (id(schema), tuple(texts))
+    hit = _ASSIGNED.get(key)
+    if hit is None:
+        if len(_ASSIGNED) > 4096:
+            _ASSIGNED.clear()
+        hit = _ASSIGNED[key] = _assign_uncached(texts, schema)
+    return dict(hit)
+
+
+def _assign_uncached(texts: list[str], schema: Schema) -> dict[str, int]:
     """Indicator -> column, greedily by the length of the matching phrase (most specific first)."""
     pairs: list[tuple[int, str, int]] = []
     for code, phrases in _phrases(schema).items():
@@ -167,7 +214,7 @@ def _find_col(texts: list[str], phrases: list[str], exclude: set[int], whole: bo
     return None
 
 
-def _looks_like_data(sheet: Sheet, folded: list[list[str]], row: int, schema: Schema) -> bool:
+def _looks_like_data(sheet: Sheet, folded: Any, row: int, schema: Schema) -> bool:
     values = sheet.rows[row]
     if _is_column_numbers(values):
         return True

@@ -19,6 +19,7 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 400 * 1024 * 1024
 MAX_CELLS = 5_000_000
 MAX_ROWS = 100_000  # a form has a row per unit: a few hundred at most
+DIMENSION_CHECK_BYTES = 2 * 1024 * 1024  # sheets bigger than this have their <dimension> read before loading
 MAX_SHEET_XML_BYTES = 64 * 1024 * 1024  # one sheet's XML, unpacked: about half a million rows of a small form
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -133,7 +134,8 @@ def _sniff_zip(path: Path) -> str:
                     limit=f"{MAX_SHEET_XML_BYTES // 2**20} MB / sheet",
                 )
             for info in infos:
-                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                # only a big sheet can hold too many rows: small ones are not opened here
+                if info.file_size > DIMENSION_CHECK_BYTES and info.filename.startswith("xl/worksheets/"):
                     with zf.open(info) as fh:
                         head = fh.read(4096).decode("utf-8", "replace")
                     m = re.search(r'<(?:\w+:)?dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"', head)
@@ -205,7 +207,7 @@ def _fix_legacy_text(sheets: list[Sheet]) -> str | None:
     """Convert TCVN3/VNI text to Unicode in place; the encoding found, or None."""
     from . import legacy
 
-    texts = [v for s in sheets for row in s.rows for v in row if isinstance(v, str) and v.strip()]
+    texts = [v for s in sheets for row in s.rows for v in row if v.__class__ is str and v]
     encoding = legacy.detect(texts)
     if encoding is None:
         return None

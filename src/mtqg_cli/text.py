@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _NON_WORD = re.compile(r"[^0-9a-z&]+")
 
@@ -22,7 +23,13 @@ def fold(text: object) -> str:
     """
     if text is None:
         return ""
-    s = unicodedata.normalize("NFC", str(text)).replace("\u00a0", " ")
+    return _fold(text if isinstance(text, str) else str(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold(text: str) -> str:
+    # the same headings and names come back in every workbook of a batch: fold each once
+    s = unicodedata.normalize("NFC", text).replace("\u00a0", " ")
     s = strip_accents(s).lower()
     s = s.replace(" & ", "&").replace("& ", "&").replace(" &", "&")
     return _NON_WORD.sub(" ", s).strip()

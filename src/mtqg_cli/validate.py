@@ -364,7 +364,7 @@ class _Reader:
         self.table = table
         self.sheet = table.sheet
         self.result = result
-        self.matcher = UnitMatcher(schema.units)
+        self.matcher = _matcher(schema)
         self.model = _row_model(schema)
         self.total_labels = match_phrases(schema.layout.total_labels)
         self.other_labels = [p for o in schema.other_rows for p in match_phrases(o.labels)]
@@ -608,6 +608,8 @@ class _Reader:
                 self.issue("total-row-missing", self.result.rows[-1].row + 1, None, Severity.WARNING)
             return
         r = totals[-1]
+        summed = self._summed_rows()
+        sums = {c: sum((row.values.get(c) or Decimal(0) for row in summed), Decimal(0)) for c in self.table.columns}
         for code, col in self.table.columns.items():
             ind = self.schema.indicator_by_code[code]
             if code in self.bad_cells:
@@ -622,10 +624,6 @@ class _Reader:
                 if parsed.kind is Kind.BLANK:
                     self.blank_cells[a1(r, col)] = ("total", code)
                 continue  # blank: a formula saved without its result is 'not calculated', not 0
-            sums = {
-                c: sum((row.values[c] or Decimal(0) for row in self._summed_rows()), Decimal(0))
-                for c in self.table.columns
-            }
             if ind.formula:  # a computed column's total is the formula over the totals, not a sum
                 value = evaluate(ind.formula, sums)
                 if value is None or abs(parsed.value - value) <= ind.tolerance:
@@ -792,6 +790,18 @@ _OPS: dict[str, Callable[[Decimal, Decimal], bool]] = {
     ">": operator.gt,
 }
 _MODELS: dict[tuple[str, int], Any] = {}
+
+
+_MATCHERS: dict[int, tuple[Schema, UnitMatcher]] = {}
+
+
+def _matcher(schema: Schema) -> UnitMatcher:
+    """One unit matcher per form (building it folds every unit name: costly for thousands of communes)."""
+    hit = _MATCHERS.get(id(schema))
+    if hit is None or hit[0] is not schema:
+        hit = (schema, UnitMatcher(schema.units))
+        _MATCHERS[id(schema)] = hit
+    return hit[1]
 
 
 def _row_model(schema: Schema) -> Any:
