@@ -59,15 +59,17 @@ class Aggregate:
     def to_dict(self, lang: str = "vi") -> dict[str, Any]:
         ind = self.schema.indicator_by_code
         units = []
+        reported = set(self.reported)
+        table = self.values.to_dict(orient="index")  # one pass: .loc per unit is slow for thousands of communes
         for code in self.expected:
-            row = self.values.loc[code]
+            row = table[code]
             units.append(
                 {
                     "unit": code,
                     "name": self.unit_name(code),
-                    "reported": code in self.reported,
+                    "reported": code in reported,
                     "file": self.sources.get(code),
-                    "values": {k: _num(row[k]) for k in self.values.columns},
+                    "values": {k: _num(v) for k, v in row.items()},
                 }
             )
         progress = []
