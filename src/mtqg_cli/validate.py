@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -815,10 +816,15 @@ def _names(expression: str) -> list[str]:
     return re.findall(r"[A-Za-z_][A-Za-z0-9_]*", expression)
 
 
+@lru_cache(maxsize=512)
+def _parsed(expression: str) -> ast.Expression:
+    return ast.parse(expression, mode="eval")
+
+
 def evaluate(expression: str, values: dict[str, Decimal | None]) -> Decimal | None:
     """Value of a rule side: indicator codes, numbers, + - * / and parentheses. None when a code is blank or a
     divisor is 0."""
-    tree = ast.parse(expression, mode="eval")
+    tree = _parsed(expression)
 
     def ev(node: ast.AST) -> Decimal | None:
         if isinstance(node, ast.Expression):
