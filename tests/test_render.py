@@ -160,3 +160,15 @@ def test_outputs_open_in_libreoffice(nine_of_eleven, tmp_path):
     total = next(r for r in rows if r[1] == "Tổng cộng (9/11 đơn vị)")
     assert total[2] == ANNEX_DISTRICT_ROW[0] - 78 - 112
     assert total[3] == 416 - 22 - 33
+
+
+def test_outputs_get_the_usual_permissions(nine_of_eleven, tmp_path):
+    import os
+    import stat
+
+    report, agg = nine_of_eleven
+    out = write_aggregate_xlsx(agg, tmp_path / "th.xlsx", report)
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~mask
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".th-")]  # no temporary file left behind
