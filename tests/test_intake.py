@@ -471,3 +471,15 @@ def test_million_rows_is_refused(tmp_path, schema, dimension):
     result = validate_file(p, schema)
     assert [i.code for i in result.issues] == ["file-too-large"]
     assert "1,000,000" in result.issues[0].message("en")
+
+
+def test_hidden_unit_row_is_a_warning(tmp_path, schema):
+    from openpyxl import load_workbook
+
+    path = write_xlsx(tmp_path / "an.xlsx", [("Biểu 01", _std(schema))])
+    wb = load_workbook(path)
+    wb["Biểu 01"].row_dimensions[9].hidden = True  # the unit's row (sheet row 9)
+    wb.save(path)
+    result = validate_file(path, schema)
+    assert [(i.code, i.cell, i.severity.value) for i in result.issues] == [("row-hidden", "B9", "warning")]
+    assert result.accepted and result.rows[0].unit == "moc-chau"

@@ -101,6 +101,12 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "Sửa lại tên đơn vị cho đúng chính tả.",
         "Correct the spelling of the unit's name.",
     ),
+    "row-hidden": (
+        "Dòng {row} («{name}») đang bị ẩn nhưng số liệu của nó vẫn được tính.",
+        "Row {row} («{name}») is hidden, yet its figures are counted.",
+        "Bỏ ẩn dòng để kiểm tra lại (Unhide), hoặc xoá dòng nếu là số liệu cũ.",
+        "Unhide the row to check it, or delete it if it holds old figures.",
+    ),
     "unit-repeated": (
         "Đơn vị {unit} có nhiều dòng (dòng {rows}).",
         "The unit {unit} has more than one row (rows {rows}).",

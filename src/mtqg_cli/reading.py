@@ -224,28 +224,61 @@ _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 
+def _sheet_member(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
+    """The zip member holding a sheet of an .xlsx, from the workbook and its relationships."""
+    import posixpath
+    import xml.etree.ElementTree as ET
+
+    workbook = ET.fromstring(zf.read("xl/workbook.xml"))
+    rid = None
+    for sheet in workbook.iter(f"{_MAIN_NS}sheet"):
+        if sheet.get("name") == sheet_name:
+            rid = sheet.get(f"{_REL_NS}id")
+    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    target = next((r.get("Target") for r in rels if r.get("Id") == rid), None)
+    if not target:
+        return None
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
+
+
+_HIDDEN_ROW = re.compile(
+    rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"[^>]*?\bhidden="(?:1|true)"|'
+    rb'<(?:\w+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*?\br="(\d+)"'
+)
+
+
+def hidden_rows(path: Path, sheet_name: str) -> set[int]:
+    """Zero-based rows of an .xlsx sheet that are hidden (the reader does not say): their figures still count,
+    so the unit is told. Empty when the sheet hides nothing or cannot be read."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            member = _sheet_member(zf, sheet_name)
+            if member is None:
+                return set()
+            data = zf.read(member)
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return set()
+    except Exception:  # a malformed workbook.xml: nothing to say about rows
+        return set()
+    if b'hidden="1"' not in data and b'hidden="true"' not in data:
+        return set()
+    return {int(m.group(1) or m.group(2)) - 1 for m in _HIDDEN_ROW.finditer(data)}
+
+
 def probe_cells(path: Path, sheet_name: str, refs: set[str]) -> dict[str, tuple[str, str]]:
     """What cells that read as blank really hold, for .xlsx/.xlsm (the reader gives '' for both):
     ('error', '#DIV/0!') for an Excel error value, ('formula', 'SUM(D10:D20)') for a formula saved without its
     result. Cells that are truly empty are absent from the answer."""
-    import posixpath
-    import xml.etree.ElementTree as ET
-
     found: dict[str, tuple[str, str]] = {}
     if not refs:
         return found
+    import xml.etree.ElementTree as ET
+
     try:
         with zipfile.ZipFile(path) as zf:
-            workbook = ET.fromstring(zf.read("xl/workbook.xml"))
-            rid = None
-            for sheet in workbook.iter(f"{_MAIN_NS}sheet"):
-                if sheet.get("name") == sheet_name:
-                    rid = sheet.get(f"{_REL_NS}id")
-            rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-            target = next((r.get("Target") for r in rels if r.get("Id") == rid), None)
-            if not target:
+            member = _sheet_member(zf, sheet_name)
+            if member is None:
                 return found
-            member = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
             with zf.open(member) as fh:
                 for _, el in ET.iterparse(fh):
                     if el.tag != f"{_MAIN_NS}c":

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from .errors import Issue, Severity
 from .locate import Table, locate_table
 from .numbers import Kind, parse_number
-from .reading import SPREADSHEET_SUFFIXES, ReadError, Workbook, a1, probe_cells, read_workbook
+from .reading import SPREADSHEET_SUFFIXES, ReadError, Workbook, a1, hidden_rows, probe_cells, read_workbook
 from .schema import Rule, Schema, list_schemas, load_schema, match_phrases
 from .text import fold
 from .units import UnitMatcher, level_of
@@ -355,6 +355,20 @@ def validate_workbook(workbook: Workbook, schema: Schema, result: FileResult) ->
         result.issues.append(Issue("column-missing", Severity.ERROR, where, table.sheet.name, "", {"label": ind.label}))
     reader = (_LongReader if schema.is_long else _Reader)(schema, table, result)
     reader.run()
+    if workbook.kind == "xlsx":
+        hidden = hidden_rows(workbook.path, table.sheet.name)
+        for row in result.rows:
+            if row.row in hidden:
+                result.issues.append(
+                    Issue(
+                        "row-hidden",
+                        Severity.WARNING,
+                        where,
+                        table.sheet.name,
+                        a1(row.row, table.unit_col),
+                        {"name": row.label, "row": row.row + 1},
+                    )
+                )
     if workbook.kind == "xlsx" and reader.blank_cells:
         reader.explain_blanks(probe_cells(workbook.path, table.sheet.name, set(reader.blank_cells)))
 
