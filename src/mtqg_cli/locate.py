@@ -51,9 +51,61 @@ def locate_table(workbook: Workbook, schema: Schema) -> Table | None:
     return best
 
 
+# Layouts already seen, per form: most workbooks of a batch come from the same template, so a header band that is
+# cell-for-cell one seen before (at the same place, merged the same way) is located without being worked out again.
+_TEMPLATES: dict[int, list[tuple[int, int, tuple[tuple[object, ...], ...], tuple[object, ...], Table]]] = {}
+
+
+def _band_merges(sheet: Sheet, top: int, bottom: int) -> tuple[object, ...]:
+    return tuple(sorted(m for m in sheet.merged if top <= m[0][0] <= bottom))
+
+
+def _from_template(sheet: Sheet, schema: Schema, folded: Any, unit_phrases: list[str]) -> Table | None:
+    for top, bottom, band, merges, seen in _TEMPLATES.get(id(schema), []):
+        if sheet.height <= bottom or sheet.width != seen.sheet.width:
+            continue
+        if tuple(tuple(r) for r in sheet.rows[top : bottom + 1]) != band:
+            continue
+        if _band_merges(sheet, top, bottom) != merges:
+            continue
+        if any(_is_label(c, unit_phrases) for r in range(top) for c in folded[r] if c):
+            continue  # another heading above: work it out in full
+        data_start = bottom + 1
+        while data_start < sheet.height and (
+            _is_column_numbers(sheet.rows[data_start]) or not any(str(v).strip() for v in sheet.rows[data_start])
+        ):
+            data_start += 1
+        return Table(
+            sheet, top, bottom, seen.unit_col, seen.number_col, dict(seen.columns), list(seen.missing), data_start
+        )
+    return None
+
+
+def _remember(sheet: Sheet, schema: Schema, table: Table) -> None:
+    entries = _TEMPLATES.setdefault(id(schema), [])
+    if len(entries) >= 32:
+        entries.pop(0)
+    band = tuple(tuple(r) for r in sheet.rows[table.header_top : table.header_bottom + 1])
+    entries.append(
+        (table.header_top, table.header_bottom, band, _band_merges(sheet, table.header_top, table.header_bottom), table)
+    )
+
+
 def locate_in_sheet(sheet: Sheet, schema: Schema) -> Table | None:
     limit = min(sheet.height, SCAN_ROWS)
     folded = _FoldedRows(sheet, limit)
+    unit_phrases = match_phrases(schema.layout.line_column if schema.is_long else schema.layout.unit_column)
+    known = _from_template(sheet, schema, folded, unit_phrases)
+    if known is not None:
+        return known
+    table = _locate_in_sheet(sheet, schema, folded)
+    if table is not None:
+        _remember(sheet, schema, table)
+    return table
+
+
+def _locate_in_sheet(sheet: Sheet, schema: Schema, folded: Any) -> Table | None:
+    limit = len(folded)
     unit_phrases = match_phrases(schema.layout.line_column if schema.is_long else schema.layout.unit_column)
     exact = set(unit_phrases)
     anchors: list[int] = []

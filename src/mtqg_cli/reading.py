@@ -144,6 +144,18 @@ def _sniff_zip(path: Path) -> str:
                             "file-too-large", f"{int(m.group(1)):,} hàng / rows", limit=f"{MAX_ROWS:,} hàng / rows"
                         )
             if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+                # while the zip is open: does any sheet hide rows? (read later only when one does)
+                hides = False
+                for info in infos:
+                    if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                        if info.file_size > DIMENSION_CHECK_BYTES:
+                            hides = True
+                            break
+                        data = zf.read(info)
+                        if b'hidden="1"' in data or b'hidden="true"' in data:
+                            hides = True
+                            break
+                _HIDDEN_HINT[str(path)] = hides
                 return "xlsx"
             if "mimetype" in names:
                 mime = zf.read("mimetype")[:100]
@@ -247,9 +259,14 @@ _HIDDEN_ROW = re.compile(
 )
 
 
+_HIDDEN_HINT: dict[str, bool] = {}
+
+
 def hidden_rows(path: Path, sheet_name: str) -> set[int]:
     """Zero-based rows of an .xlsx sheet that are hidden (the reader does not say): their figures still count,
     so the unit is told. Empty when the sheet hides nothing or cannot be read."""
+    if not _HIDDEN_HINT.pop(str(path), True):
+        return set()  # the sniffing pass saw no hidden row in any sheet
     try:
         with zipfile.ZipFile(path) as zf:
             member = _sheet_member(zf, sheet_name)
