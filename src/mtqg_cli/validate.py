@@ -158,23 +158,31 @@ class Report:
 
 def collect_paths(paths: Iterable[str | Path]) -> list[Path]:
     """Files as given, and the spreadsheets inside folders (recursively, sorted; Office lock files skipped)."""
+    import os
+
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found = [
-                f
-                for f in p.rglob("*")
-                if f.is_file()
-                and f.suffix.lower() in SPREADSHEET_SUFFIXES
-                and not f.name.startswith(("~$", ".~lock", "."))
-            ]
-            out.extend(sorted(found))
+            found: list[str] = []
+            stack = [str(p)]
+            while stack:  # os.scandir: the directory listing says what is a file, no stat per entry
+                with os.scandir(stack.pop()) as entries:
+                    for e in entries:
+                        if e.is_dir(follow_symlinks=False):
+                            stack.append(e.path)
+                        elif (
+                            e.is_file()
+                            and os.path.splitext(e.name)[1].lower() in SPREADSHEET_SUFFIXES
+                            and not e.name.startswith(("~$", ".~lock", "."))
+                        ):
+                            found.append(e.path)
+            out.extend(Path(f) for f in sorted(found))
         else:
             out.append(p)
-    seen: set[Path] = set()
+    seen: set[str] = set()
     unique = []
     for p in out:
-        key = p.resolve()
+        key = os.path.normcase(os.path.abspath(p))
         if key not in seen:
             seen.add(key)
             unique.append(p)
