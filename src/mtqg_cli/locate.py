@@ -68,8 +68,10 @@ def _from_template(sheet: Sheet, schema: Schema, folded: Any, unit_phrases: list
             continue
         if _band_merges(sheet, top, bottom) != merges:
             continue
-        if any(_is_label(c, unit_phrases) for r in range(top) for c in folded[r] if c):
-            continue  # another heading above: work it out in full
+        longest = max(len(p) for p in unit_phrases) + 14
+        above = (v for r in range(top) for v in sheet.rows[r] if v.__class__ is str and 0 < len(v) <= longest)
+        if any(_is_label(_fold(v), unit_phrases) for v in above):
+            continue  # another heading above (only short cells can be one): work it out in full
         data_start = bottom + 1
         while data_start < sheet.height and (
             _is_column_numbers(sheet.rows[data_start]) or not any(str(v).strip() for v in sheet.rows[data_start])

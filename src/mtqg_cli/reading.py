@@ -11,7 +11,9 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from struct import error as struct_error
 from typing import Any
+from zlib import error as zlib_error
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 
@@ -109,7 +111,68 @@ def sniff(path: Path) -> str:
     raise ReadError("file-not-spreadsheet", path.suffix or "?")
 
 
+def _fast_xlsx(path: Path) -> str | None:
+    """The common case, read straight from the zip's central directory (no zipfile objects): a small .xlsx
+    whose sheets are all small. Returns 'xlsx', or None to take the general path."""
+    import struct
+    import zlib
+
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        tail_len = min(size, 65536 + 22)
+        fh.seek(size - tail_len)
+        tail = fh.read(tail_len)
+        at = tail.rfind(b"PK\x05\x06")
+        if at < 0 or len(tail) - at < 22:
+            return None
+        _, _, _, _, count, cd_size, cd_offset, _ = struct.unpack("<4sHHHHIIH", tail[at : at + 22])
+        if count == 0xFFFF or cd_offset == 0xFFFFFFFF or cd_offset + cd_size > size:
+            return None  # zip64 or damaged: the general path decides
+        fh.seek(cd_offset)
+        cd = fh.read(cd_size)
+        entries = []
+        pos = 0
+        for _ in range(count):
+            if cd[pos : pos + 4] != b"PK\x01\x02":
+                return None
+            (flags, method, comp, plain, name_len, extra_len, comment_len, local) = struct.unpack(
+                "<8xHH8xIIHHH8xI", cd[pos + 4 : pos + 46]
+            )
+            name = cd[pos + 46 : pos + 46 + name_len].decode("utf-8", "replace")
+            entries.append((name, flags, method, comp, plain, local))
+            pos += 46 + name_len + extra_len + comment_len
+        names = {e[0] for e in entries}
+        if "xl/workbook.xml" not in names:
+            return None
+        if sum(e[4] for e in entries) > MAX_UNZIPPED_BYTES:
+            return None
+        hides = False
+        for name, flags, method, comp, plain, local in entries:
+            if not name.startswith("xl/worksheets/") or not name.endswith(".xml"):
+                continue
+            if plain > DIMENSION_CHECK_BYTES or flags & 0x1 or method not in (0, 8):
+                return None  # big, encrypted or unusual: the general path checks it
+            fh.seek(local)
+            header = fh.read(30)
+            if header[:4] != b"PK\x03\x04":
+                return None
+            n, e = struct.unpack("<HH", header[26:30])
+            fh.seek(local + 30 + n + e)
+            raw = fh.read(comp)
+            data = raw if method == 0 else zlib.decompressobj(-15).decompress(raw, plain + 1)
+            if b'hidden="1"' in data or b'hidden="true"' in data:
+                hides = True
+    _HIDDEN_HINT[str(path)] = hides
+    return "xlsx"
+
+
 def _sniff_zip(path: Path) -> str:
+    try:
+        fast = _fast_xlsx(path)
+    except (OSError, ValueError, struct_error, zlib_error):
+        fast = None
+    if fast is not None:
+        return fast
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
