@@ -273,3 +273,21 @@ def test_commune_figures_regrouped_by_former_district(tmp_path, monkeypatch):
     assert former == {"tp-son-la": 7.0, "moc-chau": 7.0, "song-ma": 7.0}
     result = CliRunner().invoke(app, ["aggregate", str(data), "-s", "xa-son-la", "--by-former", "--format", "json"])
     assert json.loads(result.stdout)["by_former"]["moc-chau"] == {"buoi": 7.0}
+
+
+def test_long_form_workbook_by_unit(tmp_path):
+    from mtqg_cli.render.xlsx import write_aggregate_xlsx
+
+    schema = load_schema("giai-ngan-1719")
+    report = validate_paths([ROOT / "sample_data" / "giai-ngan-1719"], schema)
+    agg = aggregate(report)
+    wb = load_workbook(write_aggregate_xlsx(agg, tmp_path / "th.xlsx", report))
+    assert wb.sheetnames[:2] == ["Theo dòng", "Theo đơn vị"]
+    by_unit = {r[1]: r[2:] for r in wb["Theo đơn vị"].iter_rows(min_row=4, values_only=True)}
+    from mtqg_cli.samples import schema_samples
+
+    sent = schema_samples(schema)
+    assert by_unit["Bắc Yên"][0] == float(sent["bac-yen"]["da1"]["giai_ngan"])
+    assert by_unit["Vân Hồ"][9] == float(sent["van-ho"]["da10"]["giai_ngan"])
+    lines = {r[1]: r[2:5] for r in wb["Theo dòng"].iter_rows(min_row=5, values_only=True) if r[1]}
+    assert lines["TỔNG CỘNG"][0] == pytest.approx(float(agg.totals["ke_hoach"]))

@@ -137,19 +137,23 @@ class Report:
             out.append([d[k] for k in keys])
         return out
 
+    def summary(self) -> dict[str, Any]:
+        """Counts only (cheap: no message is built)."""
+        return {
+            "files": len(self.files),
+            "accepted": len([f for f in self.files if f.accepted]),
+            "rejected": len(self.rejected),
+            "forms": self.forms(),
+            "errors": sum(len(f.errors) for f in self.files),
+            "warnings": sum(len(f.warnings) for f in self.files),
+        }
+
     def to_dict(self, lang: str = "vi") -> dict[str, Any]:
         return {
             "schema": self.schema.id,
             "valid": self.valid,
             "files": [f.to_dict(lang) for f in self.files],
-            "summary": {
-                "files": len(self.files),
-                "accepted": len([f for f in self.files if f.accepted]),
-                "rejected": len(self.rejected),
-                "forms": self.forms(),
-                "errors": sum(len(f.errors) for f in self.files),
-                "warnings": sum(len(f.warnings) for f in self.files),
-            },
+            "summary": self.summary(),
         }
 
 

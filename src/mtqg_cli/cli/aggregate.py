@@ -84,7 +84,7 @@ def aggregate(
     out = console()
     if fmt is Format.json:
         data = agg.to_dict(lang)
-        data["validation"] = report.to_dict(lang)["summary"]
+        data["validation"] = report.summary()
         data["output"] = str(output) if output else None
         if extras is not None:
             data["ledger"] = _extras_json(extras, lang)

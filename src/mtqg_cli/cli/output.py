@@ -69,7 +69,7 @@ def show_validation(report: Report, console: Console, lang: str) -> None:
                 issue.code,
             )
         console.print(table)
-    summary = report.to_dict(lang)["summary"]
+    summary = report.summary()
     forms = ", ".join(f"{k} ({v})" for k, v in sorted(summary["forms"].items(), key=lambda kv: -kv[1]))
     if lang == "en":
         line = (

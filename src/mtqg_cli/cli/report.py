@@ -128,7 +128,7 @@ def report(
             {
                 "written": written,
                 "completeness": agg.to_dict(lang)["completeness"],
-                "validation": validation.to_dict(lang)["summary"],
+                "validation": validation.summary(),
             },
             con,
         )
