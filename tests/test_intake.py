@@ -483,3 +483,51 @@ def test_hidden_unit_row_is_a_warning(tmp_path, schema):
     result = validate_file(path, schema)
     assert [(i.code, i.cell, i.severity.value) for i in result.issues] == [("row-hidden", "B9", "warning")]
     assert result.accepted and result.rows[0].unit == "moc-chau"
+
+
+def _published_annex(path: Path, schema, group_row=None) -> Path:
+    """The annex as the plan prints it: phase row, I Tỉnh 48 %, II Huyện, thành phố 52 %, 11 districts, windows."""
+    from openpyxl import Workbook
+
+    codes = [i.code for i in schema.indicators]
+    province, districts = schema.targets.parts
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["BIỂU NỘI DUNG, CHỈ TIÊU THỰC HIỆN DỰ ÁN 8 GIAI ĐOẠN 2022 - 2025"])
+    ws.append(["TT", "Huyện, thành phố", "Số bản DBKK", "NỘI DUNG"])
+    groups = {g.code: g.label for g in schema.groups}
+    ws.append(
+        ["", "", ""]
+        + [
+            groups[i.group] if k == 0 or schema.indicators[k].group != schema.indicators[k - 1].group else ""
+            for k, i in enumerate(schema.indicators)
+            if i.group
+        ]
+    )
+    ws.append(["", "", ""] + [f"{i.label} ({i.unit})" for i in schema.indicators if i.group])
+    ws.append(["", "Chỉ tiêu cần đạt trong giai đoạn I"] + [int(schema.targets.phase[c]) for c in codes])
+    ws.append(["I", "Tỉnh", "48%"] + [int(province.values[c]) for c in codes[1:]])
+    ws.append(["II", "Huyện, thành phố", "52%"] + (group_row or [int(districts.values[c]) for c in codes[1:]]))
+    for k, unit in enumerate(schema.units, start=1):
+        ws.append([k, unit.name] + [int(schema.target_for(unit.code, c)) for c in codes])
+    ws.append(["", "Thời gian hoàn thành"] + [i.window for i in schema.indicators])
+    wb.save(path)
+    return path
+
+
+def test_the_published_annex_itself(tmp_path, schema):
+    from mtqg_cli.aggregation import aggregate
+    from mtqg_cli.validate import Report
+
+    result = validate_file(_published_annex(tmp_path / "pl.xlsx", schema), schema)
+    assert result.issues == [] and len(result.rows) == 11
+    agg = aggregate(Report(schema, [result]))
+    assert [int(agg.totals[i.code]) for i in schema.indicators] == [1449, 416, 114, 70, 19, 36, 168, 71, 52, 23, 18, 61]
+
+
+def test_a_group_row_that_is_not_the_sum_of_its_districts(tmp_path, schema):
+    districts = schema.targets.parts[1]
+    row = [int(districts.values[i.code]) for i in schema.indicators[1:]]
+    row[0] = 417  # the province's compiled row says 417 communication teams; its districts add up to 416
+    result = validate_file(_published_annex(tmp_path / "pl.xlsx", schema, group_row=row), schema)
+    assert [(i.code, i.cell) for i in result.issues] == [("total-row-mismatch", "D7")]

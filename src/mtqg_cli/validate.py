@@ -395,6 +395,12 @@ class _Reader:
         self.model = _row_model(schema)
         self.total_labels = match_phrases(schema.layout.total_labels)
         self.other_labels = [p for o in schema.other_rows for p in match_phrases(o.labels)]
+        # the annex's own row for all the units ('II  Huyện, thành phố') is their total: checked like one
+        part = schema.units_part
+        self.group_total_labels = [
+            p for o in schema.other_rows if part is not None and o.code == part.code for p in match_phrases(o.labels)
+        ]
+        self.saw_group_row = False
         self.bad_cells: set[str] = set()  # indicator codes with an unreadable cell: no total check there
         # cells that read as blank, by A1 address -> (where: 'unit' | 'total', indicator code)
         self.blank_cells: dict[str, tuple[str, str]] = {}
@@ -415,6 +421,12 @@ class _Reader:
             has_numbers = any(_filled(self.sheet.value(r, c)) for c in self.table.columns.values())
             if self._is_total(folded) or (not folded and self._is_total(number)):
                 totals.append(r)
+                continue
+            if folded in self.group_total_labels and has_numbers and not totals:
+                if self._holds_published_part(r):
+                    self.saw_group_row = True  # the province's targets copied as they are: not this file's total
+                else:
+                    totals.append(r)
                 continue
             if folded in self.other_labels:
                 continue
@@ -631,7 +643,7 @@ class _Reader:
     def _check_total(self, rule: Rule, totals: list[int]) -> None:
         severity = Severity(rule.severity)
         if not totals:
-            if len(self.result.rows) > 1:
+            if len(self.result.rows) > 1 and not self.saw_group_row:
                 self.issue("total-row-missing", self.result.rows[-1].row + 1, None, Severity.WARNING)
             return
         r = totals[-1]
@@ -651,6 +663,8 @@ class _Reader:
                 if parsed.kind is Kind.BLANK:
                     self.blank_cells[a1(r, col)] = ("total", code)
                 continue  # blank: a formula saved without its result is 'not calculated', not 0
+            if parsed.percent:
+                continue  # a share written in the total row ('52%'), not a sum
             if ind.formula:  # a computed column's total is the formula over the totals, not a sum
                 value = evaluate(ind.formula, sums)
                 if value is None or abs(parsed.value - value) <= ind.tolerance:
@@ -661,6 +675,19 @@ class _Reader:
                 if _holds("==", parsed.value, expected, rule):
                     continue
             self.issue("total-row-mismatch", r, col, severity, label=ind.label, found=parsed.value, expected=expected)
+
+    def _holds_published_part(self, r: int) -> bool:
+        part = self.schema.units_part
+        if part is None:
+            return False
+        for code, col in self.table.columns.items():
+            published = part.values.get(code)
+            if published is None:
+                continue
+            parsed = parse_number(self.sheet.value(r, col))
+            if parsed.kind is Kind.NUMBER and parsed.value != published:
+                return False
+        return True
 
     def _summed_rows(self) -> list[UnitRow]:
         """The rows a total row adds up: every unit row (wide forms)."""
