@@ -531,3 +531,11 @@ def test_a_group_row_that_is_not_the_sum_of_its_districts(tmp_path, schema):
     row[0] = 417  # the province's compiled row says 417 communication teams; its districts add up to 416
     result = validate_file(_published_annex(tmp_path / "pl.xlsx", schema, group_row=row), schema)
     assert [(i.code, i.cell) for i in result.issues] == [("total-row-mismatch", "D7")]
+
+
+def test_word_97_document_renamed_to_xls(tmp_path, schema):
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "WordDocument".encode("utf-16-le") + b"\x00" * 512
+    p = tmp_path / "bao-cao.xls"
+    p.write_bytes(ole)
+    result = validate_file(p, schema)
+    assert [(i.code, i.params["detail"]) for i in result.issues] == [("file-not-spreadsheet", "Word .doc")]

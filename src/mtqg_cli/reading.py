@@ -26,6 +26,8 @@ MAX_SHEET_XML_BYTES = 64 * 1024 * 1024  # one sheet's XML, unpacked: about half 
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+_WORD_STREAM = "WordDocument".encode("utf-16-le")
+_BOOK_STREAM = "ook".encode("utf-16-le")  # the tail of 'Book' and 'Workbook', Excel's streams
 
 
 class ReadError(Exception):
@@ -100,6 +102,8 @@ def sniff(path: Path) -> str:
             blob = fh.read(min(size, 4 * 1024 * 1024))
             if _ENCRYPTED_STREAM in blob:
                 raise ReadError("file-encrypted")
+            if _WORD_STREAM in blob and _BOOK_STREAM not in blob:
+                raise ReadError("file-not-spreadsheet", "Word .doc")
             return "xls"
     if head.startswith(b"PK"):
         return _sniff_zip(path)
