@@ -29,3 +29,10 @@ def sample_folder(tmp_path: Path, schema: Schema) -> Path:
     folder = tmp_path / "samples"
     write_samples(folder, schema)
     return folder
+
+
+# Property tests measure correctness, not speed: no per-example deadline on a slow CI machine.
+from hypothesis import settings  # noqa: E402
+
+settings.register_profile("mtqg", deadline=None)
+settings.load_profile("mtqg")
