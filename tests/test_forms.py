@@ -291,3 +291,17 @@ def test_long_form_workbook_by_unit(tmp_path):
     assert by_unit["Vân Hồ"][9] == float(sent["van-ho"]["da10"]["giai_ngan"])
     lines = {r[1]: r[2:5] for r in wb["Theo dòng"].iter_rows(min_row=5, values_only=True) if r[1]}
     assert lines["TỔNG CỘNG"][0] == pytest.approx(float(agg.totals["ke_hoach"]))
+
+
+def test_a_long_form_sent_twice_names_the_unit(tmp_path):
+    import shutil
+
+    schema = load_schema("dai-tu-von-2022")
+    src = ROOT / "sample_data" / "dai-tu-von-2022" / "dai-tu_2022.xlsx"
+    shutil.copy(src, tmp_path / "a.xlsx")
+    shutil.copy(src, tmp_path / "b.xlsx")
+    report = validate_paths([tmp_path], schema)
+    assert [i.message("en") for f in report.files for i in f.issues] == [
+        f"The unit Đại Từ is also reported in {tmp_path / 'b.xlsx'}.",
+        f"The unit Đại Từ is also reported in {tmp_path / 'a.xlsx'}.",
+    ]

@@ -232,7 +232,8 @@ def validate_paths(
             if not r.schema_id:
                 r.schema_id = schema.id
     for form in {r.schema_id for r in results}:
-        _check_duplicates([r for r in results if r.schema_id == form])
+        names = next(({u.code: u.name for u in sc.units} for sc in schemas if sc.id == form), {})
+        _check_duplicates([r for r in results if r.schema_id == form], names)
     return Report(schema, results)
 
 
@@ -311,7 +312,7 @@ def _validate_one(path: Path, schemas: list[Schema]) -> FileResult:
     return result
 
 
-def _check_duplicates(results: list[FileResult]) -> None:
+def _check_duplicates(results: list[FileResult], names: dict[str, str] | None = None) -> None:
     first: dict[str, FileResult] = {}
     for res in results:
         for unit in dict.fromkeys(res.units):
@@ -319,6 +320,8 @@ def _check_duplicates(results: list[FileResult]) -> None:
                 other = first[unit]
                 for a, b in ((res, other), (other, res)):
                     row = next(r for r in a.rows if r.unit == unit)
+                    # a wide form's row names its unit as the unit wrote it; a long form's row names a line
+                    shown = row.label if row.line is None else (names or {}).get(unit, unit)
                     a.issues.append(
                         Issue(
                             "unit-duplicate-file",
@@ -326,7 +329,7 @@ def _check_duplicates(results: list[FileResult]) -> None:
                             str(a.path),
                             a.sheet,
                             "",
-                            {"unit": row.label, "other": str(b.path)},
+                            {"unit": shown, "other": str(b.path)},
                         )
                     )
             else:
