@@ -347,3 +347,23 @@ def test_killing_an_ingest_leaves_the_store_consistent(location, tmp_path, schem
     assert len({s.sha256 for s in subs}) == len(subs) == 88
     assert recorded <= 88
     assert st.check() == []
+
+
+def test_units_of_a_period_follow_the_reorganisation(tmp_path, monkeypatch):
+    """A district-level form asked for after 1 July 2025 expects no district; a commune form before it, no commune."""
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    (forms / "thang.yaml").write_text(MONTHLY.replace("exclude: [tp-son-la]", "exclude: []"), encoding="utf-8")
+    monkeypatch.setenv("MTQG_SCHEMAS", str(forms))
+    schema = load_schema("thang-thu-nghiem")
+    st = Store(tmp_path / "kho")
+    assert len(st.status(schema, "2025-06").units) == 12
+    assert st.status(schema, "2025-07").units == []
+    unit = schema.unit_by_code["mai-son"]
+    path = write_unit_workbook(tmp_path / "ms.xlsx", schema, unit, {"tuyen_truyen": 1, "luot_nguoi": 2, "luy_ke_to": 3})
+    st.ingest(path, schema, "2025-06")
+    from mtqg_cli.aggregation import aggregate
+
+    agg = aggregate(st.report(schema, "2025-06"))
+    assert agg.completeness() == "1/12 đơn vị đã nộp"
+    assert agg.expected == [u.code for u in schema.units]

@@ -174,7 +174,12 @@ def aggregate(report: Report) -> Aggregate:
 
     schema = report.schema
     codes = [i.code for i in schema.indicators]
-    expected = [u.code for u in schema.units]
+    units = schema.units
+    if report.period is not None:  # only the units that existed in the period are expected to report
+        from .periods import units_in_force
+
+        units = units_in_force(units, report.period)
+    expected = [u.code for u in units]
     cols: dict[str, list[Any]] = {"unit": [], "line": [], "indicator": [], "value": [], "in_total": []}
     sources: dict[str, str] = {}
     top = {line.code for line in schema.top_lines}

@@ -89,3 +89,13 @@ def deadline(period: Period, rule: str) -> dt.date | None:
             due = dt.date(period.end.year + 1, month, day)
         return due
     return None
+
+
+def units_in_force(units: list, period: Period) -> list:
+    """The units that existed during the period (a unit list carries valid_from / valid_to: the districts ended on
+    30/06/2025, the new communes began on 01/07/2025)."""
+    return [
+        u
+        for u in units
+        if (u.valid_to is None or u.valid_to >= period.start) and (u.valid_from is None or u.valid_from <= period.end)
+    ]

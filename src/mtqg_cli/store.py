@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Issue, MtqgError, Severity
-from .periods import Period, deadline, parse_period
+from .periods import Period, deadline, parse_period, units_in_force
 from .schema import Schema
 from .validate import FileResult, Report, UnitRow, validate_file
 
@@ -399,14 +399,16 @@ class Store:
                 order = {line.code: i for i, line in enumerate(schema.lines)}
                 rows.sort(key=lambda r: order.get(r.line or "", 0))
             results.append(FileResult(Path(f"{sub.file_name} (v{sub.version})"), schema.id, "", rows, []))
-        return Report(schema, results)
+        report = Report(schema, results)
+        report.period = parse_period(period)
+        return report
 
     def status(self, schema: Schema, period: str) -> Status:
         per = parse_period(period)
         due = deadline(per, schema.reporting.deadline)
         st = Status(schema, per, due)
         subs = self.submissions_for(schema.id, per.code)
-        for unit in schema.units:
+        for unit in units_in_force(schema.units, per):
             mine = [s for s in subs if s.unit == unit.code]
             accepted = [s for s in mine if s.accepted]
             if accepted:

@@ -98,6 +98,7 @@ class FileResult:
 class Report:
     schema: Schema
     files: list[FileResult]
+    period: Any = None  # the reporting period, when known (reports rebuilt from the ledger)
 
     @property
     def issues(self) -> list[Issue]:
