@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from ..numbers import format_percent
 from .options import (
     EXIT_CLEAN,
     EXIT_PROBLEMS,
@@ -202,8 +203,8 @@ def status(
             )
         else:
             out.print(
-                f"Hạn nộp {due}. Tỷ lệ báo cáo {st.rate():.1f}% ({st.reported}/{len(st.units)}), "
-                f"đúng hạn {st.on_time_rate():.1f}%."
+                f"Hạn nộp {due}. Tỷ lệ báo cáo {format_percent(st.rate())} ({st.reported}/{len(st.units)}), "
+                f"đúng hạn {format_percent(st.on_time_rate())}."
             )
     raise typer.Exit(EXIT_CLEAN if st.reported == len(st.units) else EXIT_PROBLEMS)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..aggregation import Aggregate
+from ..numbers import format_percent
 from ..validate import Report
 from . import atomic_write, looks_like_formula
 
@@ -428,8 +429,8 @@ def write_status_xlsx(status: Any, path: str | Path, lang: str = "vi") -> Path:
             ws,
             2,
             1,
-            f"Hạn nộp: {due}. Tỷ lệ báo cáo: {status.rate():.1f}% ({status.reported}/{len(status.units)});"
-            f" đúng hạn: {status.on_time_rate():.1f}%.",
+            f"Hạn nộp: {due}. Tỷ lệ báo cáo: {format_percent(status.rate())} ({status.reported}/{len(status.units)});"
+            f" đúng hạn: {format_percent(status.on_time_rate())}.",
             st.subtitle,
         )
         headers = ["TT", "Đơn vị", "Tình trạng", "Số ngày muộn", "Phiên bản", "Ngày nhận", "Tệp"]
