@@ -219,3 +219,16 @@ def test_schema_infer_failures(tmp_path):
     result = run("schema", "infer", bad, "-o", tmp_path / "d.yaml")
     assert result.exit_code == 2 and "hỏng" in result.output
     assert not (tmp_path / "d.yaml").exists()
+
+
+def test_aggregate_of_a_mixed_folder_says_what_it_left_out():
+    root = Path(__file__).resolve().parents[1] / "sample_data"
+    result = run("aggregate", root, "--format", "json")
+    data = json.loads(result.stdout)
+    assert data["schema"] == "giai-ngan-1719" and data["completeness"]["text"] == "12/12 đơn vị đã nộp"
+    assert sorted({f["schema"] for f in data["other_forms"]}) == [
+        "dai-tu-von-2022",
+        "son-la-du-an-8",
+        "son-la-du-an-8-ket-qua",
+    ]
+    assert len(data["other_forms"]) == 23

@@ -90,6 +90,7 @@ def aggregate(
             data["ledger"] = _extras_json(extras, lang)
         if by_former:
             data["by_former"] = _former_json(agg)
+        data["other_forms"] = [{"file": str(f.path), "schema": f.schema_id} for f in report.other_forms]
         dump_json(data, out)
     else:
         show_aggregate(agg, out, lang)
@@ -97,6 +98,16 @@ def aggregate(
             show_extras(extras, agg, out, lang)
         if by_former:
             show_former(agg, out, lang)
+        others = report.other_forms
+        if others:
+            kinds = ", ".join(sorted({f.schema_id for f in others}))
+            out.print(
+                f"[yellow]{len(others)} files hold other forms ({kinds}): not added in; "
+                "choose one with --schema.[/yellow]"
+                if lang == "en"
+                else f"[yellow]{len(others)} tệp thuộc biểu mẫu khác ({kinds}): không cộng vào; chọn biểu mẫu bằng "
+                "--schema.[/yellow]"
+            )
         if output is not None:
             out.print(("Written: " if lang == "en" else "Đã ghi: ") + str(output))
     raise typer.Exit(EXIT_CLEAN if report.valid else EXIT_PROBLEMS)
