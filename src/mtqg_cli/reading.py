@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from struct import error as struct_error
 from typing import Any
@@ -51,8 +52,9 @@ class Sheet:
     def height(self) -> int:
         return len(self.rows)
 
-    @property
+    @cached_property
     def width(self) -> int:
+        """The widest row (rows are never lengthened after reading)."""
         return max((len(r) for r in self.rows), default=0)
 
     def value(self, row: int, col: int) -> Any:
