@@ -23,7 +23,7 @@ from .errors import Issue, Severity
 from .locate import Table, locate_table
 from .numbers import Kind, parse_number
 from .reading import SPREADSHEET_SUFFIXES, ReadError, Workbook, a1, hidden_rows, probe_cells, read_workbook
-from .schema import Rule, Schema, list_schemas, load_schema, match_phrases
+from .schema import Rule, Schema, _names, list_schemas, load_schema, match_phrases
 from .text import fold
 from .units import UnitMatcher, level_of
 
@@ -867,10 +867,6 @@ def _row_model(schema: Schema) -> Any:
     if key not in _MODELS:
         _MODELS[key] = schema.row_model()
     return _MODELS[key]
-
-
-def _names(expression: str) -> list[str]:
-    return re.findall(r"[A-Za-z_][A-Za-z0-9_]*", expression)
 
 
 @lru_cache(maxsize=512)

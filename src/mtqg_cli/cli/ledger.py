@@ -18,11 +18,11 @@ from .options import (
     Lang,
     LangOpt,
     console,
-    dump_json,
     fail,
     handled,
     progress,
 )
+from .output import dump_json
 
 StoreOpt = Annotated[
     str | None,

@@ -141,14 +141,7 @@ def is_interactive() -> bool:
     return sys.stderr.isatty()
 
 
-def dump_json(data: Any, out: Console) -> None:
-    import json
-
-    out.file.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
-
-
 def dump_schema_list(schemas: list[Any]) -> None:
-    import json
+    from .output import dump_json
 
-    data = [{"id": s.id, "title": s.title, "source": s.source.document} for s in schemas]
-    console().file.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    dump_json([{"id": s.id, "title": s.title, "source": s.source.document} for s in schemas], console())

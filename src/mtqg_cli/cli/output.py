@@ -42,7 +42,7 @@ def t(key: str, lang: str) -> str:
 
 
 def dump_json(data: Any, console: Console) -> None:
-    console.file.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    console.file.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
 def show_validation(report: Report, console: Console, lang: str) -> None:

@@ -241,34 +241,18 @@ def build_report_template(path: str | Path) -> Path:
         "Kết quả các đơn vị đã thực hiện so với chỉ tiêu giai đoạn giao cho các đơn vị ({{ target_part }}):",
         **body,
     )
-    cols = [
-        ("TT", 1.0),
-        ("Chỉ tiêu", 7.4),
-        ("ĐVT", 1.7),
-        ("Kết quả", 1.9),
-        ("Chỉ tiêu giai đoạn", 2.5),
-        ("Tỷ lệ (%)", 2.0),
-    ]
-    table = doc.add_table(rows=4, cols=len(cols))
-    table.style = "Table Grid"
-    _set_widths(table, [w for _, w in cols])
-    _repeat_header(table.rows[0])
-    for k, (text, _) in enumerate(cols):
-        _cell_text(table.rows[0].cells[k], text, 12, bold=True)
-    _cell_text(table.rows[1].cells[0], "{%tr for r in indicators %}", 12)
-    data = table.rows[2].cells
-    for k, (key, align) in enumerate(
-        (
-            ("n", "center"),
-            ("label", "left"),
-            ("unit", "center"),
-            ("achieved", "right"),
-            ("target", "right"),
-            ("percent", "right"),
-        )
-    ):
-        _cell_text(data[k], "{{ r." + key + " }}", 12, align=align)
-    _cell_text(table.rows[3].cells[0], "{%tr endfor %}", 12)
+    _loop_table(
+        doc,
+        "r in indicators",
+        [
+            ("TT", 1.0, "n", "center"),
+            ("Chỉ tiêu", 7.4, "label", "left"),
+            ("ĐVT", 1.7, "unit", "center"),
+            ("Kết quả", 1.9, "achieved", "right"),
+            ("Chỉ tiêu giai đoạn", 2.5, "target", "right"),
+            ("Tỷ lệ (%)", 2.0, "percent", "right"),
+        ],
+    )
     _para(doc, "", 6)
     _para(doc, "{{ chart_indicators }}", 12)
     _para(
@@ -330,33 +314,18 @@ def build_report_template(path: str | Path) -> Path:
     wide.left_margin, wide.right_margin = Mm(25), Mm(20)
     _para(doc, "PHỤ LỤC: KẾT QUẢ THEO ĐƠN VỊ", 14, bold=True)
     _para(doc, "(Kèm theo Báo cáo số {{ number }} của {{ issuer }})", 13, italic=True, after=6)
-    ucols = [
-        ("TT", 1.2),
-        ("Đơn vị", 6.0),
-        ("Tình trạng báo cáo", 4.0),
-        ("Bình quân % so với chỉ tiêu", 4.5),
-        ("Số chỉ tiêu đạt từ 100% trở lên", 4.5),
-        ("Số chỉ tiêu đạt dưới 50%", 4.0),
-    ]
-    ut = doc.add_table(rows=4, cols=len(ucols))
-    ut.style = "Table Grid"
-    _set_widths(ut, [w for _, w in ucols])
-    _repeat_header(ut.rows[0])
-    for k, (text, _) in enumerate(ucols):
-        _cell_text(ut.rows[0].cells[k], text, 12, bold=True)
-    _cell_text(ut.rows[1].cells[0], "{%tr for u in units_table %}", 12)
-    for k, (key, align) in enumerate(
-        (
-            ("n", "center"),
-            ("name", "left"),
-            ("state", "left"),
-            ("mean", "right"),
-            ("done", "center"),
-            ("behind", "center"),
-        )
-    ):
-        _cell_text(ut.rows[2].cells[k], "{{ u." + key + " }}", 12, align=align)
-    _cell_text(ut.rows[3].cells[0], "{%tr endfor %}", 12)
+    _loop_table(
+        doc,
+        "u in units_table",
+        [
+            ("TT", 1.2, "n", "center"),
+            ("Đơn vị", 6.0, "name", "left"),
+            ("Tình trạng báo cáo", 4.0, "state", "left"),
+            ("Bình quân % so với chỉ tiêu", 4.5, "mean", "right"),
+            ("Số chỉ tiêu đạt từ 100% trở lên", 4.5, "done", "center"),
+            ("Số chỉ tiêu đạt dưới 50%", 4.0, "behind", "center"),
+        ],
+    )
     _para(doc, "", 6)
     _para(doc, "{{ chart_units }}", 12)
 
@@ -364,6 +333,22 @@ def build_report_template(path: str | Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     doc.save(out)
     return out
+
+
+def _loop_table(doc: Any, loop: str, cols: list[tuple[str, float, str, str]]) -> Any:
+    """A bordered table whose body row repeats for each item of ``loop`` ('r in indicators'): a header row
+    (repeated on every page), a docxtpl row loop, the fields of each item by column."""
+    table = doc.add_table(rows=4, cols=len(cols))
+    table.style = "Table Grid"
+    _set_widths(table, [c[1] for c in cols])
+    _repeat_header(table.rows[0])
+    item = loop.split()[0]
+    for k, (heading, _, field, align) in enumerate(cols):
+        _cell_text(table.rows[0].cells[k], heading, 12, bold=True)
+        _cell_text(table.rows[2].cells[k], "{{ " + item + "." + field + " }}", 12, align=align)
+    _cell_text(table.rows[1].cells[0], "{%tr for " + loop + " %}", 12)
+    _cell_text(table.rows[3].cells[0], "{%tr endfor %}", 12)
+    return table
 
 
 def _repeat_header(row: Any) -> None:

@@ -93,6 +93,37 @@ def put(
     return cell
 
 
+def _form_header(ws: Any, schema: Any, hdr: int, label_head: str, st: _Styles) -> None:
+    """The official forms' two-row header: TT and the label column over both rows; a group heading merged over
+    its indicators, each indicator (with its ĐVT) under it; an indicator without a group over both rows."""
+    hstyle = {"font": st.header, "align": st.center, "border": st.border, "fill": st.header_fill}
+    inds = schema.indicators
+    merges = [(hdr, 1, hdr + 1, 1), (hdr, 2, hdr + 1, 2)]
+    for col, text in ((1, "TT"), (2, label_head)):
+        put(ws, hdr, col, text, **hstyle)
+        put(ws, hdr + 1, col, None, **hstyle)
+    groups = {g.code: g.label for g in schema.groups}
+    for k, ind in enumerate(inds):
+        col = 3 + k
+        leaf = (ind.column_label or ind.label) + (f" ({ind.unit})" if ind.unit else "")
+        if not ind.group:
+            put(ws, hdr, col, leaf, **hstyle)
+            put(ws, hdr + 1, col, None, **hstyle)
+            merges.append((hdr, col, hdr + 1, col))
+            continue
+        first = k == 0 or inds[k - 1].group != ind.group
+        put(ws, hdr, col, groups[ind.group] if first else None, **hstyle)
+        put(ws, hdr + 1, col, leaf, **hstyle)
+        if first:
+            span = 1
+            while k + span < len(inds) and inds[k + span].group == ind.group:
+                span += 1
+            if span > 1:
+                merges.append((hdr, col, hdr, col + span - 1))
+    for r1, c1, r2, c2 in merges:
+        ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
+
+
 def _summary_sheet(ws: Any, agg: Aggregate, lang: str) -> None:
     from openpyxl.utils import get_column_letter
 
@@ -114,32 +145,7 @@ def _summary_sheet(ws: Any, agg: Aggregate, lang: str) -> None:
         st.center,
     )
     hdr = 4
-    merges: list[tuple[int, int, int, int]] = []
-    hstyle = {"font": st.header, "align": st.center, "border": st.border, "fill": st.header_fill}
-    for col, text in ((1, "TT"), (2, "Đơn vị")):
-        put(ws, hdr, col, text, **hstyle)
-        put(ws, hdr + 1, col, None, **hstyle)
-        merges.append((hdr, col, hdr + 1, col))
-    groups = {g.code: g.label for g in schema.groups}
-    for k, ind in enumerate(inds):
-        col = 3 + k
-        leaf = f"{ind.label} ({ind.unit})"
-        if not ind.group:
-            put(ws, hdr, col, leaf, **hstyle)
-            put(ws, hdr + 1, col, None, **hstyle)
-            merges.append((hdr, col, hdr + 1, col))
-            continue
-        first_of_group = k == 0 or inds[k - 1].group != ind.group
-        put(ws, hdr, col, groups[ind.group] if first_of_group else None, **hstyle)
-        put(ws, hdr + 1, col, leaf, **hstyle)
-        if first_of_group:
-            span = 1
-            while k + span < len(inds) and inds[k + span].group == ind.group:
-                span += 1
-            if span > 1:
-                merges.append((hdr, col, hdr, col + span - 1))
-    for r1, c1, r2, c2 in merges:
-        ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
+    _form_header(ws, schema, hdr, "Đơn vị", st)
     ws.row_dimensions[hdr].height = 48
     ws.row_dimensions[hdr + 1].height = 110
     numbers_row = hdr + 2
@@ -492,33 +498,7 @@ def _annex(agg: Aggregate, lang: str) -> Any:
         st.center,
     )
     hdr = 4
-    hstyle = {"font": st.header, "align": st.center, "border": st.border, "fill": st.header_fill}
-    label_head = schema.layout.line_column[0] if schema.is_long else "Đơn vị"
-    merges = [(hdr, 1, hdr + 1, 1), (hdr, 2, hdr + 1, 2)]
-    put(ws, hdr, 1, "TT", **hstyle)
-    put(ws, hdr + 1, 1, None, **hstyle)
-    put(ws, hdr, 2, label_head, **hstyle)
-    put(ws, hdr + 1, 2, None, **hstyle)
-    groups = {g.code: g.label for g in schema.groups}
-    for k, ind in enumerate(inds):
-        col = 3 + k
-        leaf = (ind.column_label or ind.label) + (f" ({ind.unit})" if ind.unit else "")
-        if not ind.group:
-            put(ws, hdr, col, leaf, **hstyle)
-            put(ws, hdr + 1, col, None, **hstyle)
-            merges.append((hdr, col, hdr + 1, col))
-            continue
-        first = k == 0 or inds[k - 1].group != ind.group
-        put(ws, hdr, col, groups[ind.group] if first else None, **hstyle)
-        put(ws, hdr + 1, col, leaf, **hstyle)
-        if first:
-            span = 1
-            while k + span < len(inds) and inds[k + span].group == ind.group:
-                span += 1
-            if span > 1:
-                merges.append((hdr, col, hdr, col + span - 1))
-    for r1, c1, r2, c2 in merges:
-        ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
+    _form_header(ws, schema, hdr, schema.layout.line_column[0] if schema.is_long else "Đơn vị", st)
     ws.row_dimensions[hdr].height = 40
     ws.row_dimensions[hdr + 1].height = 100
     col_of = {ind.code: get_column_letter(3 + k) for k, ind in enumerate(inds)}
