@@ -10,6 +10,14 @@ from mtqg_cli.samples import target_values, write_samples
 from mtqg_cli.schema import Schema, load_schema
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The tests keep mtqg's caches in a folder of their own, never in the user's."""
+    import os
+
+    os.environ["MTQG_CACHE_DIR"] = str(tmp_path_factory.mktemp("mtqg-cache"))
+
+
 @pytest.fixture(scope="session")
 def schema() -> Schema:
     return load_schema("son-la-du-an-8")

@@ -485,6 +485,25 @@ def test_hidden_unit_row_is_a_warning(tmp_path, schema):
     assert result.accepted and result.rows[0].unit == "moc-chau"
 
 
+@pytest.mark.parametrize("hide", [False, True], ids=["plain", "hidden-row"])
+def test_small_xlsx_is_sniffed_from_the_central_directory(tmp_path, schema, hide):
+    """The fast sniff (no zipfile objects) is the path taken for an ordinary small .xlsx, and it says what the
+    general zipfile path says about hidden rows."""
+    from openpyxl import load_workbook
+
+    path = write_xlsx(tmp_path / "an.xlsx", [("Biểu 01", _std(schema))])
+    if hide:
+        wb = load_workbook(path)
+        wb["Biểu 01"].row_dimensions[9].hidden = True
+        wb.save(path)
+    reading._HIDDEN_HINT.clear()
+    assert reading._fast_xlsx(path.read_bytes(), str(path)) is True
+    fast = reading._HIDDEN_HINT.pop(str(path))
+    assert fast is hide
+    real = reading.hidden_rows(path, "Biểu 01")  # no hint left: reads the sheet through zipfile
+    assert real == ({8} if hide else set())
+
+
 def _published_annex(path: Path, schema, group_row=None) -> Path:
     """The annex as the plan prints it: phase row, I Tỉnh 48 %, II Huyện, thành phố 52 %, 11 districts, windows."""
     from openpyxl import Workbook

@@ -99,3 +99,39 @@ def test_unknown_id_lists_known():
     with pytest.raises(SchemaError) as exc:
         load_schema("khong-co")
     assert "son-la-du-an-8" in exc.value.message("vi")
+
+
+def test_loaded_forms_are_cached_and_rebuilt_when_a_source_changes(tmp_path, monkeypatch):
+    """A form is parsed once; its cached copy is used only while the form and the unit list it read are unchanged."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("MTQG_CACHE_DIR", str(cache))
+    folder = tmp_path / "forms"
+    (folder / "units").mkdir(parents=True)
+    communes = [{"code": f"x{k:04d}", "name": f"Xã Số {k:04d}", "kind": "xã", "level": "commune"} for k in range(300)]
+    units_file = folder / "units" / "tinh-thu.yaml"
+    units_file.write_text(yaml.safe_dump({"units": communes}, allow_unicode=True), encoding="utf-8")
+    data = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+    for key in ("units", "targets", "target_checks"):
+        data.pop(key, None)
+    data["id"] = "thu-cache"
+    data["reporting"] = {"level": "commune", "period": "year"}
+    data["units_from"] = {"file": "tinh-thu", "level": "commune"}
+    form = _write(folder, data)
+
+    first = load_schema(form)
+    entries = list((cache / "schemas").glob("*.pickle"))
+    assert len(entries) == 1 and len(first.units) == 300
+    again = load_schema(form)
+    assert again == first and again is not first
+    assert list((cache / "schemas").glob("*.pickle")) == entries  # read back, not rebuilt
+
+    communes.append({"code": "x9999", "name": "Xã Mới", "kind": "xã", "level": "commune"})
+    units_file.write_text(yaml.safe_dump({"units": communes}, allow_unicode=True), encoding="utf-8")
+    changed = load_schema(form)
+    assert [u.code for u in changed.units][-1] == "x9999" and len(changed.units) == 301
+
+    monkeypatch.setenv("MTQG_CACHE_DIR", "0")
+    off = tmp_path / "forms" / "off.yaml"
+    off.write_text(form.read_text(encoding="utf-8").replace("thu-cache", "thu-cache-2"), encoding="utf-8")
+    assert load_schema(off).id == "thu-cache-2"
+    assert len(list((cache / "schemas").glob("*.pickle"))) == 1  # the rebuild replaced the stale entry; "off" wrote none

@@ -38,6 +38,9 @@ class Parsed:
     percent: bool = False
 
 
+_BLANK = Parsed(Kind.BLANK)
+_INVALID = Parsed(Kind.INVALID)
+_INF, _NINF = float("inf"), float("-inf")
 _NIL = {"-", "–", "—", "--", "_"}
 _NA = {"x", "k/a", "n/a", "kh", "không áp dụng"}
 _ERRORS = {"#ref!", "#value!", "#div/0!", "#n/a", "#name?", "#num!", "#null!", "#spill!", "#calc!"}
@@ -46,22 +49,25 @@ _NUMBER_START = re.compile(r"^([+-]?\s*[\d.,\s\u00a0\u202f]*\d)(\s*%)?\s*(.*)$",
 
 def parse_number(raw: object, integer: bool = False) -> Parsed:
     """Parse one cell value (a float from the reader, or text) into a Decimal with its reading kind."""
-    if raw is None:
-        return Parsed(Kind.BLANK)
-    if isinstance(raw, bool):
-        return Parsed(Kind.INVALID)
-    if isinstance(raw, int):
-        return Parsed(Kind.NUMBER, Decimal(raw))
-    if isinstance(raw, float):
-        if raw != raw or raw in (float("inf"), float("-inf")):
-            return Parsed(Kind.INVALID)
-        if raw.is_integer():
-            return Parsed(Kind.NUMBER, Decimal(int(raw)))
+    cls = raw.__class__
+    if cls is float:  # what the reader gives for a number: the common case first
+        if raw != raw or raw in (_INF, _NINF):
+            return _INVALID
+        if raw.is_integer():  # type: ignore[union-attr]
+            return Parsed(Kind.NUMBER, Decimal(int(raw)))  # type: ignore[call-overload]
         # repr round-trips the double as typed (0.1 -> '0.1'), unlike Decimal(float)
         return Parsed(Kind.NUMBER, Decimal(repr(raw)))
+    if raw is None or raw == "":
+        return _BLANK
+    if isinstance(raw, bool):
+        return _INVALID
+    if isinstance(raw, int):
+        return Parsed(Kind.NUMBER, Decimal(raw))
+    if isinstance(raw, float):  # a float subclass
+        return parse_number(float(raw), integer)
     text = str(raw).replace("\u00a0", " ").replace("\u202f", " ").strip()
     if not text:
-        return Parsed(Kind.BLANK)
+        return _BLANK
     low = text.lower()
     if low in _NIL:
         return Parsed(Kind.NIL)

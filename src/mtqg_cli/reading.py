@@ -8,13 +8,14 @@ Cell coordinates are kept true to the sheet (row 0 is the sheet's row 1) so ever
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from functools import cached_property
+from io import BytesIO
 from pathlib import Path
-from struct import error as struct_error
 from typing import Any
-from zlib import error as zlib_error
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 
@@ -86,29 +87,60 @@ def a1(row: int, col: int) -> str:
     return f"{column_letter(col)}{row + 1}"
 
 
+FAST_READ_BYTES = 2 * 1024 * 1024  # files up to this size are read once into memory, sniffed there, parsed from there
+
+
 def sniff(path: Path) -> str:
     """'xlsx', 'ods', 'xls' or raise ReadError for anything that is not a readable spreadsheet."""
-    if not path.exists():
-        raise ReadError("file-not-found")
-    if not path.is_file():
+    return _sniff(path)[0]
+
+
+def _sniff(path: Path) -> tuple[str, bytes | None]:
+    """The kind of file, and its bytes when it is small enough to be parsed from memory (one open, one stat)."""
+    import os
+    import stat
+
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise ReadError("file-not-found") from None
+    except OSError as exc:
+        raise ReadError("file-corrupt", _short(exc)) from exc
+    if not stat.S_ISREG(st.st_mode):
         raise ReadError("file-not-spreadsheet", "thư mục / a folder")
-    size = path.stat().st_size
+    size = st.st_size
     if size == 0:
         raise ReadError("file-empty")
     if size > MAX_FILE_BYTES:
         raise ReadError("file-too-large", f"{size / 1e6:.1f} MB", limit=f"{MAX_FILE_BYTES // 2**20} MB")
-    with path.open("rb") as fh:
-        head = fh.read(8)
+    try:
+        fh = open(path, "rb")
+    except OSError as exc:  # no permission, a locked file
+        raise ReadError("file-corrupt", _short(exc)) from exc
+    with fh:
+        if size <= FAST_READ_BYTES:
+            data: bytes | None = fh.read()
+            head = data[:8]
+        else:
+            data = None
+            head = fh.read(8)
         if head.startswith(_OLE):
-            fh.seek(0)
-            blob = fh.read(min(size, 4 * 1024 * 1024))
+            if data is None:
+                fh.seek(0)
+            blob = (data if data is not None else fh.read(4 * 1024 * 1024))[: 4 * 1024 * 1024]
             if _ENCRYPTED_STREAM in blob:
                 raise ReadError("file-encrypted")
             if _WORD_STREAM in blob and _BOOK_STREAM not in blob:
                 raise ReadError("file-not-spreadsheet", "Word .doc")
-            return "xls"
+            return "xls", data
     if head.startswith(b"PK"):
-        return _sniff_zip(path)
+        if data is not None:
+            try:
+                if _fast_xlsx(data, str(path)):
+                    return "xlsx", data
+            except (ValueError, struct_error, zlib_error, IndexError):
+                pass
+        return _sniff_zip(path), data
     if head.startswith(b"%PDF"):
         raise ReadError("file-not-spreadsheet", "PDF")
     low = head.lower()
@@ -117,68 +149,54 @@ def sniff(path: Path) -> str:
     raise ReadError("file-not-spreadsheet", path.suffix or "?")
 
 
-def _fast_xlsx(path: Path) -> str | None:
-    """The common case, read straight from the zip's central directory (no zipfile objects): a small .xlsx
-    whose sheets are all small. Returns 'xlsx', or None to take the general path."""
-    import struct
-    import zlib
+_EOCD = struct.Struct("<4sHHHHIIH")
+_CENTRAL = struct.Struct("<4xHH8xIIHHH8xI")
+_LOCAL_NAMES = struct.Struct("<HH")
 
-    size = path.stat().st_size
-    with path.open("rb") as fh:
-        tail_len = min(size, 65536 + 22)
-        fh.seek(size - tail_len)
-        tail = fh.read(tail_len)
-        at = tail.rfind(b"PK\x05\x06")
-        if at < 0 or len(tail) - at < 22:
-            return None
-        _, _, _, _, count, cd_size, cd_offset, _ = struct.unpack("<4sHHHHIIH", tail[at : at + 22])
-        if count == 0xFFFF or cd_offset == 0xFFFFFFFF or cd_offset + cd_size > size:
-            return None  # zip64 or damaged: the general path decides
-        fh.seek(cd_offset)
-        cd = fh.read(cd_size)
-        entries = []
-        pos = 0
-        for _ in range(count):
-            if cd[pos : pos + 4] != b"PK\x01\x02":
-                return None
-            (flags, method, comp, plain, name_len, extra_len, comment_len, local) = struct.unpack(
-                "<8xHH8xIIHHH8xI", cd[pos + 4 : pos + 46]
-            )
-            name = cd[pos + 46 : pos + 46 + name_len].decode("utf-8", "replace")
-            entries.append((name, flags, method, comp, plain, local))
-            pos += 46 + name_len + extra_len + comment_len
-        names = {e[0] for e in entries}
-        if "xl/workbook.xml" not in names:
-            return None
-        if sum(e[4] for e in entries) > MAX_UNZIPPED_BYTES:
-            return None
-        hides = False
-        for name, flags, method, comp, plain, local in entries:
-            if not name.startswith("xl/worksheets/") or not name.endswith(".xml"):
-                continue
-            if plain > DIMENSION_CHECK_BYTES or flags & 0x1 or method not in (0, 8):
-                return None  # big, encrypted or unusual: the general path checks it
-            fh.seek(local)
-            header = fh.read(30)
-            if header[:4] != b"PK\x03\x04":
-                return None
-            n, e = struct.unpack("<HH", header[26:30])
-            fh.seek(local + 30 + n + e)
-            raw = fh.read(comp)
-            data = raw if method == 0 else zlib.decompressobj(-15).decompress(raw, plain + 1)
-            if b'hidden="1"' in data or b'hidden="true"' in data:
-                hides = True
-    _HIDDEN_HINT[str(path)] = hides
-    return "xlsx"
+
+def _fast_xlsx(data: bytes, key: str) -> bool:
+    """The common case, read straight from the zip's central directory in memory (no zipfile objects): a small
+    .xlsx whose sheets are all small. True when it is one (and the hidden-row hint is noted under ``key``); False
+    to take the general path, which decides everything else."""
+    size = len(data)
+    at = data.rfind(b"PK\x05\x06", max(0, size - 65536 - 22))
+    if at < 0 or size - at < 22:
+        return False
+    _, _, _, _, count, cd_size, cd_offset, _ = _EOCD.unpack_from(data, at)
+    if count == 0xFFFF or cd_offset == 0xFFFFFFFF or cd_offset + cd_size > size:
+        return False  # zip64 or damaged
+    entries = []
+    pos = cd_offset
+    total = 0
+    for _ in range(count):
+        if data[pos : pos + 4] != b"PK\x01\x02":
+            return False
+        flags, method, comp, plain, name_len, extra_len, comment_len, local = _CENTRAL.unpack_from(data, pos + 4)
+        name = data[pos + 46 : pos + 46 + name_len]
+        entries.append((name, flags, method, comp, plain, local))
+        total += plain
+        pos += 46 + name_len + extra_len + comment_len
+    if total > MAX_UNZIPPED_BYTES or not any(e[0] == b"xl/workbook.xml" for e in entries):
+        return False
+    hides = False
+    for name, flags, method, comp, plain, local in entries:
+        if not name.startswith(b"xl/worksheets/") or not name.endswith(b".xml"):
+            continue
+        if plain > DIMENSION_CHECK_BYTES or flags & 0x1 or method not in (0, 8):
+            return False  # big, encrypted or unusual: the general path checks it
+        if data[local : local + 4] != b"PK\x03\x04":
+            return False
+        n, e = _LOCAL_NAMES.unpack_from(data, local + 26)
+        start = local + 30 + n + e
+        raw = data[start : start + comp]
+        sheet = raw if method == 0 else zlib.decompressobj(-15).decompress(raw, plain + 1)
+        if not hides and (b'hidden="1"' in sheet or b'hidden="true"' in sheet):
+            hides = True
+    _HIDDEN_HINT[key] = hides
+    return True
 
 
 def _sniff_zip(path: Path) -> str:
-    try:
-        fast = _fast_xlsx(path)
-    except (OSError, ValueError, struct_error, zlib_error):
-        fast = None
-    if fast is not None:
-        return fast
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
@@ -245,9 +263,9 @@ def read_workbook(path: str | Path) -> Workbook:
     import python_calamine as pc
 
     p = Path(path)
-    kind = sniff(p)
+    kind, data = _sniff(p)
     try:
-        wb = pc.CalamineWorkbook.from_path(str(p))
+        wb = pc.CalamineWorkbook.from_path(str(p)) if data is None else pc.CalamineWorkbook.from_filelike(BytesIO(data))
     except pc.PasswordError as exc:
         raise ReadError("file-encrypted") from exc
     except Exception as exc:  # calamine raises several kinds for damaged files

@@ -480,6 +480,89 @@ def load_schema(ref: str | Path) -> Schema:
     if not path.is_file():
         raise SchemaError(f"Không tìm thấy tệp biểu mẫu {path}.", f"Schema file {path} does not exist.")
     text = path.read_text(encoding="utf-8")
+    key = _cache_key(path, text)
+    cached = _cache_get(key)
+    if cached is not None:
+        return cached
+    deps: list[Path] = []
+    schema = _load_schema_text(path, text, deps)
+    _cache_put(key, deps, schema)
+    return schema
+
+
+# -- a cache of loaded forms (a ministry's form lists thousands of communes: parsing and validating them takes most
+# of a second, unpickling the result a twentieth of that). Keyed by the file's text, its place and the code that reads
+# it; an entry is used only while every file it was built from (the unit lists it looked for) is unchanged.
+
+def cache_dir() -> Path | None:
+    """Where mtqg keeps its caches: $MTQG_CACHE_DIR ('' or '0': no cache), else the user's cache folder."""
+    env = os.environ.get("MTQG_CACHE_DIR")
+    if env is not None:
+        return Path(env) if env.strip() not in ("", "0") else None
+    if os.name == "nt":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "mtqg" / "cache"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mtqg"
+
+
+def _cache_key(path: Path, text: str) -> str:
+    import hashlib
+
+    import pydantic
+
+    code = Path(__file__).stat()
+    stamp = f"{path.resolve()}|{code.st_mtime_ns}|{code.st_size}|{pydantic.VERSION}|{yaml.__version__}"
+    return hashlib.sha256((stamp + "\n" + text).encode("utf-8")).hexdigest()[:32]
+
+
+def _stamp(paths: list[Path]) -> list[tuple[str, int, int]]:
+    out = []
+    for p in paths:
+        try:
+            st = p.stat()
+            out.append((str(p), st.st_mtime_ns, st.st_size))
+        except OSError:
+            out.append((str(p), -1, -1))  # absent: it must still be absent
+    return out
+
+
+def _cache_get(key: str) -> Schema | None:
+    import pickle
+
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        with open(folder / "schemas" / f"{key}.pickle", "rb") as fh:
+            deps, schema = pickle.load(fh)  # noqa: S301 - the user's own cache, written below
+    except Exception:  # absent, unreadable, from another Python: rebuilt
+        return None
+    if not isinstance(schema, Schema) or _stamp([Path(d[0]) for d in deps]) != deps:
+        return None
+    return schema
+
+
+def _cache_put(key: str, deps: list[Path], schema: Schema) -> None:
+    import pickle
+    import tempfile
+
+    folder = cache_dir()
+    if folder is None:
+        return
+    tmp = ""
+    try:
+        target = folder / "schemas"
+        target.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=target, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump((_stamp(deps), schema), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, target / f"{key}.pickle")
+    except Exception:  # a read-only home, a full disk: no cache, same result
+        if tmp and os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _load_schema_text(path: Path, text: str, deps: list[Path]) -> Schema:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: a form of 10,000 units loads fast
     try:
         data = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
@@ -511,7 +594,7 @@ def load_schema(ref: str | Path) -> Schema:
                 f"{path}, dòng {line}, khoá «units_from»: {exc.errors()[0]['msg']}",
                 f"{path}, line {line}, key «units_from»: {exc.errors()[0]['msg']}",
             ) from exc
-        data["units"] = [u.model_dump() for u in load_units(ref, path.parent)]
+        data["units"] = [u.model_dump() for u in load_units(ref, path.parent, deps)]
     try:
         schema = Schema.model_validate(data)
     except ValidationError as exc:
@@ -571,10 +654,17 @@ def _line_of(node: yaml.Node | None, loc: list[Any]) -> int:
     return line
 
 
-def load_units(ref: UnitsFrom, base: Path) -> list[Unit]:
-    """Units of one level from a list in ``units/`` beside the schema (or the shipped ``schemas/units``)."""
+def load_units(ref: UnitsFrom, base: Path, deps: list[Path] | None = None) -> list[Unit]:
+    """Units of one level from a list in ``units/`` beside the schema (or the shipped ``schemas/units``).
+    ``deps`` gets every file looked for, up to the one read (what a cached form depends on)."""
     candidates = [base / "units" / f"{ref.file}.yaml"] + [d / "units" / f"{ref.file}.yaml" for d in schema_dirs()]
-    path = next((p for p in candidates if p.is_file()), None)
+    path = None
+    for candidate in candidates:
+        if deps is not None:
+            deps.append(candidate)
+        if candidate.is_file():
+            path = candidate
+            break
     if path is None:
         raise SchemaError(f"Không tìm thấy danh mục đơn vị «{ref.file}».", f"Unit list «{ref.file}» not found.")
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}

@@ -161,9 +161,16 @@ class Report:
 # -- the batch
 
 
+class Collected(list[Path]):
+    """The files of a batch as :func:`collect_paths` found them: given again, they are taken as they are."""
+
+
 def collect_paths(paths: Iterable[str | Path]) -> list[Path]:
     """Files as given, and the spreadsheets inside folders (recursively, sorted; Office lock files skipped)."""
     import os
+
+    if isinstance(paths, Collected):
+        return paths
 
     out: list[Path] = []
     for p in map(Path, paths):
@@ -185,7 +192,7 @@ def collect_paths(paths: Iterable[str | Path]) -> list[Path]:
         else:
             out.append(p)
     seen: set[str] = set()
-    unique = []
+    unique = Collected()
     for p in out:
         key = os.path.normcase(os.path.abspath(p))
         if key not in seen:
@@ -257,6 +264,8 @@ def _run(
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
+    for s in schemas:  # built once here: forked workers inherit them instead of each building its own
+        _plan(s)
     done = 0
     chunk = max(1, min(64, len(files) // (workers * 8)))
     try:
@@ -395,15 +404,13 @@ class _Reader:
         self.table = table
         self.sheet = table.sheet
         self.result = result
-        self.matcher = _matcher(schema)
-        self.model = _row_model(schema)
-        self.total_labels = match_phrases(schema.layout.total_labels)
-        self.other_labels = [p for o in schema.other_rows for p in match_phrases(o.labels)]
-        # the annex's own row for all the units ('II  Huyện, thành phố') is their total: checked like one
-        part = schema.units_part
-        self.group_total_labels = [
-            p for o in schema.other_rows if part is not None and o.code == part.code for p in match_phrases(o.labels)
-        ]
+        plan = _plan(schema)
+        self.matcher = plan.matcher
+        self.model = plan.model
+        self.total_labels = plan.total_labels
+        self.other_labels = plan.other_labels
+        self.group_total_labels = plan.group_total_labels
+        self.line_phrases = plan.line_phrases
         self.saw_group_row = False
         self.bad_cells: set[str] = set()  # indicator codes with an unreadable cell: no total check there
         # cells that read as blank, by A1 address -> (where: 'unit' | 'total', indicator code)
@@ -507,10 +514,15 @@ class _Reader:
 
     def _read_cells(self, r: int) -> dict[str, Decimal | None]:
         values: dict[str, Decimal | None] = {}
+        by_code = self.schema.indicator_by_code
+        cells = self.sheet.rows[r]
         for code, col in self.table.columns.items():
-            ind = self.schema.indicator_by_code[code]
-            raw = self.sheet.value(r, col)
+            ind = by_code[code]
+            raw = cells[col] if col < len(cells) else ""
             parsed = parse_number(raw, integer=ind.type == "integer")
+            if parsed.kind is Kind.NUMBER and not (parsed.had_words or parsed.ambiguous or parsed.percent):
+                values[code] = parsed.value  # the common case: a plain number
+                continue
             values[code] = None
             params = {"label": ind.label, "value": str(raw).strip(), "unit": ind.unit}
             if parsed.kind is Kind.BLANK:
@@ -727,6 +739,8 @@ class _Reader:
 
 def _holds(op: str, left: Decimal, right: Decimal, rule: Rule) -> bool:
     """left op right, within the rule's absolute and relative tolerance."""
+    if op == "==" and left == right:
+        return True
     tol = max(rule.tolerance, rule.tolerance_pct / 100 * max(abs(left), abs(right)))
     if op == "==":
         return abs(left - right) <= tol
@@ -747,10 +761,6 @@ class _LongReader(_Reader):
         if unit is None:
             self.issue("reporter-unknown", self.table.header_top, None)
             return
-        self.line_phrases = [
-            (phrase, line) for line in self.schema.lines for phrase in match_phrases([line.label, *line.labels])
-        ]
-        self.line_phrases.sort(key=lambda pl: len(pl[0]), reverse=True)
         totals: list[int] = []
         seen: dict[str, int] = {}
         context: str | None = None  # the last line that has sub-lines
@@ -847,26 +857,41 @@ _OPS: dict[str, Callable[[Decimal, Decimal], bool]] = {
     "<": operator.lt,
     ">": operator.gt,
 }
-_MODELS: dict[tuple[str, int], Any] = {}
+@dataclass
+class _Plan:
+    """What checking a workbook of one form needs, worked out once per form (not once per file): the unit
+    matcher (it folds every unit name: costly for thousands of communes), the row model and the folded labels."""
+
+    matcher: UnitMatcher
+    model: Any
+    total_labels: list[str]
+    other_labels: list[str]
+    group_total_labels: list[str]  # the annex's own row for all the units ('II  Huyện, thành phố'): their total
+    line_phrases: list[tuple[str, Any]]  # long forms: (folded phrase, line), longest first
 
 
-_MATCHERS: dict[int, tuple[Schema, UnitMatcher]] = {}
+_PLANS: dict[int, tuple[Schema, _Plan]] = {}
 
 
-def _matcher(schema: Schema) -> UnitMatcher:
-    """One unit matcher per form (building it folds every unit name: costly for thousands of communes)."""
-    hit = _MATCHERS.get(id(schema))
-    if hit is None or hit[0] is not schema:
-        hit = (schema, UnitMatcher(schema.units))
-        _MATCHERS[id(schema)] = hit
-    return hit[1]
-
-
-def _row_model(schema: Schema) -> Any:
-    key = (schema.id, id(schema))
-    if key not in _MODELS:
-        _MODELS[key] = schema.row_model()
-    return _MODELS[key]
+def _plan(schema: Schema) -> _Plan:
+    hit = _PLANS.get(id(schema))
+    if hit is not None and hit[0] is schema:
+        return hit[1]
+    part = schema.units_part
+    line_phrases = [(phrase, line) for line in schema.lines for phrase in match_phrases([line.label, *line.labels])]
+    line_phrases.sort(key=lambda pl: len(pl[0]), reverse=True)
+    plan = _Plan(
+        matcher=UnitMatcher(schema.units),
+        model=schema.row_model(),
+        total_labels=match_phrases(schema.layout.total_labels),
+        other_labels=[p for o in schema.other_rows for p in match_phrases(o.labels)],
+        group_total_labels=[
+            p for o in schema.other_rows if part is not None and o.code == part.code for p in match_phrases(o.labels)
+        ],
+        line_phrases=line_phrases,
+    )
+    _PLANS[id(schema)] = (schema, plan)
+    return plan
 
 
 @lru_cache(maxsize=512)
