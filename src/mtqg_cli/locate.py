@@ -280,17 +280,20 @@ _COLNUM = re.compile(r"^\(?(\d{1,2}|[a-zA-Z])\)?$")
 
 def _is_column_numbers(values: list[object]) -> bool:
     """A row such as '1 2 3 4 ...' or '(1) (2) (3)' or 'A B 1 2 3' under a header."""
-    cells = [v for v in values if str(v).strip()]
-    if len(cells) < 3:
-        return False
     numbers: list[int] = []
-    for v in cells:
+    cells = 0
+    for v in values:
         if isinstance(v, float) and v.is_integer():
             numbers.append(int(v))
+            cells += 1
             continue
-        m = _COLNUM.match(str(v).strip())
+        text = str(v).strip()
+        if not text:
+            continue
+        cells += 1
+        m = _COLNUM.match(text)
         if not m:
-            return False
+            return False  # a label, a figure with decimals: a data row (most rows stop at their second cell)
         if m.group(1).isdigit():
             numbers.append(int(m.group(1)))
-    return len(numbers) >= 3 and all(b == a + 1 for a, b in zip(numbers, numbers[1:], strict=False))
+    return cells >= 3 and len(numbers) >= 3 and all(b == a + 1 for a, b in zip(numbers, numbers[1:], strict=False))

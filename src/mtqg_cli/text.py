@@ -11,9 +11,23 @@ _NON_WORD = re.compile(r"[^0-9a-z&]+")
 
 def strip_accents(text: str) -> str:
     """'Mộc Châu' -> 'Moc Chau' (đ/Đ become d/D, which NFD does not decompose)."""
-    decomposed = unicodedata.normalize("NFD", text)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return bare.replace("đ", "d").replace("Đ", "D")
+    bare = text.translate(_base_letters())  # every precomposed Latin letter in one pass: Vietnamese text ends here
+    if bare.isascii():
+        return bare
+    decomposed = unicodedata.normalize("NFD", bare)  # anything else: marks typed apart, other scripts
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=1)
+def _base_letters() -> dict[int, str]:
+    """Precomposed Latin letters (Latin-1, Extended-A/B, Extended Additional: all of Vietnamese) -> base letter."""
+    table: dict[int, str] = {ord("đ"): "d", ord("Đ"): "D"}
+    for cp in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
+        ch = chr(cp)
+        bare = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+        if bare != ch:
+            table[cp] = bare
+    return table
 
 
 def fold(text: object) -> str:

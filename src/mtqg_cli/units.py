@@ -53,13 +53,17 @@ def core_name(text: object) -> str:
 
 def level_of(text: object) -> str | None:
     """'district' / 'commune' when the text names the kind of unit ('xã Mai Sơn'), else None."""
-    folded = fold(text)
-    folded = re.sub(r"^(?:ubnd|uy ban nhan dan)\s+", "", folded)
-    for level, words in LEVEL_WORDS.items():
-        for w in sorted(words, key=len, reverse=True):
-            if folded.startswith(w + " "):
-                return level
+    folded = _COMMITTEE.sub("", fold(text))
+    for word, level in _LEVEL_PREFIXES:
+        if folded.startswith(word):
+            return level
     return None
+
+
+_COMMITTEE = re.compile(r"^(?:ubnd|uy ban nhan dan)\s+")
+_LEVEL_PREFIXES = sorted(
+    ((w + " ", level) for level, words in LEVEL_WORDS.items() for w in words), key=lambda wl: len(wl[0]), reverse=True
+)
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ _END_MARKERS = (
     "truong phong",
     "noi nhan",
 )
+_ZERO = Decimal(0)
 _ROMAN = re.compile(r"^(?=[ivxlc]+$)(c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 
 
@@ -287,6 +288,11 @@ _WORKER_SCHEMAS: list[Schema] = []
 
 
 def _init_worker(schemas: list[Schema]) -> None:
+    import gc
+
+    # What the worker inherited or was given (the forms, thousands of units, the imported libraries) lives as long as
+    # the worker: kept out of the garbage collector's scans, which would otherwise walk it again and again.
+    gc.freeze()
     _WORKER_SCHEMAS[:] = schemas
 
 
@@ -429,7 +435,7 @@ class _Reader:
             label = _label_text(label_raw)
             folded = fold(label)
             number = fold(row[self.table.number_col]) if self.table.number_col is not None else ""
-            has_numbers = any(_filled(self.sheet.value(r, c)) for c in self.table.columns.values())
+            has_numbers = any(_filled(row[c]) for c in self.table.columns.values() if c < len(row))
             if self._is_total(folded) or (not folded and self._is_total(number)):
                 totals.append(r)
                 continue
@@ -492,13 +498,15 @@ class _Reader:
         self.result.issues.sort(key=_issue_order)
 
     def _rows(self) -> Iterator[int]:
-        for r in range(self.table.data_start, self.sheet.height):
-            row = self.sheet.rows[r]
-            texts = [fold(v) for v in row if isinstance(v, str) and v.strip()]
-            if not texts and not any(_filled(v) for v in row):
+        rows = self.sheet.rows
+        unit_col = self.table.unit_col
+        for r in range(self.table.data_start, len(rows)):
+            row = rows[r]
+            text = next((v for v in row if isinstance(v, str) and v.strip()), None)
+            if text is None and not any(_filled(v) for v in row):
                 continue
-            first = texts[0] if texts else ""
-            label = fold(row[self.table.unit_col]) if self.table.unit_col < len(row) else ""
+            first = fold(text) if text is not None else ""
+            label = fold(row[unit_col]) if unit_col < len(row) else ""
             if not label and first.startswith(_END_MARKERS):
                 return
             if label.startswith(_END_MARKERS) and not self.matcher.match(label).unit:
@@ -519,6 +527,9 @@ class _Reader:
         for code, col in self.table.columns.items():
             ind = by_code[code]
             raw = cells[col] if col < len(cells) else ""
+            if raw.__class__ is float and raw.is_integer():
+                values[code] = Decimal(int(raw))  # the common case: a whole number as a number
+                continue
             parsed = parse_number(raw, integer=ind.type == "integer")
             if parsed.kind is Kind.NUMBER and not (parsed.had_words or parsed.ambiguous or parsed.percent):
                 values[code] = parsed.value  # the common case: a plain number
@@ -664,7 +675,7 @@ class _Reader:
             return
         r = totals[-1]
         summed = self._summed_rows()
-        sums = {c: sum((row.values.get(c) or Decimal(0) for row in summed), Decimal(0)) for c in self.table.columns}
+        sums = {c: sum([v for row in summed if (v := row.values.get(c)) is not None], _ZERO) for c in self.table.columns}
         for code, col in self.table.columns.items():
             ind = self.schema.indicator_by_code[code]
             if code in self.bad_cells:
@@ -672,6 +683,8 @@ class _Reader:
             if not ind.in_total and not ind.formula:
                 continue
             raw = self.sheet.value(r, col)
+            if raw.__class__ is float and not ind.formula and raw == sums[code]:
+                continue  # the common case: the total as a number, exactly the sum
             parsed = parse_number(raw, integer=ind.type == "integer")
             if parsed.kind is not Kind.NUMBER or parsed.value is None:
                 if parsed.kind in (Kind.INVALID, Kind.ERROR_VALUE):

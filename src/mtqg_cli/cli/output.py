@@ -42,7 +42,10 @@ def t(key: str, lang: str) -> str:
 
 
 def dump_json(data: Any, console: Console) -> None:
-    console.file.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    """Indented on a terminal; one line when piped or redirected (the C encoder: 10,000 files' results in a
+    tenth of the time; `jq .` indents it)."""
+    indent = 2 if console.is_terminal else None
+    console.file.write(json.dumps(data, ensure_ascii=False, indent=indent, default=str) + "\n")
 
 
 def show_validation(report: Report, console: Console, lang: str) -> None:
