@@ -48,8 +48,9 @@ def _one(args: tuple[int, str, str]) -> None:
         else:
             total = {"clb_thu_linh": values["clb_thu_linh"] + 3}
     layout = "standard" if k % 2 == 0 else "annex"
-    write_unit_workbook(Path(folder) / f"{unit.code}.xlsx", schema, unit, values, layout=layout, total=total,
-                        label=f"Xã {unit.name}")
+    write_unit_workbook(
+        Path(folder) / f"{unit.code}.xlsx", schema, unit, values, layout=layout, total=total, label=f"Xã {unit.name}"
+    )
 
 
 _CACHE: dict[str, object] = {}

@@ -56,8 +56,13 @@ def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     gnu_time = shutil.which("time") or "/usr/bin/time"
     out = Path("/tmp/mtqg-bench-time.txt")
     start = time.perf_counter()
-    subprocess.run([gnu_time, "-f", "%M", "-o", str(out), *cmd], env=env, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, check=False)
+    subprocess.run(
+        [gnu_time, "-f", "%M", "-o", str(out), *cmd],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+    )
     wall = time.perf_counter() - start
     rss_kb = float(out.read_text().strip().splitlines()[-1]) if out.exists() else float("nan")
     return wall, rss_kb / 1024
@@ -87,8 +92,19 @@ def main() -> None:
     py = sys.executable
     mtqg = [py, "-m", "mtqg_cli"]
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
-    head = ("N", "floor 1p", "floor 2p", "openpyxl", "validate", "aggregate", "c/a(2p)", "c/a(1p)", "b/c",
-            "RSS val MB", "RSS agg MB")
+    head = (
+        "N",
+        "floor 1p",
+        "floor 2p",
+        "openpyxl",
+        "validate",
+        "aggregate",
+        "c/a(2p)",
+        "c/a(1p)",
+        "b/c",
+        "RSS val MB",
+        "RSS agg MB",
+    )
     print(" | ".join(f"{h:>10}" for h in head))
     for n in args.sizes:
         folder, listing = subset(args.root, n)
@@ -100,11 +116,25 @@ def main() -> None:
         val, val_rss = timed([*mtqg, "validate", str(folder), "-s", "bench-da8-xa", "--format", "json"], env)
         agg, agg_rss = timed([*mtqg, "aggregate", str(folder), "-s", "bench-da8-xa", "--format", "json"], env)
         rate = {"f1": n / f1, "f2": n / f2, "op": m / ob, "val": n / val, "agg": n / agg}
-        row = (n, rate["f1"], rate["f2"], rate["op"], rate["val"], rate["agg"], rate["val"] / rate["f2"],
-               rate["val"] / rate["f1"], rate["op"] / rate["val"], val_rss, agg_rss)
+        row = (
+            n,
+            rate["f1"],
+            rate["f2"],
+            rate["op"],
+            rate["val"],
+            rate["agg"],
+            rate["val"] / rate["f2"],
+            rate["val"] / rate["f1"],
+            rate["op"] / rate["val"],
+            val_rss,
+            agg_rss,
+        )
         print(" | ".join(f"{v:>10}" if isinstance(v, int) else f"{v:>10.2f}" for v in row), flush=True)
-        print(f"{'':>10}   wall s: floor1 {f1:.1f}, floor2 {f2:.1f}, openpyxl({m}) {ob:.1f}, validate {val:.1f}, "
-              f"aggregate {agg:.1f}", flush=True)
+        print(
+            f"{'':>10}   wall s: floor1 {f1:.1f}, floor2 {f2:.1f}, openpyxl({m}) {ob:.1f}, validate {val:.1f}, "
+            f"aggregate {agg:.1f}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

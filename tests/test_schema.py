@@ -134,4 +134,5 @@ def test_loaded_forms_are_cached_and_rebuilt_when_a_source_changes(tmp_path, mon
     off = tmp_path / "forms" / "off.yaml"
     off.write_text(form.read_text(encoding="utf-8").replace("thu-cache", "thu-cache-2"), encoding="utf-8")
     assert load_schema(off).id == "thu-cache-2"
-    assert len(list((cache / "schemas").glob("*.pickle"))) == 1  # the rebuild replaced the stale entry; "off" wrote none
+    # the rebuild replaced the stale entry; "off" wrote none
+    assert len(list((cache / "schemas").glob("*.pickle"))) == 1

@@ -53,30 +53,43 @@ def locate_table(workbook: Workbook, schema: Schema) -> Table | None:
 
 # Layouts already seen, per form: most workbooks of a batch come from the same template, so a header band that is
 # cell-for-cell one seen before (at the same place, merged the same way) is located without being worked out again.
-_TEMPLATES: dict[int, list[tuple[int, int, tuple[tuple[object, ...], ...], tuple[object, ...], Table]]] = {}
+@dataclass
+class _Template:
+    top: int
+    bottom: int
+    band: list[list[Any]]  # the header rows, cell for cell
+    merges: tuple[object, ...]
+    between: list[list[Any]]  # the rows between the header and the first data row ('(1) (2) (3)', blank rows)
+    table: Table
+
+
+_TEMPLATES: dict[int, list[_Template]] = {}
 
 
 def _band_merges(sheet: Sheet, top: int, bottom: int) -> tuple[object, ...]:
     return tuple(sorted(m for m in sheet.merged if top <= m[0][0] <= bottom))
 
 
-def _from_template(sheet: Sheet, schema: Schema, folded: Any, unit_phrases: list[str]) -> Table | None:
-    for top, bottom, band, merges, seen in _TEMPLATES.get(id(schema), []):
-        if sheet.height <= bottom or sheet.width != seen.sheet.width:
+def _from_template(sheet: Sheet, schema: Schema, unit_phrases: list[str]) -> Table | None:
+    rows = sheet.rows
+    for t in _TEMPLATES.get(id(schema), ()):
+        top, bottom = t.top, t.bottom
+        if len(rows) <= bottom or sheet.width != t.table.sheet.width or rows[top : bottom + 1] != t.band:
             continue
-        if tuple(tuple(r) for r in sheet.rows[top : bottom + 1]) != band:
-            continue
-        if _band_merges(sheet, top, bottom) != merges:
+        if _band_merges(sheet, top, bottom) != t.merges:
             continue
         longest = max(len(p) for p in unit_phrases) + 14
-        above = (v for r in range(top) for v in sheet.rows[r] if v.__class__ is str and 0 < len(v) <= longest)
+        above = (v for r in range(top) for v in rows[r] if v.__class__ is str and 0 < len(v) <= longest)
         if any(_is_label(_fold(v), unit_phrases) for v in above):
             continue  # another heading above (only short cells can be one): work it out in full
         data_start = bottom + 1
-        while data_start < sheet.height and (
-            _is_column_numbers(sheet.rows[data_start]) or not any(str(v).strip() for v in sheet.rows[data_start])
+        if rows[data_start : data_start + len(t.between)] == t.between:
+            data_start += len(t.between)  # the same numbering row as the template's
+        while data_start < len(rows) and (
+            _is_column_numbers(rows[data_start]) or not any(str(v).strip() for v in rows[data_start])
         ):
             data_start += 1
+        seen = t.table
         return Table(
             sheet, top, bottom, seen.unit_col, seen.number_col, dict(seen.columns), list(seen.missing), data_start
         )
@@ -87,19 +100,25 @@ def _remember(sheet: Sheet, schema: Schema, table: Table) -> None:
     entries = _TEMPLATES.setdefault(id(schema), [])
     if len(entries) >= 32:
         entries.pop(0)
-    band = tuple(tuple(r) for r in sheet.rows[table.header_top : table.header_bottom + 1])
+    top, bottom = table.header_top, table.header_bottom
     entries.append(
-        (table.header_top, table.header_bottom, band, _band_merges(sheet, table.header_top, table.header_bottom), table)
+        _Template(
+            top,
+            bottom,
+            [list(r) for r in sheet.rows[top : bottom + 1]],
+            _band_merges(sheet, top, bottom),
+            [list(r) for r in sheet.rows[bottom + 1 : table.data_start]],
+            table,
+        )
     )
 
 
 def locate_in_sheet(sheet: Sheet, schema: Schema) -> Table | None:
-    limit = min(sheet.height, SCAN_ROWS)
-    folded = _FoldedRows(sheet, limit)
-    unit_phrases = match_phrases(schema.layout.line_column if schema.is_long else schema.layout.unit_column)
-    known = _from_template(sheet, schema, folded, unit_phrases)
+    unit_phrases = schema.unit_column_phrases
+    known = _from_template(sheet, schema, unit_phrases)
     if known is not None:
         return known
+    folded = _FoldedRows(sheet, min(sheet.height, SCAN_ROWS))
     table = _locate_in_sheet(sheet, schema, folded)
     if table is not None:
         _remember(sheet, schema, table)
@@ -108,7 +127,7 @@ def locate_in_sheet(sheet: Sheet, schema: Schema) -> Table | None:
 
 def _locate_in_sheet(sheet: Sheet, schema: Schema, folded: Any) -> Table | None:
     limit = len(folded)
-    unit_phrases = match_phrases(schema.layout.line_column if schema.is_long else schema.layout.unit_column)
+    unit_phrases = schema.unit_column_phrases
     exact = set(unit_phrases)
     anchors: list[int] = []
     for r in range(limit):

@@ -138,7 +138,7 @@ def _sniff(path: Path) -> tuple[str, bytes | None]:
             try:
                 if _fast_xlsx(data, str(path)):
                     return "xlsx", data
-            except (ValueError, struct_error, zlib_error, IndexError):
+            except (ValueError, struct.error, zlib.error, IndexError):
                 pass
         return _sniff_zip(path), data
     if head.startswith(b"%PDF"):

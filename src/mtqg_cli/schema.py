@@ -323,6 +323,11 @@ class Schema(_Model):
         return {i.code: match_phrases(i.headers + [i.label]) for i in self.indicators}
 
     @cached_property
+    def unit_column_phrases(self) -> list[str]:
+        """Folded headings of the column naming the rows (units, or lines on a long form), longest first."""
+        return match_phrases(self.layout.line_column if self.is_long else self.layout.unit_column)
+
+    @cached_property
     def line_by_code(self) -> dict[str, Line]:
         return {line.code: line for line in self.lines}
 
@@ -493,6 +498,7 @@ def load_schema(ref: str | Path) -> Schema:
 # -- a cache of loaded forms (a ministry's form lists thousands of communes: parsing and validating them takes most
 # of a second, unpickling the result a twentieth of that). Keyed by the file's text, its place and the code that reads
 # it; an entry is used only while every file it was built from (the unit lists it looked for) is unchanged.
+
 
 def cache_dir() -> Path | None:
     """Where mtqg keeps its caches: $MTQG_CACHE_DIR ('' or '0': no cache), else the user's cache folder."""

@@ -675,7 +675,8 @@ class _Reader:
             return
         r = totals[-1]
         summed = self._summed_rows()
-        sums = {c: sum([v for row in summed if (v := row.values.get(c)) is not None], _ZERO) for c in self.table.columns}
+        columns = self.table.columns
+        sums = {c: sum([v for row in summed if (v := row.values.get(c)) is not None], _ZERO) for c in columns}
         for code, col in self.table.columns.items():
             ind = self.schema.indicator_by_code[code]
             if code in self.bad_cells:
@@ -870,6 +871,8 @@ _OPS: dict[str, Callable[[Decimal, Decimal], bool]] = {
     "<": operator.lt,
     ">": operator.gt,
 }
+
+
 @dataclass
 class _Plan:
     """What checking a workbook of one form needs, worked out once per form (not once per file): the unit
