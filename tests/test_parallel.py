@@ -43,3 +43,17 @@ def test_a_failing_file_does_not_end_the_batch(tmp_path, schema, monkeypatch):
         assert codes["f005.xlsx"] == ["internal-error"]
         assert len(report.files) == POOL_MIN_FILES + 2
         assert "reader crashed" in report.files[5].issues[0].message("en")
+
+
+def test_rows_cross_processes_exactly():
+    """A row sent back by a worker process arrives with the same figures, to the last digit and exponent."""
+    import pickle
+    from decimal import Decimal
+
+    from mtqg_cli.validate import UnitRow
+
+    values = {"a": Decimal("12"), "b": Decimal("0.10"), "c": None, "d": Decimal("-1E+3"), "e": Decimal("1234567.891")}
+    row = UnitRow("moc-chau", "Huyện Mộc Châu", 9, values, line="da1")
+    back = pickle.loads(pickle.dumps(row))
+    assert back == row
+    assert [str(v) for v in back.values.values()] == ["12", "0.10", "None", "-1E+3", "1234567.891"]

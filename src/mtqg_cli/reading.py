@@ -190,8 +190,8 @@ def _fast_xlsx(data: bytes, key: str) -> bool:
         start = local + 30 + n + e
         raw = data[start : start + comp]
         sheet = raw if method == 0 else zlib.decompressobj(-15).decompress(raw, plain + 1)
-        if not hides and (b'hidden="1"' in sheet or b'hidden="true"' in sheet):
-            hides = True
+        if not hides and b'hidden="' in sheet:  # one scan; most sheets hide nothing
+            hides = b'hidden="1"' in sheet or b'hidden="true"' in sheet
     _HIDDEN_HINT[key] = hides
     return True
 

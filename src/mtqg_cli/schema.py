@@ -22,7 +22,7 @@ from .text import fold
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Source(_Model):
@@ -323,6 +323,14 @@ class Schema(_Model):
         return {i.code: match_phrases(i.headers + [i.label]) for i in self.indicators}
 
     @cached_property
+    def unit_keys(self) -> list[tuple[str, int]]:
+        """(folded name without its prefix, index of the unit) for every name a unit is known by: what the unit
+        matcher looks names up in. Kept with a cached form (folding thousands of names is the costly part)."""
+        from .units import name_keys
+
+        return [(key, k) for k, u in enumerate(self.units) for key in name_keys(u)]
+
+    @cached_property
     def unit_column_phrases(self) -> list[str]:
         """Folded headings of the column naming the rows (units, or lines on a long form), longest first."""
         return match_phrases(self.layout.line_column if self.is_long else self.layout.unit_column)
@@ -516,8 +524,8 @@ def _cache_key(path: Path, text: str) -> str:
 
     import pydantic
 
-    code = Path(__file__).stat()
-    stamp = f"{path.resolve()}|{code.st_mtime_ns}|{code.st_size}|{pydantic.VERSION}|{yaml.__version__}"
+    code = "|".join(f"{st.st_mtime_ns}:{st.st_size}" for st in (p.stat() for p in sorted(Path(__file__).parent.glob("*.py"))))
+    stamp = f"{path.resolve()}|{code}|{pydantic.VERSION}|{yaml.__version__}"
     return hashlib.sha256((stamp + "\n" + text).encode("utf-8")).hexdigest()[:32]
 
 
@@ -560,6 +568,7 @@ def _cache_put(key: str, deps: list[Path], schema: Schema) -> None:
         target = folder / "schemas"
         target.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(dir=target, suffix=".tmp")
+        schema.unit_keys  # noqa: B018 - computed now, so that it is kept with the form
         with os.fdopen(fd, "wb") as fh:
             pickle.dump((_stamp(deps), schema), fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, target / f"{key}.pickle")

@@ -51,6 +51,12 @@ def core_name(text: object) -> str:
     return stripped or folded
 
 
+def name_keys(unit: Unit) -> list[str]:
+    """The keys a unit is matched by: its name, aliases and code, folded and without prefixes."""
+    keys = (core_name(name) for name in [unit.name, *unit.aliases, unit.code.replace("-", " ")])
+    return [k for k in keys if k]
+
+
 def level_of(text: object) -> str | None:
     """'district' / 'commune' when the text names the kind of unit ('xã Mai Sơn'), else None."""
     folded = _COMMITTEE.sub("", fold(text))
@@ -77,15 +83,13 @@ class Match:
 class UnitMatcher:
     """Matches free text to a schema's units."""
 
-    def __init__(self, units: list[Unit], threshold: float = 0.84) -> None:
+    def __init__(self, units: list[Unit], threshold: float = 0.84, keys: list[tuple[str, int]] | None = None) -> None:
+        """``keys``: the units' name keys already worked out (:attr:`Schema.unit_keys`), else folded here."""
         self.units = units
         self.threshold = threshold
-        self._keys: list[tuple[str, Unit]] = []
-        for u in units:
-            for name in [u.name, *u.aliases, u.code.replace("-", " ")]:
-                key = core_name(name)
-                if key:
-                    self._keys.append((key, u))
+        if keys is None:
+            keys = [(key, k) for k, u in enumerate(units) for key in name_keys(u)]
+        self._keys: list[tuple[str, Unit]] = [(key, units[k]) for key, k in keys]
         self._exact: dict[str, list[Unit]] = {}
         for key, u in self._keys:
             bucket = self._exact.setdefault(key, [])
