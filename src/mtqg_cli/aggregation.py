@@ -60,16 +60,17 @@ class Aggregate:
         ind = self.schema.indicator_by_code
         units = []
         reported = set(self.reported)
-        table = self.values.to_dict(orient="index")  # one pass: .loc per unit is slow for thousands of communes
+        # one pass over plain floats: .loc per unit, or a dict per row from pandas, is slow for thousands of communes
+        columns = [str(c) for c in self.values.columns]
+        table = dict(zip(self.values.index, self.values.to_numpy(dtype="float64").tolist(), strict=True))
         for code in self.expected:
-            row = table[code]
             units.append(
                 {
                     "unit": code,
                     "name": self.unit_name(code),
                     "reported": code in reported,
                     "file": self.sources.get(code),
-                    "values": {k: _num(v) for k, v in row.items()},
+                    "values": dict(zip(columns, map(_num_float, table[code]), strict=True)),
                 }
             )
         progress = []
@@ -180,42 +181,13 @@ def aggregate(report: Report) -> Aggregate:
 
         units = units_in_force(units, report.period)
     expected = [u.code for u in units]
-    cols: dict[str, list[Any]] = {"unit": [], "line": [], "indicator": [], "value": [], "in_total": []}
     sources: dict[str, str] = {}
-    top = {line.code for line in schema.top_lines}
-    for res in report.accepted:
-        present = {row.line for row in res.rows}
-        for row in res.rows:
-            line = schema.line_by_code.get(row.line or "") if row.line else None
-            # a unit's own total adds its top-level lines (and sub-lines whose parent row is absent)
-            in_total = line is None or row.line in top or (line.parent not in present)
-            for code in codes:
-                value = row.values.get(code)
-                cols["unit"].append(row.unit)
-                cols["line"].append(row.line)
-                cols["indicator"].append(code)
-                cols["value"].append(None if value is None else float(value))
-                cols["in_total"].append(in_total)
-            sources[row.unit] = str(res.path)
-    long = pd.DataFrame(cols)  # column lists: far cheaper than a dict per figure for thousands of units
-    long["value"] = pd.to_numeric(long["value"], errors="coerce")
-    records = (
-        [
-            {"unit": u, "line": ln, "indicator": i, "value": v}
-            for u, ln, i, v in zip(cols["unit"], cols["line"], cols["indicator"], cols["value"], strict=True)
-        ]
-        if schema.is_long
-        else None
-    )
-    counted = long[long["in_total"].astype(bool)] if len(long) else long
-    wide = counted.pivot_table(index="unit", columns="indicator", values="value", aggfunc="sum", dropna=False)
-    wide = wide.reindex(index=expected, columns=codes)
     lines = None
+    records = None
     if schema.is_long:
-        lines = long.pivot_table(index="line", columns="indicator", values="value", aggfunc="sum", dropna=False)
-        lines = lines.reindex(index=[line.code for line in schema.lines], columns=codes)
-        lines = _recompute(schema, lines)
-        wide = _recompute(schema, wide)
+        wide, lines, records = _long_frames(report, schema, expected, codes, sources)
+    else:
+        wide = _wide_frame(report, expected, codes, sources)
     reported = [u for u in expected if u in sources]
     missing = [u for u in expected if u not in sources]
     achieved = wide.loc[reported].sum(axis=0, min_count=0) if reported else pd.Series(0.0, index=codes)
@@ -242,10 +214,7 @@ def aggregate(report: Report) -> Aggregate:
             "phase_target": phase,
         }
     )
-    per_unit = schema.targets.units
-    unit_targets = pd.DataFrame(
-        {c: [_float(per_unit.get(u, {}).get(c)) for u in expected] for c in codes}, index=expected, dtype="float64"
-    )
+    unit_targets = _unit_targets(schema, expected, codes)
     unit_percent = (wide / unit_targets.where(unit_targets > 0) * 100).round(1)
     for ind in schema.indicators:
         if ind.role == "context":
@@ -253,6 +222,87 @@ def aggregate(report: Report) -> Aggregate:
     return Aggregate(
         schema, wide, progress, unit_percent, expected, reported, missing, report.rejected, sources, lines, records
     )
+
+
+def _wide_frame(report: Report, expected: list[str], codes: list[str], sources: dict[str, str]) -> pd.DataFrame:
+    """A wide form's figures by unit: one row per unit (a unit sends one row; a blank cell counts 0 once the unit
+    has reported), NaN for the units that have not. Built in one array: thousands of communes in a few ms."""
+    import numpy as np
+    import pandas as pd
+
+    where = {u: k for k, u in enumerate(expected)}
+    rows: dict[int, list[float]] = {}
+    for res in report.accepted:
+        path = str(res.path)
+        for row in res.rows:
+            sources[row.unit] = path
+            k = where.get(row.unit)
+            if k is None:
+                continue  # a unit not expected in this period
+            values = row.values
+            figures = [0.0 if (v := values.get(c)) is None else float(v) for c in codes]
+            if k in rows:
+                figures = [a + b for a, b in zip(rows[k], figures, strict=True)]
+            rows[k] = figures
+    matrix = np.full((len(expected), len(codes)), np.nan)
+    if rows:
+        matrix[list(rows)] = np.array(list(rows.values()), dtype="float64")
+    return pd.DataFrame(matrix, index=pd.Index(expected, name="unit"), columns=pd.Index(codes, name="indicator"))
+
+
+def _long_frames(
+    report: Report, schema: Schema, expected: list[str], codes: list[str], sources: dict[str, str]
+) -> tuple[pd.DataFrame, pd.DataFrame, list[dict[str, Any]]]:
+    """A long form's figures by unit (its own total: top-level lines) and by line (summed over units), and every
+    figure added in."""
+    import pandas as pd
+
+    cols: dict[str, list[Any]] = {"unit": [], "line": [], "indicator": [], "value": [], "in_total": []}
+    top = {line.code for line in schema.top_lines}
+    for res in report.accepted:
+        present = {row.line for row in res.rows}
+        for row in res.rows:
+            line = schema.line_by_code.get(row.line or "") if row.line else None
+            # a unit's own total adds its top-level lines (and sub-lines whose parent row is absent)
+            in_total = line is None or row.line in top or (line.parent not in present)
+            for code in codes:
+                value = row.values.get(code)
+                cols["unit"].append(row.unit)
+                cols["line"].append(row.line)
+                cols["indicator"].append(code)
+                cols["value"].append(None if value is None else float(value))
+                cols["in_total"].append(in_total)
+            sources[row.unit] = str(res.path)
+    long = pd.DataFrame(cols)  # column lists: far cheaper than a dict per figure for thousands of units
+    long["value"] = pd.to_numeric(long["value"], errors="coerce")
+    records = [
+        {"unit": u, "line": ln, "indicator": i, "value": v}
+        for u, ln, i, v in zip(cols["unit"], cols["line"], cols["indicator"], cols["value"], strict=True)
+    ]
+    counted = long[long["in_total"].astype(bool)] if len(long) else long
+    wide = counted.pivot_table(index="unit", columns="indicator", values="value", aggfunc="sum", dropna=False)
+    wide = wide.reindex(index=expected, columns=codes)
+    lines = long.pivot_table(index="line", columns="indicator", values="value", aggfunc="sum", dropna=False)
+    lines = lines.reindex(index=[line.code for line in schema.lines], columns=codes)
+    return _recompute(schema, wide), _recompute(schema, lines), records
+
+
+def _unit_targets(schema: Schema, expected: list[str], codes: list[str]) -> pd.DataFrame:
+    """Each unit's own targets (NaN where the plan sets none): filled only where the plan has figures."""
+    import numpy as np
+    import pandas as pd
+
+    matrix = np.full((len(expected), len(codes)), np.nan)
+    where = {u: k for k, u in enumerate(expected)}
+    column = {c: j for j, c in enumerate(codes)}
+    for unit, targets in schema.targets.units.items():
+        k = where.get(unit)
+        if k is None:
+            continue
+        for code, value in targets.items():
+            if code in column and value is not None:
+                matrix[k, column[code]] = float(value)
+    return pd.DataFrame(matrix, index=expected, columns=codes)
 
 
 def _recompute(schema: Schema, frame: pd.DataFrame) -> pd.DataFrame:
@@ -296,6 +346,12 @@ def _present(v: Any) -> bool:
 def _dec(v: Any) -> Decimal:
     f = float(v)
     return Decimal(int(f)) if f.is_integer() else Decimal(repr(round(f, 6)))
+
+
+def _num_float(f: float) -> int | float | None:
+    if f != f:
+        return None
+    return int(f) if f.is_integer() else round(f, 6)
 
 
 def _num(v: Any) -> int | float | None:

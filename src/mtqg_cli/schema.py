@@ -524,7 +524,8 @@ def _cache_key(path: Path, text: str) -> str:
 
     import pydantic
 
-    code = "|".join(f"{st.st_mtime_ns}:{st.st_size}" for st in (p.stat() for p in sorted(Path(__file__).parent.glob("*.py"))))
+    modules = sorted(Path(__file__).parent.glob("*.py"))  # the code that reads forms: a change rebuilds the cache
+    code = "|".join(f"{st.st_mtime_ns}:{st.st_size}" for st in (p.stat() for p in modules))
     stamp = f"{path.resolve()}|{code}|{pydantic.VERSION}|{yaml.__version__}"
     return hashlib.sha256((stamp + "\n" + text).encode("utf-8")).hexdigest()[:32]
 

@@ -87,7 +87,16 @@ def load_report(
     if not files:
         fail("No workbook found." if lang == "en" else "Không tìm thấy tệp bảng tính nào.")
     with progress(show_progress, len(files), "Đang kiểm tra") as step:
-        return validate_paths(files, schema, progress=step, jobs=jobs), None, files
+        warmed = False
+
+        def step_and_warm(item: Any) -> None:
+            nonlocal warmed
+            step(item)
+            if not warmed:  # the first file is back: the workers are running, so load pandas (half a second) now
+                warmed = True
+                import pandas  # noqa: F401
+
+        return validate_paths(files, schema, progress=step_and_warm, jobs=jobs), None, files
 
 
 def console(stderr: bool = False) -> Console:
