@@ -129,3 +129,26 @@ VIETNAMESE = "aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂĐÊÔƠƯáàảãạắ
 def test_strip_accents_fast_path_is_the_definition(text):
     """The one-pass table gives what NFD-and-drop-the-marks gives, for Vietnamese and for any text at all."""
     assert strip_accents(text) == _strip_accents_by_definition(text)
+
+
+def _find_by_scanning(matcher: UnitMatcher, text: str):
+    """The definition: every unit one of whose name keys (4+ letters) stands in the text as whole words."""
+    folded = f" {fold(text)} "
+    hits = {u.code: u for key, u in matcher._keys if len(key) >= 4 and f" {key} " in folded}
+    return next(iter(hits.values())) if len(hits) == 1 else None
+
+
+_WORDS = ["UBND", "huyện", "xã", "BÁO CÁO", "kết quả", "năm 2024", "Sơn", "La", "Mai", "Châu", "Mường", "-", ","]
+
+
+@given(
+    st.lists(
+        st.sampled_from(_WORDS) | st.sampled_from(["Mộc Châu", "Mai Sơn", "Sơn La", "Sông Mã", "Bắc Yên"]), max_size=12
+    )
+)
+def test_unit_named_in_a_title_is_found_as_by_scanning(schema, words):
+    matcher = UnitMatcher(schema.units)
+    text = " ".join(words)
+    found = matcher.find_in_text(text)
+    expected = _find_by_scanning(matcher, text)
+    assert (found.code if found else None) == (expected.code if expected else None)

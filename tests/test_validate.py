@@ -5,6 +5,10 @@ from __future__ import annotations
 import zipfile
 from decimal import Decimal
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from helpers import ANNEX_DISTRICT_ROW, write_unit
 from mtqg_cli.aggregation import aggregate
 from mtqg_cli.samples import target_values
@@ -155,3 +159,60 @@ def test_workbook_without_the_table(tmp_path, schema):
     wb.save(tmp_path / "khac.xlsx")
     result = validate_file(tmp_path / "khac.xlsx", schema)
     assert [i.code for i in result.issues] == ["table-not-found"]
+
+
+def _evaluate_by_walking(expression, values):
+    """The definition of a formula's value: walk the tree; a blank operand or a division by zero gives blank."""
+    import ast
+    from decimal import Decimal
+
+    def ev(node):
+        if isinstance(node, ast.Expression):
+            return ev(node.body)
+        if isinstance(node, ast.Name):
+            return values.get(node.id)
+        if isinstance(node, ast.Constant):
+            return Decimal(repr(node.value))
+        if isinstance(node, ast.UnaryOp):
+            v = ev(node.operand)
+            return None if v is None else -v
+        a, b = ev(node.left), ev(node.right)
+        if a is None or b is None:
+            return None
+        if isinstance(node.op, ast.Add):
+            return a + b
+        if isinstance(node.op, ast.Sub):
+            return a - b
+        if isinstance(node.op, ast.Mult):
+            return a * b
+        return None if b == 0 else a / b
+
+    return ev(ast.parse(expression, mode="eval"))
+
+
+_operand = st.sampled_from(["a", "b", "c", "2", "0", "0.5", "100"])
+_formula = st.recursive(
+    _operand,
+    lambda inner: (
+        st.tuples(inner, st.sampled_from(["+", "-", "*", "/"]), inner).map(lambda t: f"({t[0]} {t[1]} {t[2]})")
+        | inner.map(lambda e: f"-{e}")
+    ),
+    max_leaves=8,
+)
+_figure = st.none() | st.decimals(min_value=-10_000, max_value=10_000, places=2, allow_nan=False)
+
+
+@given(_formula, _figure, _figure, _figure)
+def test_compiled_formula_gives_what_walking_the_tree_gives(expression, a, b, c):
+    from mtqg_cli.validate import evaluate
+
+    values = {"a": a, "b": b, "c": c}
+    assert evaluate(expression, values) == _evaluate_by_walking(expression, values)
+
+
+@pytest.mark.parametrize("expression", ['__import__("os")', "a.b", "a if b else c", "a ** 2", "[a]", "_c0 + 1"])
+def test_formula_outside_arithmetic_is_refused(expression):
+    from mtqg_cli.validate import evaluate
+
+    with pytest.raises(ValueError, match="unsupported expression"):
+        evaluate(expression, {"a": 1})

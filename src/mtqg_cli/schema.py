@@ -340,7 +340,15 @@ class Schema(_Model):
         return {line.code: line for line in self.lines}
 
     def children(self, code: str) -> list[Line]:
-        return [line for line in self.lines if line.parent == code]
+        return self._children.get(code, [])
+
+    @cached_property
+    def _children(self) -> dict[str, list[Line]]:
+        out: dict[str, list[Line]] = {}
+        for line in self.lines:
+            if line.parent:
+                out.setdefault(line.parent, []).append(line)
+        return out
 
     @property
     def top_lines(self) -> list[Line]:

@@ -96,6 +96,7 @@ class UnitMatcher:
             if u not in bucket:
                 bucket.append(u)
         self._gso = {u.gso: u for u in units if u.gso}
+        self._longest: int | None = None  # words in the longest name key, worked out on first use
 
     def match(self, text: object) -> Match:
         raw = str(text).strip() if text is not None else ""
@@ -126,10 +127,18 @@ class UnitMatcher:
         return Match(None, round(best_score * 100), candidates=nearest)
 
     def find_in_text(self, text: object) -> Unit | None:
-        """A unit named anywhere in a longer text ('UBND HUYỆN MỘC CHÂU', 'BÁO CÁO ... huyện Sông Mã')."""
-        folded = f" {fold(text)} "
-        hits = []
-        for key, u in self._keys:
-            if len(key) >= 4 and f" {key} " in folded and u not in hits:
-                hits.append(u)
-        return hits[0] if len(hits) == 1 else None
+        """A unit named anywhere in a longer text ('UBND HUYỆN MỘC CHÂU', 'BÁO CÁO ... huyện Sông Mã'): the only
+        unit one of whose names (4 letters or more) stands in it as whole words."""
+        words = fold(text).split()
+        if self._longest is None:
+            self._longest = max((len(key.split()) for key in self._exact), default=0)
+        hits: dict[str, Unit] = {}
+        for size in range(1, min(self._longest, len(words)) + 1):  # every run of words, looked up: no scan of units
+            for start in range(len(words) - size + 1):
+                key = " ".join(words[start : start + size])
+                if len(key) >= 4:
+                    for u in self._exact.get(key, ()):
+                        hits.setdefault(u.code, u)
+                        if len(hits) > 1:
+                            return None
+        return next(iter(hits.values())) if hits else None

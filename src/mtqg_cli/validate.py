@@ -12,7 +12,7 @@ import operator
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -429,6 +429,7 @@ class _Reader:
         self.other_labels = plan.other_labels
         self.group_total_labels = plan.group_total_labels
         self.line_phrases = plan.line_phrases
+        self.plan = plan
         self.saw_group_row = False
         self.bad_cells: set[str] = set()  # indicator codes with an unreadable cell: no total check there
         # cells that read as blank, by A1 address -> (where: 'unit' | 'total', indicator code)
@@ -539,8 +540,9 @@ class _Reader:
         for code, col in self.table.columns.items():
             ind = by_code[code]
             raw = cells[col] if col < len(cells) else ""
-            if raw.__class__ is float and raw.is_integer():
-                values[code] = Decimal(int(raw))  # the common case: a whole number as a number
+            if raw.__class__ is float and raw - raw == 0:  # a number as a number (not NaN, not infinite)
+                # the common case; repr round-trips the double as typed (0.1 -> '0.1'), unlike Decimal(float)
+                values[code] = Decimal(int(raw)) if raw.is_integer() else Decimal(repr(raw))
                 continue
             parsed = parse_number(raw, integer=ind.type == "integer")
             if parsed.kind is Kind.NUMBER and not (parsed.had_words or parsed.ambiguous or parsed.percent):
@@ -838,9 +840,14 @@ class _LongReader(_Reader):
         return out
 
     def _match_line(self, folded: str, context: str | None) -> Any:
-        for phrase, line in self.line_phrases:
-            if folded == phrase or folded.startswith(phrase + " "):
-                return line
+        # the longest phrase the label starts with, as whole words: its word prefixes looked up, longest first
+        words = folded.split(" ")
+        by_phrase = self.plan.line_by_phrase
+        for n in self.plan.line_phrase_sizes:
+            if n <= len(words):
+                line = by_phrase.get(" ".join(words[:n]))
+                if line is not None:
+                    return line
         if context:
             for child in self.schema.children(context):
                 for phrase in match_phrases(child.short):
@@ -896,6 +903,8 @@ class _Plan:
     other_labels: list[str]
     group_total_labels: list[str]  # the annex's own row for all the units ('II  Huyện, thành phố'): their total
     line_phrases: list[tuple[str, Any]]  # long forms: (folded phrase, line), longest first
+    line_by_phrase: dict[str, Any]  # the same, looked up: the first (longest) line of each phrase
+    line_phrase_sizes: list[int]  # how many words the phrases have, most first
 
 
 _PLANS: dict[int, tuple[Schema, _Plan]] = {}
@@ -908,6 +917,9 @@ def _plan(schema: Schema) -> _Plan:
     part = schema.units_part
     line_phrases = [(phrase, line) for line in schema.lines for phrase in match_phrases([line.label, *line.labels])]
     line_phrases.sort(key=lambda pl: len(pl[0]), reverse=True)
+    by_phrase: dict[str, Any] = {}
+    for phrase, line in line_phrases:
+        by_phrase.setdefault(phrase, line)
     plan = _Plan(
         matcher=UnitMatcher(schema.units, keys=schema.unit_keys),
         model=schema.row_model(),
@@ -917,6 +929,8 @@ def _plan(schema: Schema) -> _Plan:
             p for o in schema.other_rows if part is not None and o.code == part.code for p in match_phrases(o.labels)
         ],
         line_phrases=line_phrases,
+        line_by_phrase=by_phrase,
+        line_phrase_sizes=sorted({len(p.split(" ")) for p in by_phrase}, reverse=True),
     )
     _PLANS[id(schema)] = (schema, plan)
     return plan
@@ -930,32 +944,59 @@ def _parsed(expression: str) -> ast.Expression:
 def evaluate(expression: str, values: dict[str, Decimal | None]) -> Decimal | None:
     """Value of a rule side: indicator codes, numbers, + - * / and parentheses. None when a code is blank or a
     divisor is 0."""
+    return _compiled(expression)(values)
+
+
+_Evaluator = Callable[[dict[str, Decimal | None]], Decimal | None]
+
+
+@lru_cache(maxsize=512)
+def _compiled(expression: str) -> _Evaluator:
+    """The expression checked once (names, numbers, + - * / and parentheses only) and compiled to Python code run
+    on Decimals (a formula is evaluated for every row of every file). A blank name makes the whole value blank,
+    as does a division by zero."""
     tree = _parsed(expression)
+    names: list[str] = []
+    constants: dict[str, Decimal] = {}
 
-    def ev(node: ast.AST) -> Decimal | None:
-        if isinstance(node, ast.Expression):
-            return ev(node.body)
-        if isinstance(node, ast.Name):
-            return values.get(node.id)
-        if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
-            return Decimal(repr(node.value))
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-            v = ev(node.operand)
-            return None if v is None else -v
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Sub | ast.Mult | ast.Div):
-            a, b = ev(node.left), ev(node.right)
-            if a is None or b is None:
+    class Check(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> ast.AST:
+            if node.id.startswith("_"):
+                raise ValueError(f"unsupported expression: {expression}")
+            names.append(node.id)
+            return node
+
+        def visit_Constant(self, node: ast.Constant) -> ast.AST:
+            if not isinstance(node.value, int | float) or isinstance(node.value, bool):
+                raise ValueError(f"unsupported expression: {expression}")
+            name = f"_c{len(constants)}"
+            constants[name] = Decimal(repr(node.value))
+            return ast.copy_location(ast.Name(id=name, ctx=ast.Load()), node)
+
+        def generic_visit(self, node: ast.AST) -> ast.AST:
+            allowed = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.USub, ast.Load)
+            if not isinstance(node, allowed):
+                raise ValueError(f"unsupported expression: {expression}")
+            return super().generic_visit(node)
+
+    checked = ast.fix_missing_locations(Check().visit(tree))
+    code = compile(checked, "<formula>", "eval")
+    unique = tuple(dict.fromkeys(names))
+    no_builtins: dict[str, Any] = {"__builtins__": {}}
+
+    def run(values: dict[str, Decimal | None]) -> Decimal | None:
+        scope = dict(constants)
+        for name in unique:
+            v = values.get(name)
+            if v is None:
                 return None
-            if isinstance(node.op, ast.Add):
-                return a + b
-            if isinstance(node.op, ast.Sub):
-                return a - b
-            if isinstance(node.op, ast.Div):
-                return None if b == 0 else a / b
-            return a * b
-        raise ValueError(f"unsupported expression: {expression}")
+            scope[name] = v
+        try:
+            return eval(code, no_builtins, scope)  # noqa: S307 - checked above: names, numbers and + - * / only
+        except (ZeroDivisionError, InvalidOperation):
+            return None
 
-    return ev(tree)
+    return run
 
 
 def _issue_order(issue: Issue) -> tuple[int, int, str]:
