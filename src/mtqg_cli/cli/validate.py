@@ -62,7 +62,7 @@ def validate(
         if not files:
             fail("No workbook found." if lang == "en" else "Không tìm thấy tệp bảng tính nào.")
         with progress(fmt is Format.table, len(files), "Đang kiểm tra") as step:
-            report = validate_paths(files, schema, progress=step, jobs=jobs)
+            report = validate_paths(files, schema, progress=step, jobs=jobs, figures=False)
         written = []
         if annotate is not None:
             for result in report.files:

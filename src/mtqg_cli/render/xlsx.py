@@ -314,13 +314,7 @@ def _unit_lines_sheet(ws: Any, agg: Aggregate, lang: str) -> None:
 
 
 def _unit_line_values(agg: Aggregate, code: str) -> dict[tuple[str, str], float]:
-    out: dict[tuple[str, str], float] = {}
-    if agg.records is None:
-        return out
-    for rec in agg.records:
-        if rec["indicator"] == code and rec["value"] is not None:
-            out[(rec["unit"], rec["line"])] = float(rec["value"])
-    return out
+    return agg.unit_line_values(code)
 
 
 def _fmt(ind: Any) -> str:
