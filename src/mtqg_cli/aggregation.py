@@ -13,8 +13,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .numbers import format_number, format_percent
-from .schema import Schema
-from .validate import FileResult, Report
+from .schema import Schema, _names
+from .validate import FileResult, Report, row_figures
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -237,29 +237,37 @@ def aggregate(report: Report) -> Aggregate:
     )
 
 
+def _figure_matrix(rows: list[Any], codes: list[str]) -> Any:
+    """The rows' figures as one float array [row, indicator] (NaN: blank), converted in one call."""
+    import numpy as np
+
+    if not rows:
+        return np.empty((0, len(codes)))
+    return np.array([row_figures(row.values, codes) for row in rows], dtype="float64")
+
+
 def _wide_frame(report: Report, expected: list[str], codes: list[str], sources: dict[str, str]) -> pd.DataFrame:
     """A wide form's figures by unit: one row per unit (a unit sends one row; a blank cell counts 0 once the unit
-    has reported), NaN for the units that have not. Built in one array: thousands of communes in a few ms."""
+    has reported), NaN for the units that have not. Built in arrays: thousands of communes in a few ms."""
     import numpy as np
     import pandas as pd
 
     where = {u: k for k, u in enumerate(expected)}
-    rows: dict[int, list[float]] = {}
+    rows, at = [], []
     for res in report.accepted:
         path = str(res.path)
         for row in res.rows:
             sources[row.unit] = path
             k = where.get(row.unit)
-            if k is None:
-                continue  # a unit not expected in this period
-            values = row.values
-            figures = [0.0 if (v := values.get(c)) is None else float(v) for c in codes]
-            if k in rows:
-                figures = [a + b for a, b in zip(rows[k], figures, strict=True)]
-            rows[k] = figures
+            if k is not None:  # else a unit not expected in this period
+                rows.append(row)
+                at.append(k)
     matrix = np.full((len(expected), len(codes)), np.nan)
     if rows:
-        matrix[list(rows)] = np.array(list(rows.values()), dtype="float64")
+        figures = np.nan_to_num(_figure_matrix(rows, codes), nan=0.0)
+        index = np.array(at)
+        matrix[index] = 0.0
+        np.add.at(matrix, index, figures)
     return pd.DataFrame(matrix, index=pd.Index(expected, name="unit"), columns=pd.Index(codes, name="indicator"))
 
 
@@ -276,34 +284,35 @@ def _long_frames(
     line_codes = [line.code for line in schema.lines]
     line_at = {c: n for n, c in enumerate(line_codes)}
     top = {line.code for line in schema.top_lines}
-    cube = np.full((len(expected), len(line_codes), len(codes)), np.nan)
-    by_unit: dict[int, list[float]] = {}
-    by_line: dict[int, list[float]] = {}
+    rows: list[Any] = []
+    units: list[int] = []  # position among the expected units, -1: a unit not expected in this period
+    lines_of: list[int] = []  # position among the form's lines, -1: none
+    counted: list[bool] = []  # in the unit's own total
     for res in report.accepted:
         path = str(res.path)
         present = {row.line for row in res.rows}
         for row in res.rows:
             sources[row.unit] = path
-            values = row.values
-            figures = [np.nan if (v := values.get(c)) is None else float(v) for c in codes]
-            zeros = [0.0 if f != f else f for f in figures]  # a blank adds nothing once the row is there
-            n = line_at.get(row.line or "")
-            if n is not None:
-                by_line[n] = [a + b for a, b in zip(by_line[n], zeros, strict=True)] if n in by_line else zeros
-            k = where.get(row.unit)
-            if k is None:
-                continue  # a unit not expected in this period: in the lines' sums, not in the units'
-            if n is not None:
-                cube[k, n] = figures
             line = schema.line_by_code.get(row.line or "")
-            if line is None or row.line in top or line.parent not in present:
-                by_unit[k] = [a + b for a, b in zip(by_unit[k], zeros, strict=True)] if k in by_unit else zeros
+            rows.append(row)
+            units.append(where.get(row.unit, -1))
+            lines_of.append(line_at.get(row.line or "", -1))
+            counted.append(line is None or row.line in top or line.parent not in present)
+    cube = np.full((len(expected), len(line_codes), len(codes)), np.nan)
     wide = np.full((len(expected), len(codes)), np.nan)
-    if by_unit:
-        wide[list(by_unit)] = np.array(list(by_unit.values()), dtype="float64")
     lines = np.full((len(line_codes), len(codes)), np.nan)
-    if by_line:
-        lines[list(by_line)] = np.array(list(by_line.values()), dtype="float64")
+    if rows:
+        figures = _figure_matrix(rows, codes)
+        zeros = np.nan_to_num(figures, nan=0.0)  # a blank adds nothing once the row is there
+        k, n, c = np.array(units), np.array(lines_of), np.array(counted, dtype=bool)
+        placed = (k >= 0) & (n >= 0)
+        cube[k[placed], n[placed]] = figures[placed]
+        in_lines = n >= 0  # every unit's rows, expected or not, make the lines' sums
+        lines[np.unique(n[in_lines])] = 0.0
+        np.add.at(lines, n[in_lines], zeros[in_lines])
+        in_units = (k >= 0) & c
+        wide[np.unique(k[in_units])] = 0.0
+        np.add.at(wide, k[in_units], zeros[in_units])
     columns = pd.Index(codes, name="indicator")
     wide_frame = pd.DataFrame(wide, index=pd.Index(expected, name="unit"), columns=columns)
     lines_frame = pd.DataFrame(lines, index=pd.Index(line_codes, name="line"), columns=columns)
@@ -340,8 +349,9 @@ def _recompute(schema: Schema, frame: pd.DataFrame) -> pd.DataFrame:
     rows = out.to_numpy(dtype="float64").tolist()  # plain floats: far faster than iterrows for thousands of units
     for ind in formulas:
         values = []
+        used = [(name, columns.index(name)) for name in dict.fromkeys(_names(ind.formula or "")) if name in columns]
         for row in rows:
-            inputs = {k: (None if v != v else Decimal(repr(v))) for k, v in zip(columns, row, strict=True)}
+            inputs = {name: (None if (v := row[j]) != v else Decimal(repr(v))) for name, j in used}
             result = evaluate(ind.formula or "", inputs)
             values.append(float(result) if result is not None else float("nan"))
         out[ind.code] = values
