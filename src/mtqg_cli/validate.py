@@ -648,7 +648,13 @@ class _Reader:
             if parsed.ambiguous:
                 self.issue("cell-ambiguous-number", r, col, Severity.WARNING, number=parsed.value, **params)
             values[code] = parsed.value
-        # Types and bounds come from the schema's row model.
+        # Types and bounds come from the schema's row model; figures plainly within them skip it.
+        if all(
+            (v := values.get(code)) is None
+            or ((lo is None or v >= lo) and (hi is None or v <= hi) and (not whole or v == v.to_integral_value()))
+            for code, lo, hi, whole in self.plan.bounds
+        ):
+            return values
         try:
             self.model(**values)
         except ValidationError as exc:
@@ -983,6 +989,7 @@ class _Plan:
     line_phrases: list[tuple[str, Any]]  # long forms: (folded phrase, line), longest first
     line_by_phrase: dict[str, Any]  # the same, looked up: the first (longest) line of each phrase
     line_phrase_sizes: list[int]  # how many words the phrases have, most first
+    bounds: list[tuple[str, Decimal | None, Decimal | None, bool]]  # code, min, max, whole numbers only
 
 
 _PLANS: dict[int, tuple[Schema, _Plan]] = {}
@@ -1009,6 +1016,15 @@ def _plan(schema: Schema) -> _Plan:
         line_phrases=line_phrases,
         line_by_phrase=by_phrase,
         line_phrase_sizes=sorted({len(p.split(" ")) for p in by_phrase}, reverse=True),
+        bounds=[
+            (
+                i.code,
+                None if i.min is None else Decimal(str(i.min)),
+                None if i.max is None else Decimal(str(i.max)),
+                i.type == "integer",
+            )
+            for i in schema.indicators
+        ],
     )
     _PLANS[id(schema)] = (schema, plan)
     return plan
