@@ -6,7 +6,7 @@ import zipfile
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers import ANNEX_DISTRICT_ROW, write_unit
@@ -216,3 +216,25 @@ def test_formula_outside_arithmetic_is_refused(expression):
 
     with pytest.raises(ValueError, match="unsupported expression"):
         evaluate(expression, {"a": 1})
+
+
+@settings(max_examples=40)
+@given(st.floats(min_value=-50, max_value=5000, allow_nan=False) | st.integers(min_value=-5, max_value=5000).map(float))
+def test_figures_within_bounds_skip_the_row_model_without_changing_the_verdict(tmp_path_factory, schema, x):
+    """A cell read as a number is judged by the row model (types, min, max) whether or not the quick float check
+    lets it through: the issues are what the model alone says."""
+    from pydantic import ValidationError
+
+    values = dict(target_values(schema, schema.unit_by_code["bac-yen"]))
+    values["clb_thu_linh"] = x
+    path = write_unit(tmp_path_factory.mktemp("b") / "b.xlsx", schema, "bac-yen", values=values)
+    codes = {i.code for i in validate_file(path, schema).issues if i.cell == "J10"}
+    try:
+        schema.row_model()(clb_thu_linh=Decimal(repr(x)))
+        expected = set()
+    except ValidationError as exc:
+        kind = exc.errors()[0]["type"]
+        expected = {
+            {"greater_than_equal": "cell-below-min", "less_than_equal": "cell-above-max"}.get(kind, "cell-not-integer")
+        }
+    assert codes == expected

@@ -614,17 +614,24 @@ class _Reader:
     def _read_cells(self, r: int) -> dict[str, Decimal | None]:
         values: dict[str, Decimal | None] = {}
         by_code = self.schema.indicator_by_code
+        bounds = self.plan.float_bounds
         cells = self.sheet.rows[r]
+        checked = True  # every figure a plain number within its bounds: the row model has nothing to say
         for code, col in self.table.columns.items():
-            ind = by_code[code]
             raw = cells[col] if col < len(cells) else ""
             if raw.__class__ is float and raw - raw == 0:  # a number as a number (not NaN, not infinite)
                 # the common case; repr round-trips the double as typed (0.1 -> '0.1'), unlike Decimal(float)
-                values[code] = Decimal(int(raw)) if raw.is_integer() else Decimal(repr(raw))
+                whole = raw.is_integer()
+                values[code] = Decimal(int(raw)) if whole else Decimal(repr(raw))
+                if checked:
+                    lo, hi, integer = bounds[code]
+                    checked = lo <= raw <= hi and (whole or not integer)
                 continue
+            ind = by_code[code]
             parsed = parse_number(raw, integer=ind.type == "integer")
             if parsed.kind is Kind.NUMBER and not (parsed.had_words or parsed.ambiguous or parsed.percent):
-                values[code] = parsed.value  # the common case: a plain number
+                values[code] = parsed.value  # a plain number typed as text: the row model checks it
+                checked = False
                 continue
             values[code] = None
             params = {"label": ind.label, "value": str(raw).strip(), "unit": ind.unit}
@@ -648,12 +655,9 @@ class _Reader:
             if parsed.ambiguous:
                 self.issue("cell-ambiguous-number", r, col, Severity.WARNING, number=parsed.value, **params)
             values[code] = parsed.value
+            checked = False
         # Types and bounds come from the schema's row model; figures plainly within them skip it.
-        if all(
-            (v := values.get(code)) is None
-            or ((lo is None or v >= lo) and (hi is None or v <= hi) and (not whole or v == v.to_integral_value()))
-            for code, lo, hi, whole in self.plan.bounds
-        ):
+        if checked:
             return values
         try:
             self.model(**values)
@@ -750,7 +754,7 @@ class _Reader:
                     continue
                 if rule.blanks == "skip" and any(p is None for p in parts):
                     continue
-                expected = sum((p or Decimal(0) for p in parts), Decimal(0))
+                expected = sum([p for p in parts if p is not None], _ZERO)
                 if not _holds("==", found or Decimal(0), expected, rule):
                     names = ", ".join(k.label for k in kids)
                     self.issue(
@@ -782,8 +786,12 @@ class _Reader:
             if not ind.in_total and not ind.formula:
                 continue
             raw = self.sheet.value(r, col)
-            if raw.__class__ is float and not ind.formula and raw == sums[code]:
-                continue  # the common case: the total as a number, exactly the sum
+            if raw.__class__ is float and raw - raw == 0 and not ind.formula:  # the common case: a number
+                found = Decimal(int(raw)) if raw.is_integer() else Decimal(repr(raw))
+                expected = sums[code]
+                if found != expected and not _holds("==", found, expected, rule):
+                    self.issue("total-row-mismatch", r, col, severity, label=ind.label, found=found, expected=expected)
+                continue
             parsed = parse_number(raw, integer=ind.type == "integer")
             if parsed.kind is not Kind.NUMBER or parsed.value is None:
                 if parsed.kind in (Kind.INVALID, Kind.ERROR_VALUE):
@@ -989,10 +997,19 @@ class _Plan:
     line_phrases: list[tuple[str, Any]]  # long forms: (folded phrase, line), longest first
     line_by_phrase: dict[str, Any]  # the same, looked up: the first (longest) line of each phrase
     line_phrase_sizes: list[int]  # how many words the phrases have, most first
-    bounds: list[tuple[str, Decimal | None, Decimal | None, bool]]  # code, min, max, whole numbers only
+    float_bounds: dict[str, tuple[float, float, bool]]  # code -> min, max, whole numbers only, as floats
 
 
 _PLANS: dict[int, tuple[Schema, _Plan]] = {}
+
+
+def _float_bounds(ind: Any) -> tuple[float, float, bool]:
+    """An indicator's bounds as floats, for checking cells read as floats; a bound a float cannot hold exactly
+    (min 0.1) gives an empty range, so every figure goes to the row model."""
+    lo = float("-inf") if ind.min is None else float(ind.min)
+    hi = float("inf") if ind.max is None else float(ind.max)
+    exact = all(b is None or Decimal(float(b)) == b for b in (ind.min, ind.max))
+    return (lo, hi, ind.type == "integer") if exact else (1.0, 0.0, True)
 
 
 def _plan(schema: Schema) -> _Plan:
@@ -1016,15 +1033,7 @@ def _plan(schema: Schema) -> _Plan:
         line_phrases=line_phrases,
         line_by_phrase=by_phrase,
         line_phrase_sizes=sorted({len(p.split(" ")) for p in by_phrase}, reverse=True),
-        bounds=[
-            (
-                i.code,
-                None if i.min is None else Decimal(str(i.min)),
-                None if i.max is None else Decimal(str(i.max)),
-                i.type == "integer",
-            )
-            for i in schema.indicators
-        ],
+        float_bounds={i.code: _float_bounds(i) for i in schema.indicators},
     )
     _PLANS[id(schema)] = (schema, plan)
     return plan
@@ -1073,24 +1082,25 @@ def _compiled(expression: str) -> _Evaluator:
                 raise ValueError(f"unsupported expression: {expression}")
             return super().generic_visit(node)
 
-    checked = ast.fix_missing_locations(Check().visit(tree))
-    code = compile(checked, "<formula>", "eval")
-    unique = tuple(dict.fromkeys(names))
-    no_builtins: dict[str, Any] = {"__builtins__": {}}
+    checked = Check().visit(tree)
+    unique = list(dict.fromkeys(names))
 
-    def run(values: dict[str, Decimal | None]) -> Decimal | None:
-        scope = dict(constants)
-        for name in unique:
-            v = values.get(name)
-            if v is None:
-                return None
-            scope[name] = v
-        try:
-            return eval(code, no_builtins, scope)  # noqa: S307 - checked above: names, numbers and + - * / only
-        except (ZeroDivisionError, InvalidOperation):
-            return None
+    class Rename(ast.NodeTransformer):  # codes become local variables n0, n1 ... of the generated function
+        def visit_Name(self, node: ast.Name) -> ast.AST:
+            if node.id in constants:
+                return node
+            return ast.copy_location(ast.Name(id=f"n{unique.index(node.id)}", ctx=ast.Load()), node)
 
-    return run
+    body = ast.unparse(ast.fix_missing_locations(Rename().visit(checked)))
+    lines = ["def formula(values):"]
+    for n, name in enumerate(unique):
+        lines += [f"    n{n} = values.get({name!r})", f"    if n{n} is None:", "        return None"]
+    lines += ["    try:", f"        return {body}", "    except (ZeroDivisionError, InvalidOperation):"]
+    lines += ["        return None"]
+    scope: dict[str, Any] = {"__builtins__": {}, "ZeroDivisionError": ZeroDivisionError}
+    scope.update(constants, InvalidOperation=InvalidOperation)
+    exec(compile("\n".join(lines), "<formula>", "exec"), scope)  # noqa: S102 - built from the checked tree only
+    return scope["formula"]  # type: ignore[no-any-return]
 
 
 def _issue_order(issue: Issue) -> tuple[int, int, str]:
