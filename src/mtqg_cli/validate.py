@@ -884,22 +884,32 @@ class _LongReader(_Reader):
         totals: list[int] = []
         seen: dict[str, int] = {}
         context: str | None = None  # the last line that has sub-lines
+        unit_col, number_col = self.table.unit_col, self.table.number_col
+        labels = self.plan.labels  # the same line labels come back in every file of a batch: worked out once
         for r in self._rows():
             row = self.sheet.rows[r]
-            raw_label = row[self.table.unit_col] if self.table.unit_col < len(row) else ""
-            label = _label_text(raw_label)
-            folded = _strip_enumerator(fold(label))
-            number = fold(row[self.table.number_col]) if self.table.number_col is not None else ""
-            has_numbers = any(_filled(self.sheet.value(r, c)) for c in self.table.columns.values())
-            if self._is_total(folded) or (not folded and self._is_total(number)):
+            raw_label = row[unit_col] if unit_col < len(row) else ""
+            raw_number = row[number_col] if number_col is not None and number_col < len(row) else ""
+            key = (raw_label.__class__, raw_label, raw_number.__class__, raw_number, context)  # True is not 1
+            known = labels.get(key)
+            if known is None:
+                label = _label_text(raw_label)
+                folded = _strip_enumerator(fold(label))
+                number = fold(raw_number)
+                is_total = self._is_total(folded) or (not folded and self._is_total(number))
+                known = (label, folded, is_total, None if is_total or not folded else self._match_line(folded, context))
+                if len(labels) > 50_000:
+                    labels.clear()
+                labels[key] = known
+            label, folded, is_total, line = known
+            if is_total:
                 totals.append(r)
                 continue
             if not folded:
                 continue
-            line = self._match_line(folded, context)
             if line is None:
-                if has_numbers:
-                    self.issue("line-unknown", r, self.table.unit_col, name=label)
+                if any(_filled(self.sheet.value(r, c)) for c in self.table.columns.values()):
+                    self.issue("line-unknown", r, unit_col, name=label)
                 continue
             if line.code in seen:
                 self.issue("line-repeated", r, self.table.unit_col, name=label, first=seen[line.code] + 1)
@@ -998,6 +1008,7 @@ class _Plan:
     line_by_phrase: dict[str, Any]  # the same, looked up: the first (longest) line of each phrase
     line_phrase_sizes: list[int]  # how many words the phrases have, most first
     float_bounds: dict[str, tuple[float, float, bool]]  # code -> min, max, whole numbers only, as floats
+    labels: dict[tuple[Any, ...], tuple[str, str, bool, Any]] = field(default_factory=dict)
 
 
 _PLANS: dict[int, tuple[Schema, _Plan]] = {}
