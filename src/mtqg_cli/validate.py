@@ -740,14 +740,20 @@ class _Reader:
     def _check_children(self, rule: Rule) -> None:
         """Every line that has sub-lines equals their sum (long forms), measure by measure."""
         by_line = {row.line: row for row in self.result.rows if row.line}
+        by_code = self.schema.indicator_by_code
+        measures = [
+            (code, col, by_code[code])
+            for code, col in self.table.columns.items()
+            if not by_code[code].formula and code not in self.bad_cells
+        ]
         for parent, row in by_line.items():
-            kids = [by_line[c.code] for c in self.schema.children(parent) if c.code in by_line]
+            children = self.schema.children(parent)
+            if not children:
+                continue
+            kids = [by_line[c.code] for c in children if c.code in by_line]
             if not kids:
                 continue
-            for code, col in self.table.columns.items():
-                ind = self.schema.indicator_by_code[code]
-                if ind.formula or code in self.bad_cells:
-                    continue
+            for code, col, ind in measures:
                 found = row.values.get(code)
                 parts = [k.values.get(code) for k in kids]
                 if found is None and rule.blanks == "skip":
@@ -859,8 +865,20 @@ class _Reader:
 
 def _holds(op: str, left: Decimal, right: Decimal, rule: Rule) -> bool:
     """left op right, within the rule's absolute and relative tolerance."""
-    if op == "==" and left == right:
-        return True
+    if op == "==":
+        if left == right:
+            return True
+    elif op == "<=":
+        if left <= right:
+            return True
+    elif op == ">=":
+        if left >= right:
+            return True
+    elif op == "<":
+        if left < right:
+            return True
+    elif left > right:
+        return True  # holding outright needs no tolerance
     tol = max(rule.tolerance, rule.tolerance_pct / 100 * max(abs(left), abs(right)))
     if op == "==":
         return abs(left - right) <= tol
