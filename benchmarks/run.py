@@ -8,7 +8,7 @@ For each size N it times, each as its own process (wall clock, and the peak RSS 
   (b) the pipeline a user would otherwise write: pandas.read_excel with openpyxl, every sheet, then a sum
       (measured on at most --openpyxl-max files: its rate per file does not change with N);
   (c) `mtqg validate` and `mtqg aggregate` as whole processes (default --jobs: one per core).
-It prints files/s, the ratios c/a and b/c, and peak RSS in MB.
+It prints files/s, the ratios c/a and b/c, and peak RSS in MB; each figure is the median of --repeat runs (3).
 """
 
 from __future__ import annotations
@@ -51,8 +51,17 @@ print(total)
 """
 
 
+REPEAT = [3]
+
+
 def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of a command."""
+    """Median wall seconds and peak RSS (MB) of a command over --repeat runs (runs on a shared machine vary by
+    10-15 %: one run is not a figure)."""
+    runs = sorted(_timed_once(cmd, env) for _ in range(REPEAT[0]))
+    return runs[len(runs) // 2][0], max(r[1] for r in runs)
+
+
+def _timed_once(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     gnu_time = shutil.which("time") or "/usr/bin/time"
     out = Path("/tmp/mtqg-bench-time.txt")
     start = time.perf_counter()
@@ -92,7 +101,9 @@ def main() -> None:
     ap.add_argument("sizes", type=int, nargs="+")
     ap.add_argument("--openpyxl-max", type=int, default=1000)
     ap.add_argument("--form", choices=sorted(FORMS), default="da8")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the median is printed")
     args = ap.parse_args()
+    REPEAT[0] = max(1, args.repeat)
     form_id = FORMS[args.form][0]
     env = dict(os.environ, MTQG_SCHEMAS=str(args.root))
     py = sys.executable
