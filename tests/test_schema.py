@@ -125,6 +125,10 @@ def test_loaded_forms_are_cached_and_rebuilt_when_a_source_changes(tmp_path, mon
     assert again == first and again is not first
     assert list((cache / "schemas").glob("*.pickle")) == entries  # read back, not rebuilt
 
+    entries[0].write_bytes(b"not a pickle")  # a damaged entry is rebuilt, not trusted
+    assert load_schema(form) == first
+    assert entries[0].read_bytes()[:1] == b"\x80"  # written again as a pickle
+
     communes.append({"code": "x9999", "name": "Xã Mới", "kind": "xã", "level": "commune"})
     units_file.write_text(yaml.safe_dump({"units": communes}, allow_unicode=True), encoding="utf-8")
     changed = load_schema(form)

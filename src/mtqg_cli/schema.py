@@ -557,8 +557,10 @@ def _cache_get(key: str) -> Schema | None:
         return None
     try:
         with open(folder / "schemas" / f"{key}.pickle", "rb") as fh:
+            if hasattr(os, "getuid") and os.fstat(fh.fileno()).st_uid != os.getuid():
+                return None  # only a file this user wrote is unpickled (a shared cache folder is not trusted)
             deps, schema = pickle.load(fh)  # noqa: S301 - the user's own cache, written below
-    except Exception:  # absent, unreadable, from another Python: rebuilt
+    except Exception:  # absent, unreadable, damaged, from another Python: rebuilt
         return None
     if not isinstance(schema, Schema) or _stamp([Path(d[0]) for d in deps]) != deps:
         return None
