@@ -57,3 +57,37 @@ def test_rows_cross_processes_exactly():
     back = pickle.loads(pickle.dumps(row))
     assert back == row
     assert [str(v) for v in back.values.values()] == ["12", "0.10", "None", "-1E+3", "1234567.891"]
+
+
+def test_figures_from_workers_add_up_as_in_one_process(tmp_path, schema, monkeypatch):
+    """Rows whose figures crossed from worker processes (kept as text until read) aggregate to exactly the totals of
+    the same batch read in one process, for a wide form and for a long form with sub-lines and computed columns."""
+    from pathlib import Path
+
+    from mtqg_cli.aggregation import aggregate
+    from mtqg_cli.schema import load_schema
+
+    monkeypatch.setattr(validate_module, "POOL_MIN_FILES", 1)
+    root = Path(__file__).resolve().parents[1] / "sample_data"
+    for form, folder in (
+        (schema, _batch(tmp_path, schema, 12)),
+        (load_schema("giai-ngan-1719"), root / "giai-ngan-1719"),
+        (load_schema("dai-tu-von-2022"), root / "dai-tu-von-2022"),
+    ):
+        serial = validate_paths([folder], form, jobs=1)
+        parallel = validate_paths([folder], form, jobs=2)
+        assert any(type(r.values).__name__ == "Figures" for f in parallel.files for r in f.rows)
+        assert [[dict(r.values) for r in f.rows] for f in parallel.files] == [
+            [dict(r.values) for r in f.rows] for f in serial.files
+        ]
+        assert aggregate(parallel).to_dict("en") == aggregate(serial).to_dict("en")
+
+
+def test_a_check_alone_keeps_units_not_figures(tmp_path, schema):
+    folder = _batch(tmp_path, schema, POOL_MIN_FILES + 1)
+    for jobs in (1, 2):
+        full = validate_paths([folder], schema, jobs=jobs)
+        bare = validate_paths([folder], schema, jobs=jobs, figures=False)
+        assert bare.to_dict("en") == full.to_dict("en")
+        assert all(not r.values for f in bare.files for r in f.rows)
+        assert sum(len(f.rows) for f in bare.files) == sum(len(f.rows) for f in full.files) > 0
