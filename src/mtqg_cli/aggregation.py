@@ -241,9 +241,12 @@ def _figure_matrix(rows: list[Any], codes: list[str]) -> Any:
     """The rows' figures as one float array [row, indicator] (NaN: blank), converted in one call."""
     import numpy as np
 
-    if not rows:
-        return np.empty((0, len(codes)))
-    return np.array([row_figures(row.values, codes) for row in rows], dtype="float64")
+    out = np.empty((len(rows), len(codes)))
+    step = 4096  # converted a block at a time: the texts of a block, not of the whole batch, are alive at once
+    for start in range(0, len(rows), step):
+        block = rows[start : start + step]
+        out[start : start + len(block)] = np.array([row_figures(row.values, codes) for row in block], dtype="float64")
+    return out
 
 
 def _wide_frame(report: Report, expected: list[str], codes: list[str], sources: dict[str, str]) -> pd.DataFrame:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
+from sys import intern
 from types import MappingProxyType
 from typing import Any
 
@@ -48,7 +49,7 @@ _ZERO = Decimal(0)
 _ROMAN = re.compile(r"^(?=[ivxlc]+$)(c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 
 
-@dataclass
+@dataclass(slots=True)
 class UnitRow:
     """One unit's figures as read from one row."""
 
@@ -121,7 +122,8 @@ _PICKS: dict[tuple[int, tuple[str, ...]], Callable[[list[str]], tuple[str | None
 
 
 def _unit_row(unit: str, label: str, row: int, line: str | None, codes: tuple[str, ...], joined: str) -> UnitRow:
-    return UnitRow(unit, label, row, Figures(codes, joined), line)
+    # the same unit codes, line codes and line labels arrive in every file of a batch: one string each, not one per row
+    return UnitRow(intern(unit), intern(label), row, Figures(codes, joined), None if line is None else intern(line))
 
 
 def row_figures(values: Mapping[str, Decimal | None], codes: list[str]) -> tuple[Any, ...]:
