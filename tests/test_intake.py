@@ -558,3 +558,25 @@ def test_word_97_document_renamed_to_xls(tmp_path, schema):
     p.write_bytes(ole)
     result = validate_file(p, schema)
     assert [(i.code, i.params["detail"]) for i in result.issues] == [("file-not-spreadsheet", "Word .doc")]
+
+
+def test_zip_that_understates_a_sheet_is_refused(tmp_path, schema):
+    """A zip whose directory says a sheet is small while it inflates to more (how a bomb hides from a size check)
+    is refused before any reader inflates it."""
+    import struct
+
+    path = write_xlsx(tmp_path / "lying.xlsx", [("Biểu 01", _std(schema))])
+    data = bytearray(path.read_bytes())
+    name = b"xl/worksheets/sheet1.xml"
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        name_len = struct.unpack_from("<H", data, at + 28)[0]
+        if bytes(data[at + 46 : at + 46 + name_len]) == name:
+            struct.pack_into("<I", data, at + 24, 100)  # uncompressed size in the central directory
+            local = struct.unpack_from("<I", data, at + 42)[0]
+            struct.pack_into("<I", data, local + 22, 100)  # and in the local header
+        at = data.find(b"PK\x01\x02", at + 4)
+    path.write_bytes(bytes(data))
+    result = validate_file(path, schema)
+    assert [i.code for i in result.issues] == ["file-corrupt"]
+    assert "false" in result.issues[0].message("en")

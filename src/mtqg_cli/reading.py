@@ -189,7 +189,14 @@ def _fast_xlsx(data: bytes, key: str) -> bool:
         n, e = _LOCAL_NAMES.unpack_from(data, local + 26)
         start = local + 30 + n + e
         raw = data[start : start + comp]
-        sheet = raw if method == 0 else zlib.decompressobj(-15).decompress(raw, plain + 1)
+        if method == 0:
+            sheet = raw
+        else:
+            inflater = zlib.decompressobj(-15)
+            sheet = inflater.decompress(raw, plain + 1)  # never more than the directory says, plus one byte
+            if len(sheet) > plain or inflater.unconsumed_tail:
+                # the directory understates the sheet: a bomb in disguise; refused before any reader inflates it
+                raise ReadError("file-corrupt", "kích thước trong tệp zip sai / the zip's sizes are false")
         if not hides and b'hidden="' in sheet:  # one scan; most sheets hide nothing
             hides = b'hidden="1"' in sheet or b'hidden="true"' in sheet
     _HIDDEN_HINT[key] = hides
