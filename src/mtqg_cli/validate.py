@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from sys import intern
 from types import MappingProxyType
@@ -58,41 +59,42 @@ class UnitRow:
     row: int
     values: Mapping[str, Decimal | None]
     line: str | None = None  # long forms: the line (project, sub-project, indicator) the row holds
+    # the figures as read, for sending between processes: the cell's float when it was a number (its Decimal is
+    # Decimal(repr(float)), so nothing is lost), the Decimal's text when it was typed as text, None when blank
+    shipped: tuple[Any, ...] | None = field(default=None, repr=False, compare=False)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Rows travel from worker processes by the thousand: the figures go as one text ('12|0.5||3': a Decimal
-        # pickles eight times slower than its text, and one string far faster than twelve) and arrive as Figures.
+        # Rows travel from worker processes by the thousand: a Decimal pickles ten times slower than a float, so the
+        # figures go as read and arrive as Figures, made Decimals only when read.
         values = self.values
         if isinstance(values, Figures):
-            codes, joined = values._codes, values._joined
+            codes, figures = values._codes, values._figures
         else:
             codes = tuple(values)
-            joined = "|".join("" if v is None else str(v) for v in values.values())
-        return (_unit_row, (self.unit, self.label, self.row, self.line, codes, joined))
+            figures = self.shipped
+            if figures is None or len(figures) != len(codes):
+                figures = tuple(None if v is None else str(v) for v in values.values())
+        return (_unit_row, (self.unit, self.label, self.row, self.line, codes, figures))
 
 
 class Figures(Mapping[str, "Decimal | None"]):
-    """A row's figures kept as one text ('12|0.5||3'), each made a Decimal when read: a batch of 10,000 long-form
-    returns holds nearly two million figures, a small part of the memory of Decimals in dicts. Read-only; equal to
-    the dict it holds."""
+    """A row's figures as they were read (floats, texts, None), each made a Decimal when read: a batch of 10,000
+    long-form returns holds nearly two million figures, a small part of the memory of Decimals in dicts.
+    Read-only; equal to the dict it holds."""
 
-    __slots__ = ("_at", "_codes", "_joined")
+    __slots__ = ("_at", "_codes", "_figures")
 
-    def __init__(self, codes: tuple[str, ...], joined: str) -> None:
+    def __init__(self, codes: tuple[str, ...], figures: tuple[Any, ...]) -> None:
         at = _POSITIONS.get(codes)
         if at is None:
             at = _POSITIONS[codes] = {c: n for n, c in enumerate(codes)}
             _CODES[codes] = codes
         self._at = at
         self._codes = _CODES[codes]  # one tuple per order of codes, shared by every row
-        self._joined = joined
-
-    def _texts(self) -> list[str]:
-        return self._joined.split("|") if self._codes else []
+        self._figures = figures
 
     def __getitem__(self, code: str) -> Decimal | None:
-        text = self._texts()[self._at[code]]
-        return Decimal(text) if text else None
+        return _as_decimal(self._figures[self._at[code]])
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._codes)
@@ -104,32 +106,52 @@ class Figures(Mapping[str, "Decimal | None"]):
         return repr(dict(self))
 
     def items(self) -> Any:
-        return [(c, Decimal(t) if t else None) for c, t in zip(self._codes, self._texts(), strict=True)]
+        return [(c, _as_decimal(f)) for c, f in zip(self._codes, self._figures, strict=True)]
 
-    def texts(self, codes: list[str]) -> tuple[str | None, ...]:
-        """The figures of ``codes`` as their text (None: blank or absent), in that order."""
+    def figures(self, codes: list[str]) -> Any:
+        """The figures of ``codes`` as read (float, text, None: blank or absent), in that order: what numpy turns
+        into floats in one call."""
         key = (id(self._at), tuple(codes))
         pick = _PICKS.get(key)
         if pick is None:  # worked out once per order of columns: a batch has a handful
             positions = [self._at.get(c) for c in codes]
-            pick = _PICKS[key] = lambda texts: tuple(None if n is None or not texts[n] else texts[n] for n in positions)
-        return pick(self._texts())
+            if positions == list(range(len(self._codes))):
+                pick = _PICKS[key] = _same_order
+            elif None in positions:
+                pick = _PICKS[key] = lambda figures: [None if n is None else figures[n] for n in positions]
+            else:
+                getter = itemgetter(*positions)
+                pick = _PICKS[key] = (lambda figures: (getter(figures),)) if len(positions) == 1 else getter
+        return pick(self._figures)
+
+
+def _as_decimal(figure: Any) -> Decimal | None:
+    if figure is None:
+        return None
+    if figure.__class__ is float:  # as the reader made it: repr round-trips the double as typed
+        return Decimal(int(figure)) if figure.is_integer() else Decimal(repr(figure))
+    return Decimal(figure)
+
+
+def _same_order(figures: tuple[Any, ...]) -> tuple[Any, ...]:
+    return figures
 
 
 _POSITIONS: dict[tuple[str, ...], dict[str, int]] = {}  # the position of each code, one dict per order of codes
 _CODES: dict[tuple[str, ...], tuple[str, ...]] = {}
-_PICKS: dict[tuple[int, tuple[str, ...]], Callable[[list[str]], tuple[str | None, ...]]] = {}
+_PICKS: dict[tuple[int, tuple[str, ...]], Callable[[tuple[Any, ...]], Any]] = {}
 
 
-def _unit_row(unit: str, label: str, row: int, line: str | None, codes: tuple[str, ...], joined: str) -> UnitRow:
+def _unit_row(unit: str, label: str, row: int, line: str | None, codes: tuple[str, ...], figures: tuple) -> UnitRow:
     # the same unit codes, line codes and line labels arrive in every file of a batch: one string each, not one per row
-    return UnitRow(intern(unit), intern(label), row, Figures(codes, joined), None if line is None else intern(line))
+    return UnitRow(intern(unit), intern(label), row, Figures(codes, figures), None if line is None else intern(line))
 
 
 def row_figures(values: Mapping[str, Decimal | None], codes: list[str]) -> tuple[Any, ...]:
-    """A row's figures of ``codes`` in that order, as numpy turns them into floats (text or Decimal; None: blank)."""
+    """A row's figures of ``codes`` in that order, as numpy turns them into floats (float, text or Decimal; None:
+    blank)."""
     if isinstance(values, Figures):
-        return values.texts(codes)
+        return values.figures(codes)
     return tuple(values.get(c) for c in codes)
 
 
@@ -510,6 +532,7 @@ class _Reader:
         self.group_total_labels = plan.group_total_labels
         self.line_phrases = plan.line_phrases
         self.plan = plan
+        self.shipped: tuple[Any, ...] | None = None  # the last row's figures as read (see UnitRow.shipped)
         self.saw_group_row = False
         self.bad_cells: set[str] = set()  # indicator codes with an unreadable cell: no total check there
         # cells that read as blank, by A1 address -> (where: 'unit' | 'total', indicator code)
@@ -583,7 +606,8 @@ class _Reader:
                 rows = ", ".join(str(x + 1) for x in seen[unit.code])
                 self.issue("unit-repeated", r, self.table.unit_col, unit=unit.name, rows=rows)
                 continue
-            self.result.rows.append(UnitRow(unit.code, label, r, self._read_cells(r)))
+            values = self._read_cells(r)
+            self.result.rows.append(UnitRow(unit.code, label, r, values, shipped=self.shipped))
         if not self.result.rows:
             self.issue("no-unit-rows", self.table.data_start, self.table.unit_col)
             return
@@ -619,12 +643,14 @@ class _Reader:
         bounds = self.plan.float_bounds
         cells = self.sheet.rows[r]
         checked = True  # every figure a plain number within its bounds: the row model has nothing to say
+        as_read: dict[str, float] = {}  # the cells that were floats: sent between processes as they are
         for code, col in self.table.columns.items():
             raw = cells[col] if col < len(cells) else ""
             if raw.__class__ is float and raw - raw == 0:  # a number as a number (not NaN, not infinite)
                 # the common case; repr round-trips the double as typed (0.1 -> '0.1'), unlike Decimal(float)
                 whole = raw.is_integer()
                 values[code] = Decimal(int(raw)) if whole else Decimal(repr(raw))
+                as_read[code] = raw
                 if checked:
                     lo, hi, integer = bounds[code]
                     checked = lo <= raw <= hi and (whole or not integer)
@@ -660,6 +686,7 @@ class _Reader:
             checked = False
         # Types and bounds come from the schema's row model; figures plainly within them skip it.
         if checked:
+            self.shipped = tuple(as_read[c] if c in as_read else _text(v) for c, v in values.items())
             return values
         try:
             self.model(**values)
@@ -678,6 +705,7 @@ class _Reader:
                 self.issue(issue_code, r, col, **params)
                 self.bad_cells.add(code)
                 values[code] = None
+        self.shipped = tuple(as_read[c] if c in as_read and v is not None else _text(v) for c, v in values.items())
         return values
 
     def explain_blanks(self, probed: dict[str, tuple[str, str]]) -> None:
@@ -939,7 +967,8 @@ class _LongReader(_Reader):
                 context = line.code
             elif not line.parent:
                 context = None
-            self.result.rows.append(UnitRow(unit.code, label, r, self._read_cells(r), line=line.code))
+            values = self._read_cells(r)
+            self.result.rows.append(UnitRow(unit.code, label, r, values, line=line.code, shipped=self.shipped))
         if not self.result.rows:
             self.issue("no-unit-rows", self.table.data_start, self.table.unit_col)
             return
@@ -1143,6 +1172,10 @@ def _issue_order(issue: Issue) -> tuple[int, int, str]:
     for ch in m.group(1):
         col = col * 26 + ord(ch) - 64
     return (1, int(m.group(2)), f"{col:05d}")
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
 
 
 def _label_text(raw: object) -> str:
