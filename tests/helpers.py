@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -44,3 +45,13 @@ def convert_with_libreoffice(src: Path, fmt: str, outdir: Path) -> Path:
 
 
 needs_libreoffice = pytest.mark.skipif(libreoffice() is None, reason="LibreOffice is not installed")
+
+
+def install_form(folder: Path, monkeypatch: Any, file_name: str, text: str, form_id: str) -> Schema:
+    """A form written as YAML into its own folder, that folder made the user's form folder, the form loaded."""
+    from mtqg_cli.schema import load_schema
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / file_name).write_text(text, encoding="utf-8")
+    monkeypatch.setenv("MTQG_SCHEMAS", str(folder))
+    return load_schema(form_id)

@@ -12,6 +12,7 @@ from docx import Document
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from helpers import install_form
 from mtqg_cli.aggregation import aggregate
 from mtqg_cli.cli.app import app
 from mtqg_cli.infer import infer_schema
@@ -184,11 +185,7 @@ rules:
 
 
 def test_a_new_form_as_yaml_alone(tmp_path, monkeypatch):
-    forms = tmp_path / "bieu-mau"
-    forms.mkdir()
-    (forms / "xa-nuoc-sach.yaml").write_text(NEW_FORM, encoding="utf-8")
-    monkeypatch.setenv("MTQG_SCHEMAS", str(forms))
-    schema = load_schema("xa-nuoc-sach")
+    schema = install_form(tmp_path / "bieu-mau", monkeypatch, "xa-nuoc-sach.yaml", NEW_FORM, "xa-nuoc-sach")
     data = tmp_path / "nop"
     write_samples(
         data,
@@ -250,11 +247,7 @@ indicators:
 
 
 def test_commune_figures_regrouped_by_former_district(tmp_path, monkeypatch):
-    forms = tmp_path / "forms"
-    forms.mkdir()
-    (forms / "xa.yaml").write_text(COMMUNE_FORM, encoding="utf-8")
-    monkeypatch.setenv("MTQG_SCHEMAS", str(forms))
-    schema = load_schema("xa-son-la")
+    schema = install_form(tmp_path / "forms", monkeypatch, "xa.yaml", COMMUNE_FORM, "xa-son-la")
     assert len(schema.units) == 75
     values = {
         "p-to-hieu": {"buoi": 4},

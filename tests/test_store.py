@@ -15,11 +15,10 @@ from decimal import Decimal
 import pytest
 from typer.testing import CliRunner
 
-from helpers import write_unit
+from helpers import install_form, write_unit
 from mtqg_cli.cli.app import app
 from mtqg_cli.periods import deadline, parse_period
 from mtqg_cli.samples import write_samples, write_unit_workbook
-from mtqg_cli.schema import load_schema
 from mtqg_cli.store import Store
 
 PG_URL = os.environ.get("MTQG_TEST_PG_URL", "")
@@ -138,11 +137,7 @@ def _month_values(unit_index: int, month: int) -> dict[str, int]:
 
 
 def test_a_scripted_year(location, tmp_path, monkeypatch):
-    forms = tmp_path / "forms"
-    forms.mkdir()
-    (forms / "thang.yaml").write_text(MONTHLY, encoding="utf-8")
-    monkeypatch.setenv("MTQG_SCHEMAS", str(forms))
-    schema = load_schema("thang-thu-nghiem")
+    schema = install_form(tmp_path / "forms", monkeypatch, "thang.yaml", MONTHLY, "thang-thu-nghiem")
     assert len(schema.units) == 11
     st = _store(location)
     late = {("2024-06", "bac-yen"): 2, ("2024-06", "phu-yen"): 5, ("2024-06", "yen-chau"): 9}
@@ -212,11 +207,7 @@ def test_a_scripted_year(location, tmp_path, monkeypatch):
 
 
 def test_unusual_values_are_warned(location, tmp_path, monkeypatch):
-    forms = tmp_path / "forms"
-    forms.mkdir()
-    (forms / "thang.yaml").write_text(MONTHLY, encoding="utf-8")
-    monkeypatch.setenv("MTQG_SCHEMAS", str(forms))
-    schema = load_schema("thang-thu-nghiem")
+    schema = install_form(tmp_path / "forms", monkeypatch, "thang.yaml", MONTHLY, "thang-thu-nghiem")
     st = _store(location)
     unit = schema.unit_by_code["mai-son"]
     p1 = write_unit_workbook(tmp_path / "a.xlsx", schema, unit, {"tuyen_truyen": 3, "luot_nguoi": 50, "luy_ke_to": 12})
@@ -351,11 +342,8 @@ def test_killing_an_ingest_leaves_the_store_consistent(location, tmp_path, schem
 
 def test_units_of_a_period_follow_the_reorganisation(tmp_path, monkeypatch):
     """A district-level form asked for after 1 July 2025 expects no district; a commune form before it, no commune."""
-    forms = tmp_path / "forms"
-    forms.mkdir()
-    (forms / "thang.yaml").write_text(MONTHLY.replace("exclude: [tp-son-la]", "exclude: []"), encoding="utf-8")
-    monkeypatch.setenv("MTQG_SCHEMAS", str(forms))
-    schema = load_schema("thang-thu-nghiem")
+    monthly = MONTHLY.replace("exclude: [tp-son-la]", "exclude: []")
+    schema = install_form(tmp_path / "forms", monkeypatch, "thang.yaml", monthly, "thang-thu-nghiem")
     st = Store(tmp_path / "kho")
     assert len(st.status(schema, "2025-06").units) == 12
     assert st.status(schema, "2025-07").units == []

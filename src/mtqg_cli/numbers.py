@@ -47,16 +47,19 @@ _ERRORS = {"#ref!", "#value!", "#div/0!", "#n/a", "#name?", "#num!", "#null!", "
 _NUMBER_START = re.compile(r"^([+-]?\s*[\d.,\s\u00a0\u202f]*\d)(\s*%)?\s*(.*)$", re.S)
 
 
+def float_decimal(raw: float) -> Decimal:
+    """The Decimal of a finite number read from a cell, as it was typed: repr round-trips the double (0.1 -> '0.1'),
+    unlike Decimal(float); a whole number has no exponent (12.0 -> 12)."""
+    return Decimal(int(raw)) if raw.is_integer() else Decimal(repr(raw))
+
+
 def parse_number(raw: object, integer: bool = False) -> Parsed:
     """Parse one cell value (a float from the reader, or text) into a Decimal with its reading kind."""
     cls = raw.__class__
     if cls is float:  # what the reader gives for a number: the common case first
         if raw != raw or raw in (_INF, _NINF):
             return _INVALID
-        if raw.is_integer():  # type: ignore[union-attr]
-            return Parsed(Kind.NUMBER, Decimal(int(raw)))  # type: ignore[call-overload]
-        # repr round-trips the double as typed (0.1 -> '0.1'), unlike Decimal(float)
-        return Parsed(Kind.NUMBER, Decimal(repr(raw)))
+        return Parsed(Kind.NUMBER, float_decimal(raw))  # type: ignore[arg-type]
     if raw is None or raw == "":
         return _BLANK
     if isinstance(raw, bool):

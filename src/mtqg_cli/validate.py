@@ -24,7 +24,7 @@ from pydantic import ValidationError
 
 from .errors import Issue, Severity
 from .locate import Table, locate_table
-from .numbers import Kind, parse_number
+from .numbers import Kind, float_decimal, parse_number
 from .reading import SPREADSHEET_SUFFIXES, ReadError, Workbook, a1, hidden_rows, probe_cells, read_workbook
 from .schema import Rule, Schema, _names, list_schemas, load_schema, match_phrases
 from .text import fold
@@ -128,9 +128,7 @@ class Figures(Mapping[str, "Decimal | None"]):
 def _as_decimal(figure: Any) -> Decimal | None:
     if figure is None:
         return None
-    if figure.__class__ is float:  # as the reader made it: repr round-trips the double as typed
-        return Decimal(int(figure)) if figure.is_integer() else Decimal(repr(figure))
-    return Decimal(figure)
+    return float_decimal(figure) if figure.__class__ is float else Decimal(figure)  # as the reader made it
 
 
 def _same_order(figures: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -530,9 +528,7 @@ class _Reader:
         self.total_labels = plan.total_labels
         self.other_labels = plan.other_labels
         self.group_total_labels = plan.group_total_labels
-        self.line_phrases = plan.line_phrases
         self.plan = plan
-        self.shipped: tuple[Any, ...] | None = None  # the last row's figures as read (see UnitRow.shipped)
         self.saw_group_row = False
         self.bad_cells: set[str] = set()  # indicator codes with an unreadable cell: no total check there
         # cells that read as blank, by A1 address -> (where: 'unit' | 'total', indicator code)
@@ -606,8 +602,7 @@ class _Reader:
                 rows = ", ".join(str(x + 1) for x in seen[unit.code])
                 self.issue("unit-repeated", r, self.table.unit_col, unit=unit.name, rows=rows)
                 continue
-            values = self._read_cells(r)
-            self.result.rows.append(UnitRow(unit.code, label, r, values, shipped=self.shipped))
+            self.result.rows.append(self._read_row(unit.code, label, r))
         if not self.result.rows:
             self.issue("no-unit-rows", self.table.data_start, self.table.unit_col)
             return
@@ -637,7 +632,12 @@ class _Reader:
         nearest = ", ".join(u.name for u in candidates) or "—"
         self.issue("unit-unknown", r, self.table.unit_col, name=label, nearest=nearest)
 
-    def _read_cells(self, r: int) -> dict[str, Decimal | None]:
+    def _read_row(self, unit: str, label: str, r: int, line: str | None = None) -> UnitRow:
+        values, shipped = self._read_cells(r)
+        return UnitRow(unit, label, r, values, line, shipped)
+
+    def _read_cells(self, r: int) -> tuple[dict[str, Decimal | None], tuple[Any, ...]]:
+        """The row's figures, and the same as read (see :attr:`UnitRow.shipped`)."""
         values: dict[str, Decimal | None] = {}
         by_code = self.schema.indicator_by_code
         bounds = self.plan.float_bounds
@@ -646,14 +646,12 @@ class _Reader:
         as_read: dict[str, float] = {}  # the cells that were floats: sent between processes as they are
         for code, col in self.table.columns.items():
             raw = cells[col] if col < len(cells) else ""
-            if raw.__class__ is float and raw - raw == 0:  # a number as a number (not NaN, not infinite)
-                # the common case; repr round-trips the double as typed (0.1 -> '0.1'), unlike Decimal(float)
-                whole = raw.is_integer()
-                values[code] = Decimal(int(raw)) if whole else Decimal(repr(raw))
+            if raw.__class__ is float and raw - raw == 0:  # the common case: a number as a number (not NaN, not inf)
+                values[code] = float_decimal(raw)
                 as_read[code] = raw
                 if checked:
                     lo, hi, integer = bounds[code]
-                    checked = lo <= raw <= hi and (whole or not integer)
+                    checked = lo <= raw <= hi and (not integer or raw.is_integer())
                 continue
             ind = by_code[code]
             parsed = parse_number(raw, integer=ind.type == "integer")
@@ -685,9 +683,13 @@ class _Reader:
             values[code] = parsed.value
             checked = False
         # Types and bounds come from the schema's row model; figures plainly within them skip it.
-        if checked:
-            self.shipped = tuple(as_read[c] if c in as_read else _text(v) for c, v in values.items())
-            return values
+        if not checked:
+            self._check_row_model(r, values)
+        # a cell the row model refused is blank now: sent as blank, not as read
+        shipped = tuple(as_read[c] if c in as_read and v is not None else _text(v) for c, v in values.items())
+        return values, shipped
+
+    def _check_row_model(self, r: int, values: dict[str, Decimal | None]) -> None:
         try:
             self.model(**values)
         except ValidationError as exc:
@@ -705,8 +707,6 @@ class _Reader:
                 self.issue(issue_code, r, col, **params)
                 self.bad_cells.add(code)
                 values[code] = None
-        self.shipped = tuple(as_read[c] if c in as_read and v is not None else _text(v) for c, v in values.items())
-        return values
 
     def explain_blanks(self, probed: dict[str, tuple[str, str]]) -> None:
         """Cells that read as blank but hold an error value or an uncalculated formula get the right message."""
@@ -822,31 +822,29 @@ class _Reader:
             if not ind.in_total and not ind.formula:
                 continue
             raw = self.sheet.value(r, col)
-            if raw.__class__ is float and raw - raw == 0 and not ind.formula:  # the common case: a number
-                found = Decimal(int(raw)) if raw.is_integer() else Decimal(repr(raw))
-                expected = sums[code]
-                if found != expected and not _holds("==", found, expected, rule):
-                    self.issue("total-row-mismatch", r, col, severity, label=ind.label, found=found, expected=expected)
-                continue
-            parsed = parse_number(raw, integer=ind.type == "integer")
-            if parsed.kind is not Kind.NUMBER or parsed.value is None:
-                if parsed.kind in (Kind.INVALID, Kind.ERROR_VALUE):
-                    self.issue("cell-not-number", r, col, label=ind.label, value=str(raw).strip(), unit=ind.unit)
-                if parsed.kind is Kind.BLANK:
-                    self.blank_cells[a1(r, col)] = ("total", code)
-                continue  # blank: a formula saved without its result is 'not calculated', not 0
-            if parsed.percent:
-                continue  # a share written in the total row ('52%'), not a sum
+            if raw.__class__ is float and raw - raw == 0:  # the common case: the total as a number
+                found = float_decimal(raw)
+            else:
+                parsed = parse_number(raw, integer=ind.type == "integer")
+                if parsed.kind is not Kind.NUMBER or parsed.value is None:
+                    if parsed.kind in (Kind.INVALID, Kind.ERROR_VALUE):
+                        self.issue("cell-not-number", r, col, label=ind.label, value=str(raw).strip(), unit=ind.unit)
+                    if parsed.kind is Kind.BLANK:
+                        self.blank_cells[a1(r, col)] = ("total", code)
+                    continue  # blank: a formula saved without its result is 'not calculated', not 0
+                if parsed.percent:
+                    continue  # a share written in the total row ('52%'), not a sum
+                found = parsed.value
             if ind.formula:  # a computed column's total is the formula over the totals, not a sum
                 value = evaluate(ind.formula, sums)
-                if value is None or abs(parsed.value - value) <= ind.tolerance:
+                if value is None or abs(found - value) <= ind.tolerance:
                     continue
                 expected = value.quantize(Decimal("0.1"))
             else:
                 expected = sums[code]
-                if _holds("==", parsed.value, expected, rule):
+                if _holds("==", found, expected, rule):
                     continue
-            self.issue("total-row-mismatch", r, col, severity, label=ind.label, found=parsed.value, expected=expected)
+            self.issue("total-row-mismatch", r, col, severity, label=ind.label, found=found, expected=expected)
 
     def _holds_published_part(self, r: int) -> bool:
         part = self.schema.units_part
@@ -967,8 +965,7 @@ class _LongReader(_Reader):
                 context = line.code
             elif not line.parent:
                 context = None
-            values = self._read_cells(r)
-            self.result.rows.append(UnitRow(unit.code, label, r, values, line=line.code, shipped=self.shipped))
+            self.result.rows.append(self._read_row(unit.code, label, r, line.code))
         if not self.result.rows:
             self.issue("no-unit-rows", self.table.data_start, self.table.unit_col)
             return
@@ -1053,8 +1050,7 @@ class _Plan:
     total_labels: list[str]
     other_labels: list[str]
     group_total_labels: list[str]  # the annex's own row for all the units ('II  Huyện, thành phố'): their total
-    line_phrases: list[tuple[str, Any]]  # long forms: (folded phrase, line), longest first
-    line_by_phrase: dict[str, Any]  # the same, looked up: the first (longest) line of each phrase
+    line_by_phrase: dict[str, Any]  # long forms: folded phrase -> line (the first line listing it)
     line_phrase_sizes: list[int]  # how many words the phrases have, most first
     float_bounds: dict[str, tuple[float, float, bool]]  # code -> min, max, whole numbers only, as floats
     labels: dict[tuple[Any, ...], tuple[str, str, bool, Any]] = field(default_factory=dict)
@@ -1077,11 +1073,10 @@ def _plan(schema: Schema) -> _Plan:
     if hit is not None and hit[0] is schema:
         return hit[1]
     part = schema.units_part
-    line_phrases = [(phrase, line) for line in schema.lines for phrase in match_phrases([line.label, *line.labels])]
-    line_phrases.sort(key=lambda pl: len(pl[0]), reverse=True)
     by_phrase: dict[str, Any] = {}
-    for phrase, line in line_phrases:
-        by_phrase.setdefault(phrase, line)
+    for line in schema.lines:
+        for phrase in match_phrases([line.label, *line.labels]):
+            by_phrase.setdefault(phrase, line)
     plan = _Plan(
         matcher=UnitMatcher(schema.units, keys=schema.unit_keys),
         model=schema.row_model(),
@@ -1090,7 +1085,6 @@ def _plan(schema: Schema) -> _Plan:
         group_total_labels=[
             p for o in schema.other_rows if part is not None and o.code == part.code for p in match_phrases(o.labels)
         ],
-        line_phrases=line_phrases,
         line_by_phrase=by_phrase,
         line_phrase_sizes=sorted({len(p.split(" ")) for p in by_phrase}, reverse=True),
         float_bounds={i.code: _float_bounds(i) for i in schema.indicators},

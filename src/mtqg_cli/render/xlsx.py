@@ -154,10 +154,7 @@ def _summary_sheet(ws: Any, agg: Aggregate, lang: str) -> None:
     first = numbers_row + 1
     r = first
     for n, code in enumerate(agg.expected, start=1):
-        put(ws, r, 1, n, st.body, st.center, border=st.border)
-        reported = code in agg.reported
-        name = agg.unit_name(code) + ("" if reported else " (chưa nộp)")
-        put(ws, r, 2, name, st.body if reported else st.missing, st.left, border=st.border)
+        _unit_cells(ws, r, n, agg, code, st)
         for k, ind in enumerate(inds):
             v = agg.values.loc[code, ind.code]
             put(
@@ -289,20 +286,10 @@ def _unit_lines_sheet(ws: Any, agg: Aggregate, lang: str) -> None:
     put(ws, 3, 2, "Đơn vị", **hstyle)
     for k, line in enumerate(schema.lines):
         put(ws, 3, 3 + k, line.label.split(":")[0], **hstyle)
-    by_unit = _unit_line_values(agg, code)
+    by_unit = agg.unit_line_values(code)
     for n, unit in enumerate(agg.expected, start=1):
         r = 3 + n
-        reported = unit in agg.reported
-        put(ws, r, 1, n, st.body, st.center, border=st.border)
-        put(
-            ws,
-            r,
-            2,
-            agg.unit_name(unit) + ("" if reported else " (chưa nộp)"),
-            st.body if reported else st.missing,
-            st.left,
-            border=st.border,
-        )
+        _unit_cells(ws, r, n, agg, unit, st)
         for k, line in enumerate(schema.lines):
             v = by_unit.get((unit, line.code))
             put(ws, r, 3 + k, v, st.body, st.right, _fmt(ind), st.border)
@@ -313,8 +300,12 @@ def _unit_lines_sheet(ws: Any, agg: Aggregate, lang: str) -> None:
     _print_setup(ws, 3, 3)
 
 
-def _unit_line_values(agg: Aggregate, code: str) -> dict[tuple[str, str], float]:
-    return agg.unit_line_values(code)
+def _unit_cells(ws: Any, r: int, n: int, agg: Aggregate, unit: str, st: Any) -> None:
+    """A unit's number and name (marked when it has not reported) in columns A and B."""
+    reported = unit in agg.reported
+    put(ws, r, 1, n, st.body, st.center, border=st.border)
+    name = agg.unit_name(unit) + ("" if reported else " (chưa nộp)")
+    put(ws, r, 2, name, st.body if reported else st.missing, st.left, border=st.border)
 
 
 def _fmt(ind: Any) -> str:
@@ -520,17 +511,7 @@ def _annex(agg: Aggregate, lang: str) -> Any:
             r += 1
     else:
         for n, code in enumerate(agg.expected, start=1):
-            reported = code in agg.reported
-            put(ws, r, 1, n, st.body, st.center, border=st.border)
-            put(
-                ws,
-                r,
-                2,
-                agg.unit_name(code) + ("" if reported else " (chưa nộp)"),
-                st.body if reported else st.missing,
-                st.left,
-                border=st.border,
-            )
+            _unit_cells(ws, r, n, agg, code, st)
             for k, ind in enumerate(inds):
                 if ind.formula:
                     formula_cell(ws, r, 3 + k, cell_formula(ind.formula, r), st, ind)
