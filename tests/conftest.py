@@ -43,4 +43,5 @@ def sample_folder(tmp_path: Path, schema: Schema) -> Path:
 from hypothesis import settings  # noqa: E402
 
 settings.register_profile("mtqg", deadline=None)
+settings.register_profile("thorough", deadline=None, max_examples=20_000)  # --hypothesis-profile thorough
 settings.load_profile("mtqg")

@@ -210,6 +210,87 @@ def test_compiled_formula_gives_what_walking_the_tree_gives(expression, a, b, c)
     assert evaluate(expression, values) == _evaluate_by_walking(expression, values)
 
 
+# Figures as a cell holds them: whole numbers, money with decimals, large and tiny, near ties.
+_cell_number = (
+    st.integers(min_value=-(10**12), max_value=10**12).map(Decimal)
+    | st.decimals(min_value=-(10**9), max_value=10**9, places=3, allow_nan=False, allow_infinity=False)
+    | st.sampled_from([Decimal("0.1"), Decimal("0.2"), Decimal("0.3"), Decimal("0.05"), Decimal(2**53), Decimal(0)])
+)
+
+
+def _as_cell(d):
+    """The float a reader gives for a cell holding d, and the Decimal mtqg makes of that float."""
+    from mtqg_cli.numbers import float_decimal
+
+    f = float(d)
+    return f, float_decimal(f)
+
+
+@given(_formula, st.none() | _cell_number, st.none() | _cell_number, st.none() | _cell_number)
+def test_a_float_formula_is_within_its_bound_of_the_exact_value(expression, a, b, c):
+    """The float evaluation either says blank exactly when the Decimal one does, declines (unsure), or returns a
+    value whose stated error bound holds against the Decimal value."""
+    from mtqg_cli.validate import _UNSURE, _float_formula, evaluate
+
+    floats, exact = zip(*[(None, None) if x is None else _as_cell(x) for x in (a, b, c)], strict=True)
+    expected = evaluate(expression, dict(zip("abc", exact, strict=True)))
+    got = _float_formula(expression, ("a", "b", "c"))(floats, None)
+    if got is None:
+        assert expected is None
+    elif got is not _UNSURE:
+        assert expected is not None
+        value, error = got
+        assert abs(Decimal(value) - expected) <= Decimal(error)
+
+
+@settings(max_examples=400)
+@given(
+    st.sampled_from(["==", "<=", ">=", "<", ">"]),
+    st.lists(_cell_number, min_size=1, max_size=6),
+    _cell_number,
+    st.sampled_from([Decimal(0), Decimal("0.05"), Decimal("0.5"), Decimal(1)]),
+    st.sampled_from([Decimal(0), Decimal("0.1"), Decimal(1)]),
+    st.integers(min_value=-3, max_value=3),
+)
+def test_a_check_decided_in_floats_holds_in_decimals(op, parts, other, tolerance, share, nudge):
+    """What the float path lets through without the Decimals (a sum against a figure, within a tolerance) holds
+    by the Decimal definition too; and near the tolerance's edge the floats still decide most cases."""
+    from mtqg_cli.schema import Rule
+    from mtqg_cli.validate import _float_sum, _holds, _leaf_error, _surely
+
+    rule = Rule(code="r", kind="compare", left="a", right="b", op=op, tolerance=tolerance, tolerance_pct=share)
+    cells = [_as_cell(p) for p in parts]
+    total, error = _float_sum([f for f, _ in cells])
+    exact_total = sum((d for _, d in cells), Decimal(0))
+    # the other side: a figure, or one a tolerance (and a few hundredths) away from the sum: the edge cases
+    edge = exact_total + tolerance + Decimal(nudge) / 100 if nudge else other
+    f, d = _as_cell(edge)
+    if _surely(op, f, total, error + _leaf_error(f), float(tolerance), float(share) / 100):
+        assert _holds(op, d, exact_total, rule)
+
+
+def test_float_checks_decide_at_the_edge_of_a_tolerance_as_decimals_do():
+    """0.1 + 0.2 against 0.3 and sums one hundredth either side of a 0.05 tolerance: the verdicts of exact
+    arithmetic, whatever the floats say."""
+    from mtqg_cli.schema import Rule
+    from mtqg_cli.validate import _float_sum, _holds, _leaf_error, _surely
+
+    rule = Rule(code="r", kind="total_row", tolerance=Decimal(0))
+    total, error = _float_sum([0.1, 0.2])
+    assert total != 0.3  # the floats alone would call this wrong
+    assert not _surely("==", 0.3, total, error + _leaf_error(0.3), 0.0)  # so they do not decide it
+    assert _holds("==", Decimal("0.3"), Decimal("0.1") + Decimal("0.2"), rule)  # and the Decimals find it right
+    # whole numbers are exact in floats: decided there
+    assert _surely("==", 6.0, *_float_sum([1.0, 2.0, 3.0]), 0.0)
+    assert not _surely("==", 7.0, *_float_sum([1.0, 2.0, 3.0]), 0.0)
+    within = Rule(code="r", kind="total_row", tolerance=Decimal("0.05"))
+    for found, holds in ((10.04, True), (10.05, True), (10.06, False)):
+        total, error = _float_sum([4.5, 5.5])
+        surely = _surely("==", found, total, error + _leaf_error(found), 0.05)
+        assert _holds("==", Decimal(repr(found)), Decimal(10), within) is holds
+        assert not surely or holds
+
+
 @pytest.mark.parametrize("expression", ['__import__("os")', "a.b", "a if b else c", "a ** 2", "[a]", "_c0 + 1"])
 def test_formula_outside_arithmetic_is_refused(expression):
     from mtqg_cli.validate import evaluate

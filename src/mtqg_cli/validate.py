@@ -59,9 +59,9 @@ class UnitRow:
     row: int
     values: Mapping[str, Decimal | None]
     line: str | None = None  # long forms: the line (project, sub-project, indicator) the row holds
-    # the figures as read, for sending between processes: the cell's float when it was a number (its Decimal is
-    # Decimal(repr(float)), so nothing is lost), the Decimal's text when it was typed as text, None when blank
-    shipped: tuple[Any, ...] | None = field(default=None, repr=False, compare=False)
+    # the row's figures as floats in the table's column order (None: blank), for checks that decide in floats and
+    # turn to Decimals only when a float could be wrong (see _surely); None when a figure was typed as text
+    floats: tuple[float | None, ...] | None = field(default=None, repr=False, compare=False)
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Rows travel from worker processes by the thousand: a Decimal pickles ten times slower than a float, so the
@@ -71,9 +71,7 @@ class UnitRow:
             codes, figures = values._codes, values._figures
         else:
             codes = tuple(values)
-            figures = self.shipped
-            if figures is None or len(figures) != len(codes):
-                figures = tuple(None if v is None else str(v) for v in values.values())
+            figures = tuple(None if v is None else str(v) for v in values.values())
         return (_unit_row, (self.unit, self.label, self.row, self.line, codes, figures))
 
 
@@ -529,6 +527,10 @@ class _Reader:
         self.other_labels = plan.other_labels
         self.group_total_labels = plan.group_total_labels
         self.plan = plan
+        # the row's figures travel in the table's column order: codes, their positions, each one's column and bounds
+        self.codes = tuple(table.columns)
+        self.at = {code: n for n, code in enumerate(self.codes)}
+        self.column_plan = [(code, col, plan.float_bounds[code]) for code, col in table.columns.items()]
         self.saw_group_row = False
         self.bad_cells: set[str] = set()  # indicator codes with an unreadable cell: no total check there
         # cells that read as blank, by A1 address -> (where: 'unit' | 'total', indicator code)
@@ -633,61 +635,67 @@ class _Reader:
         self.issue("unit-unknown", r, self.table.unit_col, name=label, nearest=nearest)
 
     def _read_row(self, unit: str, label: str, r: int, line: str | None = None) -> UnitRow:
-        values, shipped = self._read_cells(r)
-        return UnitRow(unit, label, r, values, line, shipped)
+        figures, typed = self._read_cells(r)
+        return UnitRow(unit, label, r, Figures(self.codes, figures), line, None if typed else figures)
 
-    def _read_cells(self, r: int) -> tuple[dict[str, Decimal | None], tuple[Any, ...]]:
-        """The row's figures, and the same as read (see :attr:`UnitRow.shipped`)."""
-        values: dict[str, Decimal | None] = {}
-        by_code = self.schema.indicator_by_code
-        bounds = self.plan.float_bounds
+    def _read_cells(self, r: int) -> tuple[tuple[Any, ...], bool]:
+        """The row's figures in the table's column order, as read (see :class:`Figures`): the cell's float when it was
+        a number, the Decimal's text when it was typed as text, None when blank or refused; and whether any was
+        typed as text."""
         cells = self.sheet.rows[r]
+        width = len(cells)
+        figures: list[Any] = []
+        typed = False  # a figure typed as text: kept as a Decimal until the row model has seen it
         checked = True  # every figure a plain number within its bounds: the row model has nothing to say
-        as_read: dict[str, float] = {}  # the cells that were floats: sent between processes as they are
-        for code, col in self.table.columns.items():
-            raw = cells[col] if col < len(cells) else ""
+        for code, col, (lo, hi, integer) in self.column_plan:
+            raw = cells[col] if col < width else ""
             if raw.__class__ is float and raw - raw == 0:  # the common case: a number as a number (not NaN, not inf)
-                values[code] = float_decimal(raw)
-                as_read[code] = raw
+                figures.append(raw)
                 if checked:
-                    lo, hi, integer = bounds[code]
                     checked = lo <= raw <= hi and (not integer or raw.is_integer())
                 continue
-            ind = by_code[code]
-            parsed = parse_number(raw, integer=ind.type == "integer")
-            if parsed.kind is Kind.NUMBER and not (parsed.had_words or parsed.ambiguous or parsed.percent):
-                values[code] = parsed.value  # a plain number typed as text: the row model checks it
-                checked = False
-                continue
-            values[code] = None
-            params = {"label": ind.label, "value": str(raw).strip(), "unit": ind.unit}
-            if parsed.kind is Kind.BLANK:
-                self.blank_cells[a1(r, col)] = ("unit", code)
-                if ind.required:
-                    self.issue("cell-required", r, col, **params)
-                continue
-            if parsed.kind in (Kind.NIL, Kind.NOT_APPLICABLE):
-                continue
-            if parsed.kind is Kind.ERROR_VALUE:
-                self.bad_cells.add(code)
-                self.issue("cell-error-value", r, col, **params)
-                continue
-            if parsed.kind is Kind.INVALID or parsed.percent:
-                self.bad_cells.add(code)
-                self.issue("cell-not-number", r, col, **params)
-                continue
-            if parsed.had_words:
-                self.issue("cell-unit-text", r, col, Severity.WARNING, number=parsed.value, **params)
-            if parsed.ambiguous:
-                self.issue("cell-ambiguous-number", r, col, Severity.WARNING, number=parsed.value, **params)
-            values[code] = parsed.value
-            checked = False
-        # Types and bounds come from the schema's row model; figures plainly within them skip it.
-        if not checked:
+            figures.append(self._read_text(r, col, code, raw))
+            if figures[-1] is not None:
+                typed, checked = True, False
+        if not checked:  # types and bounds come from the schema's row model; figures plainly within them skip it
+            values = {
+                c: float_decimal(f) if f.__class__ is float else f for c, f in zip(self.codes, figures, strict=True)
+            }
             self._check_row_model(r, values)
-        # a cell the row model refused is blank now: sent as blank, not as read
-        shipped = tuple(as_read[c] if c in as_read and v is not None else _text(v) for c, v in values.items())
-        return values, shipped
+            figures = [
+                None if values[c] is None else f for c, f in zip(self.codes, figures, strict=True)
+            ]  # refused: blank
+        if typed:
+            return tuple(str(f) if f.__class__ is Decimal else f for f in figures), True
+        return tuple(figures), False
+
+    def _read_text(self, r: int, col: int, code: str, raw: Any) -> Decimal | None:
+        """A cell that is not a plain number: its Decimal, or None (blank, '-', or an issue raised here)."""
+        ind = self.schema.indicator_by_code[code]
+        parsed = parse_number(raw, integer=ind.type == "integer")
+        if parsed.kind is Kind.NUMBER and not (parsed.had_words or parsed.ambiguous or parsed.percent):
+            return parsed.value  # a plain number typed as text: the row model checks it
+        params = {"label": ind.label, "value": str(raw).strip(), "unit": ind.unit}
+        if parsed.kind is Kind.BLANK:
+            self.blank_cells[a1(r, col)] = ("unit", code)
+            if ind.required:
+                self.issue("cell-required", r, col, **params)
+            return None
+        if parsed.kind in (Kind.NIL, Kind.NOT_APPLICABLE):
+            return None
+        if parsed.kind is Kind.ERROR_VALUE:
+            self.bad_cells.add(code)
+            self.issue("cell-error-value", r, col, **params)
+            return None
+        if parsed.kind is Kind.INVALID or parsed.percent:
+            self.bad_cells.add(code)
+            self.issue("cell-not-number", r, col, **params)
+            return None
+        if parsed.had_words:
+            self.issue("cell-unit-text", r, col, Severity.WARNING, number=parsed.value, **params)
+        if parsed.ambiguous:
+            self.issue("cell-ambiguous-number", r, col, Severity.WARNING, number=parsed.value, **params)
+        return parsed.value
 
     def _check_row_model(self, r: int, values: dict[str, Decimal | None]) -> None:
         try:
@@ -751,31 +759,47 @@ class _Reader:
             if not ind.formula or ind.code not in self.table.columns:
                 continue
             col = self.table.columns[ind.code]
+            at = self.at[ind.code]
+            quick = _float_formula(ind.formula, self.codes)
+            tolerance = float(ind.tolerance)
             for row in self.result.rows:
-                found = row.values.get(ind.code)
-                expected = evaluate(ind.formula, row.values)
-                if found is None or expected is None:
-                    continue
-                if abs(found - expected) > ind.tolerance:
-                    self.issue(
-                        "computed-mismatch",
-                        row.row,
-                        col,
-                        label=ind.label,
-                        found=found,
-                        expected=expected.quantize(Decimal("0.1")),
-                        formula=ind.formula,
-                    )
+                floats = row.floats
+                if floats is not None:  # decided in floats unless a float's error could change the verdict
+                    found = floats[at]
+                    got = None if found is None else quick(floats, None)
+                    if got is None:
+                        continue  # a blank: nothing to compare, as below
+                    if got is not _UNSURE and _surely("==", found, got[0], got[1] + _leaf_error(found), tolerance):
+                        continue
+                self._check_computed_row(ind, col, row)
+
+    def _check_computed_row(self, ind: Any, col: int, row: UnitRow) -> None:
+        found = row.values.get(ind.code)
+        expected = evaluate(ind.formula, row.values)
+        if found is None or expected is None:
+            return
+        if abs(found - expected) > ind.tolerance:
+            self.issue(
+                "computed-mismatch",
+                row.row,
+                col,
+                label=ind.label,
+                found=found,
+                expected=expected.quantize(Decimal("0.1")),
+                formula=ind.formula,
+            )
 
     def _check_children(self, rule: Rule) -> None:
         """Every line that has sub-lines equals their sum (long forms), measure by measure."""
         by_line = {row.line: row for row in self.result.rows if row.line}
         by_code = self.schema.indicator_by_code
         measures = [
-            (code, col, by_code[code])
+            (code, col, by_code[code], self.at[code])
             for code, col in self.table.columns.items()
             if not by_code[code].formula and code not in self.bad_cells
         ]
+        tolerance, share = float(rule.tolerance), float(rule.tolerance_pct) / 100
+        skip = rule.blanks == "skip"
         for parent, row in by_line.items():
             children = self.schema.children(parent)
             if not children:
@@ -783,27 +807,42 @@ class _Reader:
             kids = [by_line[c.code] for c in children if c.code in by_line]
             if not kids:
                 continue
-            for code, col, ind in measures:
-                found = row.values.get(code)
-                parts = [k.values.get(code) for k in kids]
-                if found is None and rule.blanks == "skip":
-                    continue
-                if rule.blanks == "skip" and any(p is None for p in parts):
-                    continue
-                expected = sum([p for p in parts if p is not None], _ZERO)
-                if not _holds("==", found or Decimal(0), expected, rule):
-                    names = ", ".join(k.label for k in kids)
-                    self.issue(
-                        "children-sum-mismatch",
-                        row.row,
-                        col,
-                        Severity(rule.severity),
-                        label=ind.label,
-                        line=row.label,
-                        found=found or Decimal(0),
-                        expected=expected,
-                        children=names,
-                    )
+            quick = row.floats is not None and all(k.floats is not None for k in kids)
+            for code, col, ind, at in measures:
+                if quick:
+                    found = row.floats[at]  # type: ignore[index]
+                    parts = [k.floats[at] for k in kids]  # type: ignore[index]
+                    if skip and (found is None or None in parts):
+                        continue
+                    total, error = _float_sum([p for p in parts if p is not None])
+                    found = 0.0 if found is None else found
+                    if _surely("==", found, total, error + _leaf_error(found), tolerance, share):
+                        continue
+                self._check_children_measure(rule, row, kids, code, col, ind)
+
+    def _check_children_measure(
+        self, rule: Rule, row: UnitRow, kids: list[UnitRow], code: str, col: int, ind: Any
+    ) -> None:
+        found = row.values.get(code)
+        parts = [k.values.get(code) for k in kids]
+        if found is None and rule.blanks == "skip":
+            return
+        if rule.blanks == "skip" and any(p is None for p in parts):
+            return
+        expected = sum([p for p in parts if p is not None], _ZERO)
+        if not _holds("==", found or Decimal(0), expected, rule):
+            names = ", ".join(k.label for k in kids)
+            self.issue(
+                "children-sum-mismatch",
+                row.row,
+                col,
+                Severity(rule.severity),
+                label=ind.label,
+                line=row.label,
+                found=found or Decimal(0),
+                expected=expected,
+                children=names,
+            )
 
     def _check_total(self, rule: Rule, totals: list[int]) -> None:
         severity = Severity(rule.severity)
@@ -814,8 +853,16 @@ class _Reader:
         r = totals[-1]
         summed = self._summed_rows()
         columns = self.table.columns
-        sums = {c: sum([v for row in summed if (v := row.values.get(c)) is not None], _ZERO) for c in columns}
-        for code, col in self.table.columns.items():
+        # the column sums in floats with their error bounds, when every row was read as numbers
+        quick: tuple[tuple[float, ...], tuple[float, ...]] | None = None
+        if all(row.floats is not None for row in summed):
+            pairs = [
+                _float_sum([v for row in summed if (v := row.floats[n]) is not None]) for n in range(len(self.codes))
+            ]  # type: ignore[index]
+            quick = (tuple(p[0] for p in pairs), tuple(p[1] for p in pairs))
+        sums: dict[str, Decimal] | None = None  # exact sums, made only when a float could be wrong
+        tolerance, share = float(rule.tolerance), float(rule.tolerance_pct) / 100
+        for code, col in columns.items():
             ind = self.schema.indicator_by_code[code]
             if code in self.bad_cells:
                 continue  # the unit row is already wrong here; a total check would repeat it
@@ -823,6 +870,18 @@ class _Reader:
                 continue
             raw = self.sheet.value(r, col)
             if raw.__class__ is float and raw - raw == 0:  # the common case: the total as a number
+                if quick is not None:
+                    error = _leaf_error(raw)
+                    if ind.formula:
+                        got = _float_formula(ind.formula, self.codes)(*quick)
+                        if got is None or (
+                            got is not _UNSURE and _surely("==", raw, got[0], got[1] + error, float(ind.tolerance))
+                        ):
+                            continue
+                    else:
+                        at = self.at[code]
+                        if _surely("==", raw, quick[0][at], quick[1][at] + error, tolerance, share):
+                            continue
                 found = float_decimal(raw)
             else:
                 parsed = parse_number(raw, integer=ind.type == "integer")
@@ -835,6 +894,8 @@ class _Reader:
                 if parsed.percent:
                     continue  # a share written in the total row ('52%'), not a sum
                 found = parsed.value
+            if sums is None:
+                sums = {c: sum([v for row in summed if (v := row.values.get(c)) is not None], _ZERO) for c in columns}
             if ind.formula:  # a computed column's total is the formula over the totals, not a sum
                 value = evaluate(ind.formula, sums)
                 if value is None or abs(found - value) <= ind.tolerance:
@@ -864,31 +925,48 @@ class _Reader:
         return self.result.rows
 
     def _check_compare(self, rule: Rule) -> None:
+        left_quick = _float_formula(rule.left, self.codes)
+        right_quick = _float_formula(rule.right, self.codes)
+        tolerance, share = float(rule.tolerance), float(rule.tolerance_pct) / 100
+        zero = rule.blanks == "zero"
         for row in self.result.rows:
             if rule.lines and row.line not in rule.lines:
                 continue
-            values = row.values
-            if rule.blanks == "zero":
-                values = {k: (v if v is not None else Decimal(0)) for k, v in values.items()}
-            left = evaluate(rule.left, values)
-            right = evaluate(rule.right, values)
-            if left is None or right is None:
-                continue  # a blank side: the rule does not apply
-            if not _holds(rule.op, left, right, rule):
-                first_code = _names(rule.left)[0]
-                col = self.table.columns.get(first_code)
-                self.issue(
-                    "rule-failed",
-                    row.row,
-                    col,
-                    Severity(rule.severity),
-                    message=(rule.message or rule.code).rstrip("."),
-                    message_en=(rule.message_en or rule.message or rule.code).rstrip("."),
-                    left=rule.left,
-                    right=rule.right,
-                    left_value=left,
-                    right_value=right,
-                )
+            floats = row.floats
+            if floats is not None:  # decided in floats unless a float's error could change the verdict
+                if zero and None in floats:
+                    floats = tuple(0.0 if v is None else v for v in floats)
+                left, right = left_quick(floats, None), right_quick(floats, None)
+                if left is None or right is None:
+                    continue  # a blank side: the rule does not apply
+                if left is not _UNSURE and right is not _UNSURE:
+                    if _surely(rule.op, left[0], right[0], left[1] + right[1], tolerance, share):
+                        continue
+            self._check_compare_row(rule, row)
+
+    def _check_compare_row(self, rule: Rule, row: UnitRow) -> None:
+        values = row.values
+        if rule.blanks == "zero":
+            values = {k: (v if v is not None else Decimal(0)) for k, v in values.items()}
+        left = evaluate(rule.left, values)
+        right = evaluate(rule.right, values)
+        if left is None or right is None:
+            return  # a blank side: the rule does not apply
+        if not _holds(rule.op, left, right, rule):
+            first_code = _names(rule.left)[0]
+            col = self.table.columns.get(first_code)
+            self.issue(
+                "rule-failed",
+                row.row,
+                col,
+                Severity(rule.severity),
+                message=(rule.message or rule.code).rstrip("."),
+                message_en=(rule.message_en or rule.message or rule.code).rstrip("."),
+                left=rule.left,
+                right=rule.right,
+                left_value=left,
+                right_value=right,
+            )
 
 
 def _holds(op: str, left: Decimal, right: Decimal, rule: Rule) -> bool:
@@ -1093,11 +1171,6 @@ def _plan(schema: Schema) -> _Plan:
     return plan
 
 
-@lru_cache(maxsize=512)
-def _parsed(expression: str) -> ast.Expression:
-    return ast.parse(expression, mode="eval")
-
-
 def evaluate(expression: str, values: dict[str, Decimal | None]) -> Decimal | None:
     """Value of a rule side: indicator codes, numbers, + - * / and parentheses. None when a code is blank or a
     divisor is 0."""
@@ -1112,7 +1185,7 @@ def _compiled(expression: str) -> _Evaluator:
     """The expression checked once (names, numbers, + - * / and parentheses only) and compiled to Python code run
     on Decimals (a formula is evaluated for every row of every file). A blank name makes the whole value blank,
     as does a division by zero."""
-    tree = _parsed(expression)
+    tree = ast.parse(expression, mode="eval")  # a tree of its own: the checks below rewrite it
     names: list[str] = []
     constants: dict[str, Decimal] = {}
 
@@ -1154,6 +1227,120 @@ def _compiled(expression: str) -> _Evaluator:
     scope: dict[str, Any] = {"__builtins__": {}, "ZeroDivisionError": ZeroDivisionError}
     scope.update(constants, InvalidOperation=InvalidOperation)
     exec(compile("\n".join(lines), "<formula>", "exec"), scope)  # noqa: S102 - built from the checked tree only
+    return scope["formula"]  # type: ignore[no-any-return]
+
+
+# -- checks decided in floats
+#
+# Figures read as floats are checked in float arithmetic carrying a bound on its error; only when that bound could
+# change the verdict is the check done again in Decimals (the definition: exact sums, what officers check against).
+# A float read from a cell is its Decimal to half a unit in the last place (the Decimal is repr's shortest
+# round-trip); a whole number up to 2**53 is exact, and so are sums and products of such numbers that stay within it.
+# Errors below are bounded with a unit of 2**-52, twice what IEEE rounding needs.
+
+_EPS = 2.0**-52
+_EXACT = 2.0**53
+_TINY = 1e-300  # underflow's absolute error
+_UNSURE = object()  # the float value cannot be trusted (a divisor within its own error of 0): ask the Decimals
+
+
+def _leaf_error(v: float) -> float:
+    """How far a figure read as a float can be from its Decimal."""
+    return 0.0 if v.is_integer() and -_EXACT <= v <= _EXACT else abs(v) * _EPS + _TINY
+
+
+def _float_sum(parts: list[float]) -> tuple[float, float]:
+    """The sum of figures read as floats, and a bound on its distance from the Decimal sum."""
+    total = size = 0.0
+    whole = True
+    for v in parts:
+        total += v
+        size += abs(v)
+        if whole and not v.is_integer():
+            whole = False
+    if whole and size < _EXACT:  # every partial sum a whole number below 2**53: exact
+        return total, 0.0
+    return total, (len(parts) + 2) * _EPS * size + _TINY
+
+
+def _surely(op: str, left: float, right: float, error: float, tolerance: float, share: float = 0.0) -> bool:
+    """True when ``left op right`` within the tolerance (absolute, or ``share`` of the larger side) holds for every
+    pair of exact values within ``error`` (the sum of both sides' error bounds) of these floats: then the Decimal
+    check (:func:`_holds`) holds too. False means only that the floats cannot tell."""
+    if op == "==":
+        gap = abs(left - right)
+    elif op in ("<=", "<"):
+        gap = left - right
+    else:
+        gap = right - left
+    allowed = tolerance if not share else max(tolerance, share * max(abs(left), abs(right)))
+    margin = 2.0 * error * (1.0 + share) + (abs(gap) + allowed) * 4 * _EPS
+    return gap + margin < allowed if op in ("<", ">") else gap + margin <= allowed
+
+
+_FloatFormula = Callable[[tuple[Any, ...], tuple[float, ...] | None], Any]
+
+
+@lru_cache(maxsize=512)
+def _float_formula(expression: str, codes: tuple[str, ...]) -> _FloatFormula:
+    """The expression (checked as for :func:`evaluate`) compiled to a function of a row's floats in the order of
+    ``codes`` and, optionally, their error bounds (else each is a figure read from a cell). It returns None where
+    :func:`evaluate` gives blank (a blank name, a divisor exactly 0), :data:`_UNSURE` where the float value cannot be
+    trusted, else the value and a bound on its distance from the Decimal value."""
+    _compiled(expression)  # refuses anything but names, numbers, + - * / and parentheses
+    at = {c: n for n, c in enumerate(codes)}
+    lines = ["def formula(vals, errs):"]
+    count = 0
+
+    # an error of 0 means an exact whole number (at most 2**53); whole numbers stay exact through + - * while below it
+    def exact_or(k: int, *inputs: int) -> str:  # a result's own rounding
+        whole = " and ".join(f"e{i} == 0.0" for i in inputs)
+        return f"(0.0 if {whole} and -EXACT < v{k} < EXACT else abs(v{k}) * EPS + TINY)"
+
+    def emit(node: ast.AST) -> int:
+        nonlocal count
+        if isinstance(node, ast.Expression):
+            return emit(node.body)
+        if isinstance(node, ast.BinOp):
+            a, b = emit(node.left), emit(node.right)
+        elif isinstance(node, ast.UnaryOp):
+            a = emit(node.operand)
+        k, count = count, count + 1
+        if isinstance(node, ast.Name):
+            n = at.get(node.id)
+            if n is None:
+                lines.append("    return None")  # a column the table lacks: blank
+                lines.extend([f"    v{k} = 0.0", f"    e{k} = 0.0"])
+                return k
+            lines.extend([f"    v{k} = vals[{n}]", f"    if v{k} is None:", "        return None"])
+            lines.append(f"    e{k} = errs[{n}] if errs is not None else leaf(v{k})")
+        elif isinstance(node, ast.Constant):
+            v = float(Decimal(repr(node.value)))
+            exact = v.is_integer() and abs(v) < _EXACT
+            lines.extend([f"    v{k} = {v!r}", f"    e{k} = {0.0 if exact else abs(v) * _EPS + _TINY!r}"])
+        elif isinstance(node, ast.UnaryOp):
+            lines.extend([f"    v{k} = -v{a}", f"    e{k} = e{a}"])
+        elif isinstance(node.op, ast.Add | ast.Sub):  # type: ignore[attr-defined]
+            sign = "+" if isinstance(node.op, ast.Add) else "-"  # type: ignore[attr-defined]
+            lines.extend([f"    v{k} = v{a} {sign} v{b}", f"    e{k} = e{a} + e{b} + {exact_or(k, a, b)}"])
+        elif isinstance(node.op, ast.Mult):  # type: ignore[attr-defined]
+            lines.append(f"    v{k} = v{a} * v{b}")
+            lines.append(f"    e{k} = abs(v{a}) * e{b} + abs(v{b}) * e{a} + e{a} * e{b} + {exact_or(k, a, b)}")
+        else:  # division: |A/B - a/b| <= (|a| eb + |b| ea) / (|b| (|b| - eb))
+            lines.extend([f"    if v{b} == 0.0 and e{b} == 0.0:", "        return None"])  # exactly 0: blank
+            lines.extend([f"    d{k} = abs(v{b}) - e{b}", f"    if not d{k} > 0.0:", "        return UNSURE"])
+            lines.append(f"    v{k} = v{a} / v{b}")
+            lines.append(
+                f"    e{k} = (abs(v{a}) * e{b} + abs(v{b}) * e{a}) / (abs(v{b}) * d{k}) + abs(v{k}) * EPS + TINY"
+            )
+        return k
+
+    top = emit(ast.parse(expression, mode="eval"))
+    lines.extend([f"    if not v{top} - v{top} == 0.0:", "        return UNSURE"])  # overflow: inf or nan
+    lines.append(f"    return v{top}, e{top}")
+    scope: dict[str, Any] = {"__builtins__": {}, "abs": abs, "leaf": _leaf_error, "UNSURE": _UNSURE}
+    scope.update(EPS=_EPS, EXACT=_EXACT, TINY=_TINY)
+    exec(compile("\n".join(lines), "<float formula>", "exec"), scope)  # noqa: S102 - built from the checked tree only
     return scope["formula"]  # type: ignore[no-any-return]
 
 
