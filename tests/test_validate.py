@@ -230,11 +230,11 @@ def _as_cell(d):
 def test_a_float_formula_is_within_its_bound_of_the_exact_value(expression, a, b, c):
     """The float evaluation either says blank exactly when the Decimal one does, declines (unsure), or returns a
     value whose stated error bound holds against the Decimal value."""
-    from mtqg_cli.validate import _UNSURE, _float_formula, evaluate
+    from mtqg_cli.validate import _UNSURE, _float_formula, _row_error, evaluate
 
     floats, exact = zip(*[(None, None) if x is None else _as_cell(x) for x in (a, b, c)], strict=True)
     expected = evaluate(expression, dict(zip("abc", exact, strict=True)))
-    got = _float_formula(expression, ("a", "b", "c"))(floats, None)
+    got = _float_formula(expression, ("a", "b", "c"))(floats, _row_error(floats))
     if got is None:
         assert expected is None
     elif got is not _UNSURE:
@@ -256,16 +256,16 @@ def test_a_check_decided_in_floats_holds_in_decimals(op, parts, other, tolerance
     """What the float path lets through without the Decimals (a sum against a figure, within a tolerance) holds
     by the Decimal definition too; and near the tolerance's edge the floats still decide most cases."""
     from mtqg_cli.schema import Rule
-    from mtqg_cli.validate import _float_sum, _holds, _leaf_error, _surely
+    from mtqg_cli.validate import _float_sum, _holds, _row_error, _surely
 
     rule = Rule(code="r", kind="compare", left="a", right="b", op=op, tolerance=tolerance, tolerance_pct=share)
-    cells = [_as_cell(p) for p in parts]
-    total, error = _float_sum([f for f, _ in cells])
+    cells = [_as_cell(p) for p in parts]  # each from a row of its own, as sub-lines are
+    total, error = _float_sum([f for f, _ in cells], sum(_row_error((f,)) for f, _ in cells))
     exact_total = sum((d for _, d in cells), Decimal(0))
     # the other side: a figure, or one a tolerance (and a few hundredths) away from the sum: the edge cases
     edge = exact_total + tolerance + Decimal(nudge) / 100 if nudge else other
     f, d = _as_cell(edge)
-    if _surely(op, f, total, error + _leaf_error(f), float(tolerance), float(share) / 100):
+    if _surely(op, f, total, error + _row_error((f,)), float(tolerance), float(share) / 100):
         assert _holds(op, d, exact_total, rule)
 
 
@@ -273,20 +273,21 @@ def test_float_checks_decide_at_the_edge_of_a_tolerance_as_decimals_do():
     """0.1 + 0.2 against 0.3 and sums one hundredth either side of a 0.05 tolerance: the verdicts of exact
     arithmetic, whatever the floats say."""
     from mtqg_cli.schema import Rule
-    from mtqg_cli.validate import _float_sum, _holds, _leaf_error, _surely
+    from mtqg_cli.validate import _float_sum, _holds, _row_error, _surely
 
     rule = Rule(code="r", kind="total_row", tolerance=Decimal(0))
-    total, error = _float_sum([0.1, 0.2])
+    total, error = _float_sum([0.1, 0.2], _row_error((0.1,)) + _row_error((0.2,)))
     assert total != 0.3  # the floats alone would call this wrong
-    assert not _surely("==", 0.3, total, error + _leaf_error(0.3), 0.0)  # so they do not decide it
+    assert not _surely("==", 0.3, total, error + _row_error((0.3,)), 0.0)  # so they do not decide it
     assert _holds("==", Decimal("0.3"), Decimal("0.1") + Decimal("0.2"), rule)  # and the Decimals find it right
     # whole numbers are exact in floats: decided there
-    assert _surely("==", 6.0, *_float_sum([1.0, 2.0, 3.0]), 0.0)
-    assert not _surely("==", 7.0, *_float_sum([1.0, 2.0, 3.0]), 0.0)
+    assert _row_error((1.0, 2.0, 3.0)) == 0.0
+    assert _surely("==", 6.0, *_float_sum([1.0, 2.0, 3.0], 0.0), 0.0)
+    assert not _surely("==", 7.0, *_float_sum([1.0, 2.0, 3.0], 0.0), 0.0)
     within = Rule(code="r", kind="total_row", tolerance=Decimal("0.05"))
     for found, holds in ((10.04, True), (10.05, True), (10.06, False)):
-        total, error = _float_sum([4.5, 5.5])
-        surely = _surely("==", found, total, error + _leaf_error(found), 0.05)
+        total, error = _float_sum([4.5, 5.5], 2 * _row_error((5.5,)))
+        surely = _surely("==", found, total, error + _row_error((found,)), 0.05)
         assert _holds("==", Decimal(repr(found)), Decimal(10), within) is holds
         assert not surely or holds
 

@@ -62,6 +62,7 @@ class UnitRow:
     # the row's figures as floats in the table's column order (None: blank), for checks that decide in floats and
     # turn to Decimals only when a float could be wrong (see _surely); None when a figure was typed as text
     floats: tuple[float | None, ...] | None = field(default=None, repr=False, compare=False)
+    error: float = field(default=0.0, repr=False, compare=False)  # how far any of the floats can be from its Decimal
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Rows travel from worker processes by the thousand: a Decimal pickles ten times slower than a float, so the
@@ -636,7 +637,9 @@ class _Reader:
 
     def _read_row(self, unit: str, label: str, r: int, line: str | None = None) -> UnitRow:
         figures, typed = self._read_cells(r)
-        return UnitRow(unit, label, r, Figures(self.codes, figures), line, None if typed else figures)
+        if typed:
+            return UnitRow(unit, label, r, Figures(self.codes, figures), line)
+        return UnitRow(unit, label, r, Figures(self.codes, figures), line, figures, _row_error(figures))
 
     def _read_cells(self, r: int) -> tuple[tuple[Any, ...], bool]:
         """The row's figures in the table's column order, as read (see :class:`Figures`): the cell's float when it was
@@ -766,10 +769,10 @@ class _Reader:
                 floats = row.floats
                 if floats is not None:  # decided in floats unless a float's error could change the verdict
                     found = floats[at]
-                    got = None if found is None else quick(floats, None)
+                    got = None if found is None else quick(floats, row.error)
                     if got is None:
                         continue  # a blank: nothing to compare, as below
-                    if got is not _UNSURE and _surely("==", found, got[0], got[1] + _leaf_error(found), tolerance):
+                    if got is not _UNSURE and _surely("==", found, got[0], got[1] + row.error, tolerance):
                         continue
                 self._check_computed_row(ind, col, row)
 
@@ -808,15 +811,16 @@ class _Reader:
             if not kids:
                 continue
             quick = row.floats is not None and all(k.floats is not None for k in kids)
+            kids_error = sum(k.error for k in kids)
             for code, col, ind, at in measures:
                 if quick:
                     found = row.floats[at]  # type: ignore[index]
                     parts = [k.floats[at] for k in kids]  # type: ignore[index]
                     if skip and (found is None or None in parts):
                         continue
-                    total, error = _float_sum([p for p in parts if p is not None])
+                    total, error = _float_sum([p for p in parts if p is not None], kids_error)
                     found = 0.0 if found is None else found
-                    if _surely("==", found, total, error + _leaf_error(found), tolerance, share):
+                    if _surely("==", found, total, error + row.error, tolerance, share):
                         continue
                 self._check_children_measure(rule, row, kids, code, col, ind)
 
@@ -856,8 +860,10 @@ class _Reader:
         # the column sums in floats with their error bounds, when every row was read as numbers
         quick: tuple[tuple[float, ...], tuple[float, ...]] | None = None
         if all(row.floats is not None for row in summed):
+            rows_error = sum(row.error for row in summed)
             pairs = [
-                _float_sum([v for row in summed if (v := row.floats[n]) is not None]) for n in range(len(self.codes))
+                _float_sum([v for row in summed if (v := row.floats[n]) is not None], rows_error)
+                for n in range(len(self.codes))
             ]  # type: ignore[index]
             quick = (tuple(p[0] for p in pairs), tuple(p[1] for p in pairs))
         sums: dict[str, Decimal] | None = None  # exact sums, made only when a float could be wrong
@@ -873,7 +879,7 @@ class _Reader:
                 if quick is not None:
                     error = _leaf_error(raw)
                     if ind.formula:
-                        got = _float_formula(ind.formula, self.codes)(*quick)
+                        got = _float_formula(ind.formula, self.codes, True)(*quick)
                         if got is None or (
                             got is not _UNSURE and _surely("==", raw, got[0], got[1] + error, float(ind.tolerance))
                         ):
@@ -936,7 +942,7 @@ class _Reader:
             if floats is not None:  # decided in floats unless a float's error could change the verdict
                 if zero and None in floats:
                     floats = tuple(0.0 if v is None else v for v in floats)
-                left, right = left_quick(floats, None), right_quick(floats, None)
+                left, right = left_quick(floats, row.error), right_quick(floats, row.error)
                 if left is None or right is None:
                     continue  # a blank side: the rule does not apply
                 if left is not _UNSURE and right is not _UNSURE:
@@ -1249,18 +1255,30 @@ def _leaf_error(v: float) -> float:
     return 0.0 if v.is_integer() and -_EXACT <= v <= _EXACT else abs(v) * _EPS + _TINY
 
 
-def _float_sum(parts: list[float]) -> tuple[float, float]:
-    """The sum of figures read as floats, and a bound on its distance from the Decimal sum."""
-    total = size = 0.0
+def _row_error(figures: tuple[float | None, ...]) -> float:
+    """How far any of a row's figures read as floats can be from its Decimal: 0 when all are whole numbers up to
+    2**53 (exact)."""
     whole = True
-    for v in parts:
-        total += v
-        size += abs(v)
-        if whole and not v.is_integer():
-            whole = False
-    if whole and size < _EXACT:  # every partial sum a whole number below 2**53: exact
+    size = 0.0
+    for v in figures:
+        if v is not None:
+            if whole and not v.is_integer():
+                whole = False
+            if v > size:
+                size = v
+            elif -v > size:
+                size = -v
+    return 0.0 if whole and size <= _EXACT else size * _EPS + _TINY
+
+
+def _float_sum(parts: list[float], error: float) -> tuple[float, float]:
+    """The sum of figures read as floats, each within ``error`` in all (0: exact whole numbers) of its Decimal, and
+    a bound on the sum's distance from the Decimal sum."""
+    total = sum(parts)
+    size = sum(map(abs, parts))
+    if error == 0.0 and size < _EXACT:  # whole numbers, every partial sum below 2**53: exact
         return total, 0.0
-    return total, (len(parts) + 2) * _EPS * size + _TINY
+    return total, error + (len(parts) + 2) * _EPS * size + _TINY
 
 
 def _surely(op: str, left: float, right: float, error: float, tolerance: float, share: float = 0.0) -> bool:
@@ -1278,15 +1296,16 @@ def _surely(op: str, left: float, right: float, error: float, tolerance: float, 
     return gap + margin < allowed if op in ("<", ">") else gap + margin <= allowed
 
 
-_FloatFormula = Callable[[tuple[Any, ...], tuple[float, ...] | None], Any]
+_FloatFormula = Callable[[tuple[Any, ...], Any], Any]
 
 
 @lru_cache(maxsize=512)
-def _float_formula(expression: str, codes: tuple[str, ...]) -> _FloatFormula:
+def _float_formula(expression: str, codes: tuple[str, ...], per_figure: bool = False) -> _FloatFormula:
     """The expression (checked as for :func:`evaluate`) compiled to a function of a row's floats in the order of
-    ``codes`` and, optionally, their error bounds (else each is a figure read from a cell). It returns None where
-    :func:`evaluate` gives blank (a blank name, a divisor exactly 0), :data:`_UNSURE` where the float value cannot be
-    trusted, else the value and a bound on its distance from the Decimal value."""
+    ``codes`` and a bound on their distance from their Decimals: one for all (a row's :attr:`UnitRow.error`) or,
+    ``per_figure``, a tuple in the same order. It returns None where :func:`evaluate` gives blank (a blank name, a
+    divisor exactly 0), :data:`_UNSURE` where the float value cannot be trusted, else the value and a bound on its
+    distance from the Decimal value."""
     _compiled(expression)  # refuses anything but names, numbers, + - * / and parentheses
     at = {c: n for n, c in enumerate(codes)}
     lines = ["def formula(vals, errs):"]
@@ -1313,7 +1332,7 @@ def _float_formula(expression: str, codes: tuple[str, ...]) -> _FloatFormula:
                 lines.extend([f"    v{k} = 0.0", f"    e{k} = 0.0"])
                 return k
             lines.extend([f"    v{k} = vals[{n}]", f"    if v{k} is None:", "        return None"])
-            lines.append(f"    e{k} = errs[{n}] if errs is not None else leaf(v{k})")
+            lines.append(f"    e{k} = errs[{n}]" if per_figure else f"    e{k} = errs")
         elif isinstance(node, ast.Constant):
             v = float(Decimal(repr(node.value)))
             exact = v.is_integer() and abs(v) < _EXACT
@@ -1338,7 +1357,7 @@ def _float_formula(expression: str, codes: tuple[str, ...]) -> _FloatFormula:
     top = emit(ast.parse(expression, mode="eval"))
     lines.extend([f"    if not v{top} - v{top} == 0.0:", "        return UNSURE"])  # overflow: inf or nan
     lines.append(f"    return v{top}, e{top}")
-    scope: dict[str, Any] = {"__builtins__": {}, "abs": abs, "leaf": _leaf_error, "UNSURE": _UNSURE}
+    scope: dict[str, Any] = {"__builtins__": {}, "abs": abs, "UNSURE": _UNSURE}
     scope.update(EPS=_EPS, EXACT=_EXACT, TINY=_TINY)
     exec(compile("\n".join(lines), "<float formula>", "exec"), scope)  # noqa: S102 - built from the checked tree only
     return scope["formula"]  # type: ignore[no-any-return]
