@@ -8,7 +8,10 @@ For each size N it times, each as its own process (wall clock, and the peak RSS 
   (b) the pipeline a user would otherwise write: pandas.read_excel with openpyxl, every sheet, then a sum
       (measured on at most --openpyxl-max files: its rate per file does not change with N);
   (c) `mtqg validate` and `mtqg aggregate` as whole processes (default --jobs: one per core).
-It prints files/s, the ratios c/a and b/c, and peak RSS in MB; each figure is the median of --repeat runs (3).
+It prints files/s, the ratios c/a and b/c, and peak RSS in MB. The runs are interleaved: each of --repeat rounds (3)
+runs every command once, so a machine that speeds up or slows down (runs here vary by 10-20 %) moves the floor and
+mtqg together; each figure is the median over the rounds, and c/a is the median of the rounds' own ratios, printed
+with its range.
 """
 
 from __future__ import annotations
@@ -51,14 +54,9 @@ print(total)
 """
 
 
-REPEAT = [3]
-
-
-def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Median wall seconds and peak RSS (MB) of a command over --repeat runs (runs on a shared machine vary by
-    10-15 %: one run is not a figure)."""
-    runs = sorted(_timed_once(cmd, env) for _ in range(REPEAT[0]))
-    return runs[len(runs) // 2][0], max(r[1] for r in runs)
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
 
 
 def _timed_once(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
@@ -101,9 +99,8 @@ def main() -> None:
     ap.add_argument("sizes", type=int, nargs="+")
     ap.add_argument("--openpyxl-max", type=int, default=1000)
     ap.add_argument("--form", choices=sorted(FORMS), default="da8")
-    ap.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the median is printed")
+    ap.add_argument("--repeat", type=int, default=3, help="rounds of every measurement; medians are printed")
     args = ap.parse_args()
-    REPEAT[0] = max(1, args.repeat)
     form_id = FORMS[args.form][0]
     env = dict(os.environ, MTQG_SCHEMAS=str(args.root))
     py = sys.executable
@@ -129,13 +126,20 @@ def main() -> None:
     print(" | ".join(f"{h:>10}" for h in head))
     for n in args.sizes:
         folder, listing = subset(args.root, n, args.form)
-        f1, _ = timed([py, "-c", FLOOR, str(listing), "1"], env)
-        f2, _ = timed([py, "-c", FLOOR, str(listing), "2"], env)
         m = min(n, args.openpyxl_max)
         _, small = subset(args.root, m, args.form)
-        ob, _ = timed([py, "-c", OPENPYXL, str(small), ""], env)
-        val, val_rss = timed([*mtqg, "validate", str(folder), "-s", form_id, "--format", "json"], env)
-        agg, agg_rss = timed([*mtqg, "aggregate", str(folder), "-s", form_id, "--format", "json"], env)
+        commands = {
+            "f1": [py, "-c", FLOOR, str(listing), "1"],
+            "f2": [py, "-c", FLOOR, str(listing), "2"],
+            "op": [py, "-c", OPENPYXL, str(small), ""],
+            "val": [*mtqg, "validate", str(folder), "-s", form_id, "--format", "json"],
+            "agg": [*mtqg, "aggregate", str(folder), "-s", form_id, "--format", "json"],
+        }
+        rounds = [{k: _timed_once(cmd, env) for k, cmd in commands.items()} for _ in range(max(1, args.repeat))]
+        f1, f2, ob, val, agg = (median([r[k][0] for r in rounds]) for k in commands)
+        val_rss, agg_rss = (max(r[k][1] for r in rounds) for k in ("val", "agg"))
+        own = sorted(r["f2"][0] / r["val"][0] for r in rounds)  # each round's validate against its own floor
+        ratio = sorted(r["agg"][0] / r["val"][0] for r in rounds)
         rate = {"f1": n / f1, "f2": n / f2, "op": m / ob, "val": n / val, "agg": n / agg}
         row = (
             n,
@@ -144,7 +148,7 @@ def main() -> None:
             rate["op"],
             rate["val"],
             rate["agg"],
-            rate["val"] / rate["f2"],
+            median(own),
             rate["val"] / rate["f1"],
             rate["op"] / rate["val"],
             val_rss,
@@ -154,6 +158,11 @@ def main() -> None:
         print(
             f"{'':>10}   wall s: floor1 {f1:.1f}, floor2 {f2:.1f}, openpyxl({m}) {ob:.1f}, validate {val:.1f}, "
             f"aggregate {agg:.1f}",
+            flush=True,
+        )
+        print(
+            f"{'':>10}   per round: c/a(2p) {', '.join(f'{x:.2f}' for x in own)}; "
+            f"aggregate/validate {', '.join(f'{x:.2f}' for x in ratio)}",
             flush=True,
         )
 

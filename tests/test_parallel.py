@@ -59,6 +59,38 @@ def test_rows_cross_processes_exactly():
     assert [str(v) for v in back.values.values()] == ["12", "0.10", "None", "-1E+3", "1234567.891"]
 
 
+def test_a_file_result_crosses_processes_whole():
+    """A file's result, packed column by column for the trip, arrives equal: rows with figures as read (floats and
+    text), rows without figures, rows over other codes, and its issues."""
+    import pickle
+    from decimal import Decimal
+    from pathlib import Path
+
+    from mtqg_cli.errors import Issue, Severity
+    from mtqg_cli.validate import _NO_FIGURES, Figures, FileResult, UnitRow
+
+    codes = ("a", "b", "c")
+    issue = Issue("cell-not-number", Severity.ERROR, "x.xlsx", "Biểu 1", "D9", {"value": "=1+1"})
+    rows = [
+        UnitRow("moc-chau", "Huyện Mộc Châu", 9, Figures(codes, (12.0, 0.1, None)), line="da1"),
+        UnitRow("moc-chau", "Dự án 2", 10, Figures(codes, ("0.10", None, 3.5)), line="da2"),
+    ]
+    for result in (
+        FileResult(Path("x.xlsx"), "f", "Biểu 1", rows, [issue]),
+        FileResult(Path("x.xlsx"), "f", "", [UnitRow("u", "U", 3, _NO_FIGURES), UnitRow("v", "V", 4, _NO_FIGURES)]),
+        FileResult(Path("x.xlsx"), "f", "", [UnitRow("u", "U", 3, {"a": Decimal("1.50")}), rows[0]]),
+        FileResult(Path("x.xlsx"), "f"),
+    ):
+        back = pickle.loads(pickle.dumps(result))
+        assert back == result
+        assert [[str(v) for v in r.values.values()] for r in back.rows] == [
+            [str(v) for v in r.values.values()] for r in result.rows
+        ]
+    sent = pickle.loads(pickle.dumps(FileResult(Path("x.xlsx"), "f", "", rows))).rows
+    assert [str(v) for v in sent[1].values.values()] == ["0.10", "None", "3.5"]
+    assert [str(v) for v in sent[0].values.values()] == ["12", "0.1", "None"]
+
+
 def test_figures_from_workers_add_up_as_in_one_process(tmp_path, schema, monkeypatch):
     """Rows whose figures crossed from worker processes (kept as text until read) aggregate to exactly the totals of
     the same batch read in one process, for a wide form and for a long form with sub-lines and computed columns."""

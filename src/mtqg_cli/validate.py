@@ -144,6 +144,23 @@ def _unit_row(unit: str, label: str, row: int, line: str | None, codes: tuple[st
     return UnitRow(intern(unit), intern(label), row, Figures(codes, figures), None if line is None else intern(line))
 
 
+def _file_result(path: str, schema_id: str, sheet: str, rows: Any, issues: list[Issue]) -> FileResult:
+    if rows.__class__ is tuple:
+        units, labels, numbers, lines, codes, figures = rows
+        # the same unit codes, line codes and labels arrive in every file of a batch: one string each, not one per row
+        rows = [
+            UnitRow(
+                intern(u),
+                intern(label),
+                n,
+                _NO_FIGURES if figures is None else Figures(codes, figures[k]),
+                None if line is None else intern(line),
+            )
+            for k, (u, label, n, line) in enumerate(zip(units, labels, numbers, lines, strict=True))
+        ]
+    return FileResult(Path(path), schema_id, sheet, rows, issues)
+
+
 def row_figures(values: Mapping[str, Decimal | None], codes: list[str]) -> tuple[Any, ...]:
     """A row's figures of ``codes`` in that order, as numpy turns them into floats (float, text or Decimal; None:
     blank)."""
@@ -159,6 +176,33 @@ class FileResult:
     sheet: str = ""
     rows: list[UnitRow] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Results cross from worker processes by the ten thousand: the rows go as columns (one tuple of units, one of
+        # labels ...) rather than an object each, which makes them cheaper to pickle and to unpickle.
+        rows = self.rows
+        codes: tuple[str, ...] = ()
+        figures: list[tuple[Any, ...]] | None = None  # None: rows without their figures (figures=False)
+        if any(r.values is not _NO_FIGURES for r in rows):
+            first = rows[0].values
+            codes, figures = (first._codes if isinstance(first, Figures) else tuple(first)), []
+            for row in rows:
+                values = row.values
+                if isinstance(values, Figures) and values._codes is codes:
+                    figures.append(values._figures)
+                elif tuple(values) == codes:  # another mapping over the same codes: its figures as text
+                    figures.append(tuple(None if v is None else str(v) for v in values.values()))
+                else:  # rows over different codes (not made by the readers here): each row as itself
+                    return (_file_result, (str(self.path), self.schema_id, self.sheet, list(rows), self.issues))
+        packed = (
+            tuple(r.unit for r in rows),
+            tuple(r.label for r in rows),
+            tuple(r.row for r in rows),
+            tuple(r.line for r in rows),
+            codes,
+            None if figures is None else tuple(figures),
+        )
+        return (_file_result, (str(self.path), self.schema_id, self.sheet, packed, self.issues))
 
     @property
     def errors(self) -> list[Issue]:
