@@ -900,38 +900,19 @@ class _Reader:
             return
         r = totals[-1]
         summed = self._summed_rows()
-        columns = self.table.columns
-        # the column sums in floats with their error bounds, when every row was read as numbers
-        quick: tuple[tuple[float, ...], tuple[float, ...]] | None = None
+        by_code = self.schema.indicator_by_code
+        columns = [
+            (code, col, ind)
+            for code, col in self.table.columns.items()
+            if code not in self.bad_cells  # the unit row is already wrong here; a total check would repeat it
+            and ((ind := by_code[code]).in_total or ind.formula)
+        ]
         if all(row.floats is not None for row in summed):
-            rows_error = sum(row.error for row in summed)
-            pairs = [
-                _float_sum([v for row in summed if (v := row.floats[n]) is not None], rows_error)
-                for n in range(len(self.codes))
-            ]  # type: ignore[index]
-            quick = (tuple(p[0] for p in pairs), tuple(p[1] for p in pairs))
-        sums: dict[str, Decimal] | None = None  # exact sums, made only when a float could be wrong
-        tolerance, share = float(rule.tolerance), float(rule.tolerance_pct) / 100
-        for code, col in columns.items():
-            ind = self.schema.indicator_by_code[code]
-            if code in self.bad_cells:
-                continue  # the unit row is already wrong here; a total check would repeat it
-            if not ind.in_total and not ind.formula:
-                continue
+            columns = self._total_in_floats(rule, r, summed, columns)
+        sums: dict[str, Decimal] | None = None  # exact sums, made only for what the floats could not decide
+        for code, col, ind in columns:
             raw = self.sheet.value(r, col)
             if raw.__class__ is float and raw - raw == 0:  # the common case: the total as a number
-                if quick is not None:
-                    error = _leaf_error(raw)
-                    if ind.formula:
-                        got = _float_formula(ind.formula, self.codes, True)(*quick)
-                        if got is None or (
-                            got is not _UNSURE and _surely("==", raw, got[0], got[1] + error, float(ind.tolerance))
-                        ):
-                            continue
-                    else:
-                        at = self.at[code]
-                        if _surely("==", raw, quick[0][at], quick[1][at] + error, tolerance, share):
-                            continue
                 found = float_decimal(raw)
             else:
                 parsed = parse_number(raw, integer=ind.type == "integer")
@@ -945,7 +926,10 @@ class _Reader:
                     continue  # a share written in the total row ('52%'), not a sum
                 found = parsed.value
             if sums is None:
-                sums = {c: sum([v for row in summed if (v := row.values.get(c)) is not None], _ZERO) for c in columns}
+                sums = {
+                    c: sum([v for row in summed if (v := row.values.get(c)) is not None], _ZERO)
+                    for c in self.table.columns
+                }
             if ind.formula:  # a computed column's total is the formula over the totals, not a sum
                 value = evaluate(ind.formula, sums)
                 if value is None or abs(found - value) <= ind.tolerance:
@@ -956,6 +940,44 @@ class _Reader:
                 if _holds("==", found, expected, rule):
                     continue
             self.issue("total-row-mismatch", r, col, severity, label=ind.label, found=found, expected=expected)
+
+    def _total_in_floats(
+        self, rule: Rule, r: int, summed: list[UnitRow], columns: list[tuple[str, int, Any]]
+    ) -> list[tuple[str, int, Any]]:
+        """The total row's cells that are numbers, checked against the column sums in floats; what is left (text,
+        blanks, and sums too close to call in floats) for the exact check."""
+        if len(summed) == 1:  # a wide form's one unit: its own figures are the sums
+            row = summed[0]
+            sums: tuple[float, ...] = tuple(0.0 if v is None else v for v in row.floats)  # type: ignore[union-attr]
+            errors: tuple[float, ...] = (row.error,) * len(sums)
+        else:
+            error = sum(row.error for row in summed)
+            pairs = [
+                _float_sum([v for v in column if v is not None], error)
+                for column in zip(*(row.floats for row in summed), strict=True)  # type: ignore[misc]
+            ]
+            sums, errors = tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)
+        tolerance, share = float(rule.tolerance), float(rule.tolerance_pct) / 100
+        cells = self.sheet.rows[r]
+        width = len(cells)
+        left = []
+        for item in columns:
+            code, col, ind = item
+            raw = cells[col] if col < width else ""
+            if raw.__class__ is float and raw - raw == 0:
+                if ind.formula:
+                    got = _float_formula(ind.formula, self.codes, True)(sums, errors)
+                    if got is None:
+                        continue  # blank in exact arithmetic too: nothing to compare
+                    error = got[1] + _leaf_error(raw) if got is not _UNSURE else 0.0
+                    if got is not _UNSURE and _surely("==", raw, got[0], error, float(ind.tolerance)):
+                        continue
+                else:
+                    at = self.at[code]
+                    if _surely("==", raw, sums[at], errors[at] + _leaf_error(raw), tolerance, share):
+                        continue
+            left.append(item)
+        return left
 
     def _holds_published_part(self, r: int) -> bool:
         part = self.schema.units_part
