@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .numbers import format_number, format_percent
 from .schema import Schema, _names
-from .validate import FileResult, Report, row_figures
+from .validate import FileResult, Report, file_columns
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -237,15 +237,16 @@ def aggregate(report: Report) -> Aggregate:
     )
 
 
-def _figure_matrix(rows: list[Any], codes: list[str]) -> Any:
-    """The rows' figures as one float array [row, indicator] (NaN: blank), converted in one call."""
+def _figure_matrix(figures: list[Any], width: int) -> Any:
+    """Figures as read (float, text or Decimal; None: blank), a tuple per row, as one float array [row, indicator]
+    (NaN: blank), converted a block at a time: the texts of a block, not of the whole batch, are alive at once."""
     import numpy as np
 
-    out = np.empty((len(rows), len(codes)))
-    step = 4096  # converted a block at a time: the texts of a block, not of the whole batch, are alive at once
-    for start in range(0, len(rows), step):
-        block = rows[start : start + step]
-        out[start : start + len(block)] = np.array([row_figures(row.values, codes) for row in block], dtype="float64")
+    out = np.empty((len(figures), width))
+    step = 4096
+    for start in range(0, len(figures), step):
+        block = figures[start : start + step]
+        out[start : start + len(block)] = np.array(block, dtype="float64").reshape(len(block), width)
     return out
 
 
@@ -256,21 +257,23 @@ def _wide_frame(report: Report, expected: list[str], codes: list[str], sources: 
     import pandas as pd
 
     where = {u: k for k, u in enumerate(expected)}
-    rows, at = [], []
+    figures: list[Any] = []
+    at: list[int] = []
     for res in report.accepted:
         path = str(res.path)
-        for row in res.rows:
-            sources[row.unit] = path
-            k = where.get(row.unit)
+        units, _, rows = file_columns(res, codes)
+        for unit, row in zip(units, rows, strict=True):
+            sources[unit] = path
+            k = where.get(unit)
             if k is not None:  # else a unit not expected in this period
-                rows.append(row)
+                figures.append(row)
                 at.append(k)
     matrix = np.full((len(expected), len(codes)), np.nan)
-    if rows:
-        figures = np.nan_to_num(_figure_matrix(rows, codes), nan=0.0)
+    if figures:
+        summed = np.nan_to_num(_figure_matrix(figures, len(codes)), nan=0.0)
         index = np.array(at)
         matrix[index] = 0.0
-        np.add.at(matrix, index, figures)
+        np.add.at(matrix, index, summed)
     return pd.DataFrame(matrix, index=pd.Index(expected, name="unit"), columns=pd.Index(codes, name="indicator"))
 
 
@@ -287,29 +290,37 @@ def _long_frames(
     line_codes = [line.code for line in schema.lines]
     line_at = {c: n for n, c in enumerate(line_codes)}
     top = {line.code for line in schema.top_lines}
-    rows: list[Any] = []
+    parent = {line.code: line.parent for line in schema.lines}
+    shapes: dict[tuple[Any, ...], tuple[list[int], list[bool]]] = {}  # a file's lines -> positions, own total
+    figures: list[Any] = []
     units: list[int] = []  # position among the expected units, -1: a unit not expected in this period
     lines_of: list[int] = []  # position among the form's lines, -1: none
     counted: list[bool] = []  # in the unit's own total
     for res in report.accepted:
         path = str(res.path)
-        present = {row.line for row in res.rows}
-        for row in res.rows:
-            sources[row.unit] = path
-            line = schema.line_by_code.get(row.line or "")
-            rows.append(row)
-            units.append(where.get(row.unit, -1))
-            lines_of.append(line_at.get(row.line or "", -1))
-            counted.append(line is None or row.line in top or line.parent not in present)
+        file_units, file_lines, rows = file_columns(res, codes)
+        shape = shapes.get(file_lines)
+        if shape is None:  # most files of a batch hold the same lines in the same order: worked out once
+            present = set(file_lines)
+            shape = shapes[file_lines] = (
+                [line_at.get(c or "", -1) for c in file_lines],
+                [c not in parent or c in top or parent[c] not in present for c in file_lines],
+            )
+        for unit in dict.fromkeys(file_units):
+            sources[unit] = path
+        figures.extend(rows)
+        units.extend(where.get(u, -1) for u in file_units)
+        lines_of.extend(shape[0])
+        counted.extend(shape[1])
     cube = np.full((len(expected), len(line_codes), len(codes)), np.nan)
     wide = np.full((len(expected), len(codes)), np.nan)
     lines = np.full((len(line_codes), len(codes)), np.nan)
-    if rows:
-        figures = _figure_matrix(rows, codes)
-        zeros = np.nan_to_num(figures, nan=0.0)  # a blank adds nothing once the row is there
+    if figures:
+        matrix = _figure_matrix(figures, len(codes))
+        zeros = np.nan_to_num(matrix, nan=0.0)  # a blank adds nothing once the row is there
         k, n, c = np.array(units), np.array(lines_of), np.array(counted, dtype=bool)
         placed = (k >= 0) & (n >= 0)
-        cube[k[placed], n[placed]] = figures[placed]
+        cube[k[placed], n[placed]] = matrix[placed]
         in_lines = n >= 0  # every unit's rows, expected or not, make the lines' sums
         lines[np.unique(n[in_lines])] = 0.0
         np.add.at(lines, n[in_lines], zeros[in_lines])

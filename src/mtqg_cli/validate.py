@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import operator
 import re
+from collections import UserList
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -110,18 +111,7 @@ class Figures(Mapping[str, "Decimal | None"]):
     def figures(self, codes: list[str]) -> Any:
         """The figures of ``codes`` as read (float, text, None: blank or absent), in that order: what numpy turns
         into floats in one call."""
-        key = (id(self._at), tuple(codes))
-        pick = _PICKS.get(key)
-        if pick is None:  # worked out once per order of columns: a batch has a handful
-            positions = [self._at.get(c) for c in codes]
-            if positions == list(range(len(self._codes))):
-                pick = _PICKS[key] = _same_order
-            elif None in positions:
-                pick = _PICKS[key] = lambda figures: [None if n is None else figures[n] for n in positions]
-            else:
-                getter = itemgetter(*positions)
-                pick = _PICKS[key] = (lambda figures: (getter(figures),)) if len(positions) == 1 else getter
-        return pick(self._figures)
+        return _picker(self._codes, codes)(self._figures)
 
 
 def _as_decimal(figure: Any) -> Decimal | None:
@@ -136,7 +126,26 @@ def _same_order(figures: tuple[Any, ...]) -> tuple[Any, ...]:
 
 _POSITIONS: dict[tuple[str, ...], dict[str, int]] = {}  # the position of each code, one dict per order of codes
 _CODES: dict[tuple[str, ...], tuple[str, ...]] = {}
-_PICKS: dict[tuple[int, tuple[str, ...]], Callable[[tuple[Any, ...]], Any]] = {}
+_PICKS: dict[tuple[tuple[str, ...], tuple[str, ...]], Callable[[tuple[Any, ...]], Any]] = {}
+
+
+def _picker(have: tuple[str, ...], codes: list[str]) -> Callable[[tuple[Any, ...]], Any]:
+    """A function taking figures in the order of ``have`` to those of ``codes`` (None where absent): worked out once
+    per pair of orders (a batch has a handful)."""
+    key = (have, tuple(codes))
+    pick = _PICKS.get(key)
+    if pick is None:
+        at = {c: n for n, c in enumerate(have)}
+        positions = [at.get(c) for c in codes]
+        if positions == list(range(len(have))):
+            pick = _same_order
+        elif None in positions:
+            pick = lambda figures: [None if n is None else figures[n] for n in positions]  # noqa: E731
+        else:
+            getter = itemgetter(*positions)
+            pick = (lambda figures: (getter(figures),)) if len(positions) == 1 else getter
+        _PICKS[key] = pick
+    return pick
 
 
 def _unit_row(unit: str, label: str, row: int, line: str | None, codes: tuple[str, ...], figures: tuple) -> UnitRow:
@@ -145,20 +154,65 @@ def _unit_row(unit: str, label: str, row: int, line: str | None, codes: tuple[st
 
 
 def _file_result(path: str, schema_id: str, sheet: str, rows: Any, issues: list[Issue]) -> FileResult:
-    if rows.__class__ is tuple:
-        units, labels, numbers, lines, codes, figures = rows
-        # the same unit codes, line codes and labels arrive in every file of a batch: one string each, not one per row
-        rows = [
-            UnitRow(
-                intern(u),
-                intern(label),
-                n,
-                _NO_FIGURES if figures is None else Figures(codes, figures[k]),
-                None if line is None else intern(line),
-            )
-            for k, (u, label, n, line) in enumerate(zip(units, labels, numbers, lines, strict=True))
-        ]
-    return FileResult(Path(path), schema_id, sheet, rows, issues)
+    return FileResult(Path(path), schema_id, sheet, PackedRows(rows) if rows.__class__ is tuple else rows, issues)
+
+
+class PackedRows(UserList[UnitRow]):
+    """A file's rows as they crossed from a worker process: in columns (units, labels, row numbers, lines, the
+    codes and the figures as read), made :class:`UnitRow` objects only when a row is first read. Until then
+    :attr:`packed` holds the columns, for work over a whole batch that needs no objects (the units of 10,000 files,
+    the aggregate's arrays); once the rows are made it is None and this is an ordinary list of rows."""
+
+    def __init__(self, packed: tuple[Any, ...]) -> None:  # noqa: D107 - not UserList's: nothing is copied
+        self.packed: tuple[Any, ...] | None = packed
+        self._rows: list[UnitRow] | None = None
+
+    @property  # type: ignore[override]
+    def data(self) -> list[UnitRow]:
+        if self._rows is None:
+            self._rows = _unpack_rows(self.packed)  # type: ignore[arg-type]
+            self.packed = None  # the rows may change from here on: the columns would no longer say the same
+        return self._rows
+
+    @data.setter
+    def data(self, rows: list[UnitRow]) -> None:
+        self._rows, self.packed = rows, None
+
+    def __len__(self) -> int:
+        return len(self.packed[0]) if self.packed is not None else len(self.data)
+
+
+def _unpack_rows(packed: tuple[Any, ...]) -> list[UnitRow]:
+    units, labels, numbers, lines, codes, figures = packed
+    # the same unit codes, line codes and labels arrive in every file of a batch: one string each, not one per row
+    return [
+        UnitRow(
+            intern(u),
+            intern(label),
+            n,
+            _NO_FIGURES if figures is None else Figures(codes, figures[k]),
+            None if line is None else intern(line),
+        )
+        for k, (u, label, n, line) in enumerate(zip(units, labels, numbers, lines, strict=True))
+    ]
+
+
+def file_columns(result: FileResult, codes: list[str]) -> tuple[tuple[str, ...], tuple[Any, ...], list[Any]]:
+    """A file's rows as columns: their units, their lines (None: a wide form) and their figures of ``codes`` in
+    that order, as read (float, text or Decimal; None: blank). Straight from the columns of a result that came
+    packed from a worker process; from the row objects otherwise."""
+    rows = result.rows
+    if isinstance(rows, PackedRows) and rows.packed is not None:
+        units, _, _, lines, have, figures = rows.packed
+        if figures is None:
+            return units, lines, [(None,) * len(codes)] * len(units)
+        pick = _picker(have, codes)
+        return units, lines, figures if pick is _same_order else [pick(f) for f in figures]
+    return (
+        tuple(r.unit for r in rows),
+        tuple(r.line for r in rows),
+        [row_figures(r.values, codes) for r in rows],
+    )
 
 
 def row_figures(values: Mapping[str, Decimal | None], codes: list[str]) -> tuple[Any, ...]:
@@ -181,6 +235,8 @@ class FileResult:
         # Results cross from worker processes by the ten thousand: the rows go as columns (one tuple of units, one of
         # labels ...) rather than an object each, which makes them cheaper to pickle and to unpickle.
         rows = self.rows
+        if isinstance(rows, PackedRows) and rows.packed is not None:  # arrived packed, never unpacked: as it came
+            return (_file_result, (str(self.path), self.schema_id, self.sheet, rows.packed, self.issues))
         codes: tuple[str, ...] = ()
         figures: list[tuple[Any, ...]] | None = None  # None: rows without their figures (figures=False)
         if any(r.values is not _NO_FIGURES for r in rows):
@@ -218,7 +274,10 @@ class FileResult:
 
     @property
     def units(self) -> list[str]:
-        return list(dict.fromkeys(r.unit for r in self.rows))
+        rows = self.rows
+        if isinstance(rows, PackedRows) and rows.packed is not None:
+            return list(dict.fromkeys(rows.packed[0]))
+        return list(dict.fromkeys(r.unit for r in rows))
 
     def to_dict(self, lang: str = "vi") -> dict[str, Any]:
         errors = sum(1 for i in self.issues if i.severity is Severity.ERROR)
