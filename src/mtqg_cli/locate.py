@@ -207,6 +207,8 @@ def _table_at(sheet: Sheet, schema: Schema, folded: Any, top: int) -> Table | No
     ):
         data_start += 1
     missing = [i.code for i in schema.indicators if i.code not in columns]
+    # in the form's order, whatever order they were found in: every row's figures then line up with the form's
+    columns = {i.code: columns[i.code] for i in schema.indicators if i.code in columns}
     return Table(sheet, top, bottom, unit_col, number_col, columns, missing, data_start)
 
 
