@@ -1005,7 +1005,8 @@ class _Reader:
     ) -> list[tuple[str, int, Any]]:
         """The total row's cells that are numbers, checked against the column sums in floats; what is left (text,
         blanks, and sums too close to call in floats) for the exact check."""
-        if len(summed) == 1:  # a wide form's one unit: its own figures are the sums
+        single = len(summed) == 1
+        if single:  # a wide form's one unit: its own figures are the sums
             row = summed[0]
             sums: tuple[float, ...] = tuple(0.0 if v is None else v for v in row.floats)  # type: ignore[union-attr]
             errors: tuple[float, ...] = (row.error,) * len(sums)
@@ -1033,6 +1034,8 @@ class _Reader:
                         continue
                 else:
                     at = self.at[code]
+                    if raw == sums[at] and (single or errors[at] == 0.0):
+                        continue  # the same float as one figure, or as an exact sum: the same Decimal
                     if _surely("==", raw, sums[at], errors[at] + _leaf_error(raw), tolerance, share):
                         continue
             left.append(item)
