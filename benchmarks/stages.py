@@ -1,11 +1,13 @@
 """Where the time of one file goes, step by step, in one process (what stands between mtqg and the floor).
 
-    python benchmarks/stages.py /tmp/mtqg-bench [--form 1719] [--files 2000]
+    python benchmarks/stages.py /tmp/mtqg-bench [--form 1719] [--files 2000] [--passes 3]
 
 Runs the steps of `mtqg validate` on each file in the order the tool does and prints the mean milliseconds per
 file of each: sniffing the bytes (zip directory, hidden rows), python-calamine itself (the floor's own work),
 building the sheets, the empty-file and legacy-encoding checks, finding the table, reading and checking the rows,
-and pickling the result as a worker sends it back. Caches are warmed on the first 200 files, as in a batch.
+and pickling the result as a worker sends it back. Caches are warmed on the first 200 files, as in a batch. The
+files are gone through --passes times and each step's least time is printed (a shared machine slows some passes
+down by a third: the least is the step's own cost).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import os
 import pickle
 import time
 from pathlib import Path
+from typing import Any
 
 FORMS = {"da8": ("bench-da8-xa", "files"), "1719": ("bench-1719-xa", "files-1719")}
 
@@ -25,6 +28,7 @@ def main() -> None:
     ap.add_argument("root", type=Path)
     ap.add_argument("--form", choices=sorted(FORMS), default="da8")
     ap.add_argument("--files", type=int, default=2000)
+    ap.add_argument("--passes", type=int, default=3)
     args = ap.parse_args()
     os.environ["MTQG_SCHEMAS"] = str(args.root)
     import python_calamine as pc
@@ -39,8 +43,22 @@ def main() -> None:
     for p in files[:200]:
         v._validate_one(p, [schema])
     files = files[200:]
-    clock = time.perf_counter
     steps = ["sniff", "calamine", "sheets", "empty", "legacy", "locate", "rows and rules", "pickle"]
+    best = dict.fromkeys([*steps, "all"], float("inf"))
+    for _ in range(max(1, args.passes)):
+        spent = _one_pass(files, schema, steps, pc, reading, locate, v)
+        for step, t in spent.items():
+            best[step] = min(best[step], t)
+    print(f"{form_id}: {len(files)} files, ms per file (least of {max(1, args.passes)} passes)")
+    for step in [*steps, "all"]:
+        print(f"  {step:16} {best[step] / len(files) * 1000:6.3f}")
+
+
+def _one_pass(
+    files: list[Path], schema: Any, steps: list[str], pc: Any, reading: Any, locate: Any, v: Any
+) -> dict[str, float]:
+    """One pass over the files: seconds spent in each step, and in all."""
+    clock = time.perf_counter
     spent = dict.fromkeys(steps, 0.0)
     start = clock()
     for p in files:
@@ -71,11 +89,8 @@ def main() -> None:
         t8 = clock()
         for step, a, b in zip(steps, (t0, t1, t2, t3, t4, t5, t6, t7), (t1, t2, t3, t4, t5, t6, t7, t8), strict=True):
             spent[step] += b - a
-    total = clock() - start
-    print(f"{form_id}: {len(files)} files, ms per file")
-    for step in steps:
-        print(f"  {step:16} {spent[step] / len(files) * 1000:6.3f}")
-    print(f"  {'all':16} {total / len(files) * 1000:6.3f}")
+    spent["all"] = clock() - start
+    return spent
 
 
 if __name__ == "__main__":
