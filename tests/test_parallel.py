@@ -86,7 +86,11 @@ def test_a_file_result_crosses_processes_whole():
         assert [[str(v) for v in r.values.values()] for r in back.rows] == [
             [str(v) for v in r.values.values()] for r in result.rows
         ]
-    sent = pickle.loads(pickle.dumps(FileResult(Path("x.xlsx"), "f", "", rows))).rows
+    arrived = pickle.loads(pickle.dumps(FileResult(Path("x.xlsx"), "f", "", rows)))
+    assert arrived.units == ["moc-chau"] and len(arrived.rows) == 2
+    assert arrived.rows.packed is not None  # read as columns: no row objects made yet
+    sent = arrived.rows
+    assert [r.line for r in sent] == ["da1", "da2"] and sent.packed is None  # rows made once read
     assert [str(v) for v in sent[1].values.values()] == ["0.10", "None", "3.5"]
     assert [str(v) for v in sent[0].values.values()] == ["12", "0.1", "None"]
 
