@@ -6,7 +6,7 @@ import zipfile
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from helpers import ANNEX_DISTRICT_ROW, write_unit
@@ -320,3 +320,20 @@ def test_figures_within_bounds_skip_the_row_model_without_changing_the_verdict(t
             {"greater_than_equal": "cell-below-min", "less_than_equal": "cell-above-max"}.get(kind, "cell-not-integer")
         }
     assert codes == expected
+
+
+_word = st.sampled_from(["ke", "hoach", "von", "giai", "ngan", "tong", "so", "xa", "du", "an", "1", "2", "&"])
+_folded = st.lists(_word, min_size=0, max_size=4).map(" ".join)
+
+
+@settings(max_examples=500)
+@example(["tong so ke", "hoach von"], ["ke hoach"])  # a phrase across two cells names nothing
+@given(st.lists(_folded, max_size=8), st.lists(_folded, min_size=1, max_size=6))
+def test_a_row_names_a_phrase_as_cell_by_cell_matching_says(cells, phrases):
+    """Looking for a form's phrases in a row joined once finds exactly what matching every cell with every phrase
+    as whole words finds: never a phrase across two cells."""
+    from mtqg_cli.locate import _names_a_phrase
+    from mtqg_cli.text import contains_phrase
+
+    wrapped = [f" {p} " for p in phrases if p]
+    assert _names_a_phrase(cells, wrapped) == any(contains_phrase(c, p) for c in cells if c for p in phrases)

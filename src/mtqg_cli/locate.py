@@ -39,6 +39,29 @@ def _phrases(schema: Schema) -> dict[str, list[str]]:
     return schema.header_phrases
 
 
+_WRAPPED: dict[int, tuple[Schema, list[str]]] = {}
+
+
+def _wrapped_phrases(schema: Schema) -> list[str]:
+    """Every header phrase of the form as ' phrase ', once per form."""
+    hit = _WRAPPED.get(id(schema))
+    if hit is None or hit[0] is not schema:
+        phrases = dict.fromkeys(f" {p} " for ps in _phrases(schema).values() for p in ps if p)
+        hit = _WRAPPED[id(schema)] = (schema, list(phrases))
+    return hit[1]
+
+
+def _names_a_phrase(cells: list[str], wrapped: list[str]) -> bool:
+    """Whether some cell contains some phrase as whole words (:func:`contains_phrase` for every pair), tested on
+    the row's cells joined once: a NUL between cells, which no phrase holds, keeps a match inside one cell. A form
+    whose table is not in the sheet is told so in a few string searches a row, not one per cell and phrase."""
+    line = " \0 ".join(c for c in cells if c)
+    if not line:
+        return False
+    line = f" {line} "
+    return any(p in line for p in wrapped)
+
+
 def locate_table(workbook: Workbook, schema: Schema) -> Table | None:
     """The best table of ``schema`` among the workbook's sheets (visible sheets preferred on a tie)."""
     best: Table | None = None
@@ -139,12 +162,8 @@ def _locate_in_sheet(sheet: Sheet, schema: Schema, folded: Any) -> Table | None:
             if len(anchors) == 3:
                 break
     if not anchors:  # no unit heading: start at the first row naming an indicator
-        phrases = _phrases(schema)
-        anchors = [
-            r
-            for r in range(limit)
-            if any(contains_phrase(c, p) for c in folded[r] if c for ps in phrases.values() for p in ps)
-        ][:1]
+        wrapped = _wrapped_phrases(schema)
+        anchors = next(([r] for r in range(limit) if _names_a_phrase(folded[r], wrapped)), [])
     best: Table | None = None
     for top in anchors[:3]:
         table = _table_at(sheet, schema, folded, top)
