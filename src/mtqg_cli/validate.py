@@ -19,7 +19,7 @@ from operator import itemgetter
 from pathlib import Path
 from sys import intern
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
@@ -68,12 +68,7 @@ class UnitRow:
     def __reduce__(self) -> tuple[Any, ...]:
         # Rows travel from worker processes by the thousand: a Decimal pickles ten times slower than a float, so the
         # figures go as read and arrive as Figures, made Decimals only when read.
-        values = self.values
-        if isinstance(values, Figures):
-            codes, figures = values._codes, values._figures
-        else:
-            codes = tuple(values)
-            figures = tuple(None if v is None else str(v) for v in values.values())
+        codes, figures = _as_read(self.values)
         return (_unit_row, (self.unit, self.label, self.row, self.line, codes, figures))
 
 
@@ -129,6 +124,17 @@ _CODES: dict[tuple[str, ...], tuple[str, ...]] = {}
 _PICKS: dict[tuple[tuple[str, ...], tuple[str, ...]], Callable[[tuple[Any, ...]], Any]] = {}
 
 
+def _tuple_getter(positions: list[int]) -> Callable[[Any], tuple[Any, ...]]:
+    """A function giving the items at ``positions`` of a sequence, always as a tuple (itemgetter gives a bare item for
+    one position)."""
+    if len(positions) > 1:
+        return itemgetter(*positions)
+    if positions:
+        n = positions[0]
+        return lambda items: (items[n],)
+    return lambda items: ()
+
+
 def _picker(have: tuple[str, ...], codes: list[str]) -> Callable[[tuple[Any, ...]], Any]:
     """A function taking figures in the order of ``have`` to those of ``codes`` (None where absent): worked out once
     per pair of orders (a batch has a handful)."""
@@ -142,15 +148,20 @@ def _picker(have: tuple[str, ...], codes: list[str]) -> Callable[[tuple[Any, ...
         elif None in positions:
             pick = lambda figures: [None if n is None else figures[n] for n in positions]  # noqa: E731
         else:
-            getter = itemgetter(*positions)
-            pick = (lambda figures: (getter(figures),)) if len(positions) == 1 else getter
+            pick = _tuple_getter(positions)  # type: ignore[arg-type]
         _PICKS[key] = pick
     return pick
 
 
+def _as_read(values: Mapping[str, Decimal | None]) -> tuple[tuple[str, ...], tuple[Any, ...]]:
+    """A row's codes and its figures as read, for sending between processes (any other mapping: Decimals as text)."""
+    if isinstance(values, Figures):
+        return values._codes, values._figures
+    return tuple(values), tuple(None if v is None else str(v) for v in values.values())
+
+
 def _unit_row(unit: str, label: str, row: int, line: str | None, codes: tuple[str, ...], figures: tuple) -> UnitRow:
-    # the same unit codes, line codes and line labels arrive in every file of a batch: one string each, not one per row
-    return UnitRow(intern(unit), intern(label), row, Figures(codes, figures), None if line is None else intern(line))
+    return _unpack_rows(((unit,), (label,), (row,), (line,), codes, (figures,)))[0]
 
 
 def _file_result(path: str, schema_id: str, sheet: str, rows: Any, issues: list[Issue]) -> FileResult:
@@ -163,7 +174,7 @@ class PackedRows(UserList[UnitRow]):
     :attr:`packed` holds the columns, for work over a whole batch that needs no objects (the units of 10,000 files,
     the aggregate's arrays); once the rows are made it is None and this is an ordinary list of rows."""
 
-    def __init__(self, packed: tuple[Any, ...]) -> None:  # noqa: D107 - not UserList's: nothing is copied
+    def __init__(self, packed: tuple[Any, ...]) -> None:  # not UserList's: nothing is copied
         self.packed: tuple[Any, ...] | None = packed
         self._rows: list[UnitRow] | None = None
 
@@ -240,16 +251,12 @@ class FileResult:
         codes: tuple[str, ...] = ()
         figures: list[tuple[Any, ...]] | None = None  # None: rows without their figures (figures=False)
         if any(r.values is not _NO_FIGURES for r in rows):
-            first = rows[0].values
-            codes, figures = (first._codes if isinstance(first, Figures) else tuple(first)), []
+            codes, figures = _as_read(rows[0].values)[0], []
             for row in rows:
-                values = row.values
-                if isinstance(values, Figures) and values._codes is codes:
-                    figures.append(values._figures)
-                elif tuple(values) == codes:  # another mapping over the same codes: its figures as text
-                    figures.append(tuple(None if v is None else str(v) for v in values.values()))
-                else:  # rows over different codes (not made by the readers here): each row as itself
+                have, read = _as_read(row.values)
+                if have != codes:  # rows over different codes (not made by the readers here): each row as itself
                     return (_file_result, (str(self.path), self.schema_id, self.sheet, list(rows), self.issues))
+                figures.append(read)
         packed = (
             tuple(r.unit for r in rows),
             tuple(r.label for r in rows),
@@ -618,6 +625,16 @@ def validate_workbook(workbook: Workbook, schema: Schema, result: FileResult) ->
         reader.explain_blanks(probe_cells(workbook.path, table.sheet.name, set(reader.blank_cells)))
 
 
+class _QuickRow(NamedTuple):
+    """Reading a row of a table whose columns share their bounds in a few calls."""
+
+    pick: Callable[[list[Any]], tuple[Any, ...]]  # the figure cells of a row
+    width: int  # a row at least this long holds them all
+    lo: float
+    hi: float
+    whole: Callable[[tuple[Any, ...]], tuple[Any, ...]]  # of those, the ones that must be whole numbers
+
+
 class _Reader:
     def __init__(self, schema: Schema, table: Table, result: FileResult) -> None:
         self.schema = schema
@@ -638,16 +655,10 @@ class _Reader:
         # a row of plain numbers within bounds the same for every column is read in a few calls, not cell by cell
         cols = list(table.columns.values())
         bounds = [b for _, _, b in self.column_plan]
-        self.quick_row: tuple[Any, ...] | None = None
+        self.quick_row: _QuickRow | None = None
         if len(cols) > 1 and len({b[:2] for b in bounds}) == 1:
-            whole = [n for n, b in enumerate(bounds) if b[2]]
-            self.quick_row = (
-                itemgetter(*cols),
-                max(cols) + 1,
-                bounds[0][0],
-                bounds[0][1],
-                itemgetter(*whole) if len(whole) > 1 else (lambda f: (f[whole[0]],)) if whole else (lambda f: ()),
-            )
+            whole = _tuple_getter([n for n, b in enumerate(bounds) if b[2]])
+            self.quick_row = _QuickRow(_tuple_getter(cols), max(cols) + 1, bounds[0][0], bounds[0][1], whole)
         self.saw_group_row = False
         self.bad_cells: set[str] = set()  # indicator codes with an unreadable cell: no total check there
         # cells that read as blank, by A1 address -> (where: 'unit' | 'total', indicator code)
@@ -764,15 +775,15 @@ class _Reader:
         cells = self.sheet.rows[r]
         width = len(cells)
         quick = self.quick_row
-        if quick is not None and width >= quick[1]:
-            picked = quick[0](cells)
+        if quick is not None and width >= quick.width:
+            picked = quick.pick(cells)
             if set(map(type, picked)) == _FLOATS:
                 total = sum(picked)
                 if (
                     total - total == 0  # no NaN, no infinity
-                    and quick[2] <= min(picked)
-                    and max(picked) <= quick[3]
-                    and all(map(float.is_integer, quick[4](picked)))
+                    and quick.lo <= min(picked)
+                    and max(picked) <= quick.hi
+                    and all(map(float.is_integer, quick.whole(picked)))
                 ):
                     return picked, False
         figures: list[Any] = []
@@ -1062,14 +1073,14 @@ class _Reader:
                     got = _float_formula(ind.formula, self.codes, True)(sums, errors)
                     if got is None:
                         continue  # blank in exact arithmetic too: nothing to compare
-                    error = got[1] + _leaf_error(raw) if got is not _UNSURE else 0.0
+                    error = got[1] + _row_error((raw,)) if got is not _UNSURE else 0.0
                     if got is not _UNSURE and _surely("==", raw, got[0], error, float(ind.tolerance)):
                         continue
                 else:
                     at = self.at[code]
                     if raw == sums[at] and (single or errors[at] == 0.0):
                         continue  # the same float as one figure, or as an exact sum: the same Decimal
-                    if _surely("==", raw, sums[at], errors[at] + _leaf_error(raw), tolerance, share):
+                    if _surely("==", raw, sums[at], errors[at] + _row_error((raw,)), tolerance, share):
                         continue
             left.append(item)
         return left
@@ -1412,11 +1423,6 @@ _TINY = 1e-300  # underflow's absolute error
 _UNSURE = object()  # the float value cannot be trusted (a divisor within its own error of 0): ask the Decimals
 
 
-def _leaf_error(v: float) -> float:
-    """How far a figure read as a float can be from its Decimal."""
-    return 0.0 if v.is_integer() and -_EXACT <= v <= _EXACT else abs(v) * _EPS + _TINY
-
-
 def _row_error(figures: tuple[float | None, ...]) -> float:
     """How far any of a row's figures read as floats can be from its Decimal: 0 when all are whole numbers up to
     2**53 (exact)."""
@@ -1496,7 +1502,7 @@ def _float_formula(expression: str, codes: tuple[str, ...], per_figure: bool = F
     at = {c: n for n, c in enumerate(codes)}
     terms = _sum_terms(expression)
     if not per_figure and terms is not None and len(terms) > 1 and all(t in at for t in terms):
-        return _summing(itemgetter(*(at[t] for t in terms)), len(terms))  # a plain sum: fewer steps
+        return _summing(_tuple_getter([at[t] for t in terms]), len(terms))  # a plain sum: fewer steps
     lines = ["def formula(vals, errs):"]
     count = 0
 
