@@ -127,3 +127,26 @@ def test_a_check_alone_keeps_units_not_figures(tmp_path, schema):
         assert bare.to_dict("en") == full.to_dict("en")
         assert all(not r.values for f in bare.files for r in f.rows)
         assert sum(len(f.rows) for f in bare.files) == sum(len(f.rows) for f in full.files) > 0
+
+
+def test_a_folder_given_several_ways_is_read_once(tmp_path, schema, monkeypatch):
+    """Files under folders are listed sorted, lock files and hidden files left out, each file once however its folder
+    or itself was named; results from worker processes carry the very paths listed."""
+    from pathlib import Path
+
+    from mtqg_cli.validate import collect_paths
+
+    folder = _batch(tmp_path / "in", schema, POOL_MIN_FILES)
+    (folder / "sub").mkdir()
+    write_unit(folder / "sub" / "z.xlsx", schema, schema.units[0].code)
+    for junk in ("~$f001.xlsx", ".~lock.f002.xlsx#", ".hidden.xlsx", "notes.txt"):
+        (folder / junk).write_bytes(b"x")
+    monkeypatch.chdir(tmp_path)
+    expected = [*sorted(str(p) for p in Path("in").glob("f*.xlsx")), str(Path("in/sub/z.xlsx"))]
+    given = ["in", "in/", "./in", str(tmp_path / "in"), "in/f003.xlsx", "in/sub", str(Path("in/sub/z.xlsx"))]
+    found = collect_paths(given)
+    assert [str(p) for p in found] == expected
+    assert len(found) == POOL_MIN_FILES + 1
+    report = validate_paths(found, schema, jobs=2)
+    assert [r.path for r in report.files] == list(found)
+    assert all(r.path is p for r, p in zip(report.files, found, strict=True))

@@ -164,8 +164,9 @@ def _unit_row(unit: str, label: str, row: int, line: str | None, codes: tuple[st
     return _unpack_rows(((unit,), (label,), (row,), (line,), codes, (figures,)))[0]
 
 
-def _file_result(path: str, schema_id: str, sheet: str, rows: Any, issues: list[Issue]) -> FileResult:
-    return FileResult(Path(path), schema_id, sheet, PackedRows(rows) if rows.__class__ is tuple else rows, issues)
+def _file_result(path: str | None, schema_id: str, sheet: str, rows: Any, issues: list[Issue]) -> FileResult:
+    file = None if path is None else Path(path)  # None: a worker's result, its path put back by _run
+    return FileResult(file, schema_id, sheet, PackedRows(rows) if rows.__class__ is tuple else rows, issues)  # type: ignore[arg-type]
 
 
 class PackedRows(UserList[UnitRow]):
@@ -247,7 +248,7 @@ class FileResult:
         # labels ...) rather than an object each, which makes them cheaper to pickle and to unpickle.
         rows = self.rows
         if isinstance(rows, PackedRows) and rows.packed is not None:  # arrived packed, never unpacked: as it came
-            return (_file_result, (str(self.path), self.schema_id, self.sheet, rows.packed, self.issues))
+            return (_file_result, (self._path_text(), self.schema_id, self.sheet, rows.packed, self.issues))
         codes: tuple[str, ...] = ()
         figures: list[tuple[Any, ...]] | None = None  # None: rows without their figures (figures=False)
         if any(r.values is not _NO_FIGURES for r in rows):
@@ -255,7 +256,7 @@ class FileResult:
             for row in rows:
                 have, read = _as_read(row.values)
                 if have != codes:  # rows over different codes (not made by the readers here): each row as itself
-                    return (_file_result, (str(self.path), self.schema_id, self.sheet, list(rows), self.issues))
+                    return (_file_result, (self._path_text(), self.schema_id, self.sheet, list(rows), self.issues))
                 figures.append(read)
         packed = (
             tuple(r.unit for r in rows),
@@ -265,7 +266,10 @@ class FileResult:
             codes,
             None if figures is None else tuple(figures),
         )
-        return (_file_result, (str(self.path), self.schema_id, self.sheet, packed, self.issues))
+        return (_file_result, (self._path_text(), self.schema_id, self.sheet, packed, self.issues))
+
+    def _path_text(self) -> str | None:
+        return None if self.path is None else str(self.path)
 
     @property
     def errors(self) -> list[Issue]:
@@ -378,32 +382,37 @@ def collect_paths(paths: Iterable[str | Path]) -> list[Path]:
     if isinstance(paths, Collected):
         return paths
 
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            found: list[str] = []
-            stack = [str(p)]
-            while stack:  # os.scandir: the directory listing says what is a file, no stat per entry
-                with os.scandir(stack.pop()) as entries:
-                    for e in entries:
-                        if e.is_dir(follow_symlinks=False):
-                            stack.append(e.path)
-                        elif (
-                            e.is_file()
-                            and os.path.splitext(e.name)[1].lower() in SPREADSHEET_SUFFIXES
-                            and not e.name.startswith(("~$", ".~lock", "."))
-                        ):
-                            found.append(e.path)
-            out.extend(Path(f) for f in sorted(found))
-        else:
-            out.append(p)
-    seen: set[str] = set()
     unique = Collected()
-    for p in out:
-        key = os.path.normcase(os.path.abspath(p))
+    seen: set[str] = set()
+
+    def add(path: Path, key: str) -> None:
         if key not in seen:
             seen.add(key)
-            unique.append(p)
+            unique.append(path)
+
+    for p in map(Path, paths):
+        if not p.is_dir():
+            add(p, os.path.normcase(os.path.abspath(p)))
+            continue
+        root = str(p)
+        found: list[str] = []
+        stack = [root]
+        while stack:  # os.scandir: the directory listing says what is a file, no stat per entry
+            with os.scandir(stack.pop()) as entries:
+                for e in entries:
+                    if e.is_dir(follow_symlinks=False):
+                        stack.append(e.path)
+                    elif (
+                        e.is_file()
+                        and os.path.splitext(e.name)[1].lower() in SPREADSHEET_SUFFIXES
+                        and not e.name.startswith(("~$", ".~lock", "."))
+                    ):
+                        found.append(e.path)
+        found.sort()
+        # every path found here is the folder's path and a name: the folder is made absolute once, not per file
+        base = os.path.abspath(root)
+        for f in found:
+            add(Path(f), os.path.normcase(os.path.join(base, f[len(root) :].lstrip(os.sep + (os.altsep or "")))))
     return unique
 
 
@@ -483,7 +492,9 @@ def _run(
     chunk = max(1, min(64, len(files) // (workers * 8)))
     try:
         with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(schemas, figures)) as pool:
-            for result in pool.map(_worker, files, chunksize=chunk):
+            # paths cross as text, and each result comes back without its path: the one in ``files`` is put back
+            for path, result in zip(files, pool.map(_worker, map(str, files), chunksize=chunk), strict=True):
+                result.path = path
                 done += 1
                 yield result
                 if progress:
@@ -510,8 +521,10 @@ def _init_worker(schemas: list[Schema], figures: bool = True) -> None:
     _WORKER_FIGURES[0] = figures
 
 
-def _worker(path: Path) -> FileResult:
-    return _safe_one(path, _WORKER_SCHEMAS, _WORKER_FIGURES[0])
+def _worker(path: str) -> FileResult:
+    result = _safe_one(Path(path), _WORKER_SCHEMAS, _WORKER_FIGURES[0])
+    result.path = None  # type: ignore[assignment]  # not sent back: the main process has it (see _run)
+    return result
 
 
 _NO_FIGURES: Mapping[str, Decimal | None] = MappingProxyType({})
