@@ -61,6 +61,29 @@ def test_xlsx_holds_the_figures(nine_of_eleven, tmp_path, schema):
     )
 
 
+def test_header_rows_are_as_tall_as_their_wrapped_headings(nine_of_eleven, tmp_path, schema):
+    """A group heading over one narrow column wraps to many lines: its row must hold them all (a fixed 48 pt cut the
+    first Dự án 8 heading in print). Checked in the summary and in the annex, read back from the files."""
+    from mtqg_cli.render.xlsx import write_annex_xlsx
+
+    report, agg = nine_of_eleven
+    heading = "Tổ/nhóm truyền thông cộng đồng được thành lập và duy trì"
+    for out, sheet in (
+        (write_aggregate_xlsx(agg, tmp_path / "th.xlsx", report), "Tổng hợp"),
+        (write_annex_xlsx(agg, tmp_path / "pl.xlsx", report), "Phụ lục"),
+    ):
+        ws = load_workbook(out)[sheet]
+        cell = next(c for row in ws.iter_rows(min_row=4, max_row=4) for c in row if c.value == heading)
+        width = ws.column_dimensions[cell.column_letter].width
+        assert width <= 14 and not any(cell.coordinate in rng and rng.size["columns"] > 1 for rng in ws.merged_cells)
+        # 56 characters in a column 13-14 characters wide: at least 5 lines of 11 pt text (13.5 pt and more each)
+        assert ws.row_dimensions[4].height >= 5 * 13.5
+        # the headings under a group (row 5) fit too: 'Số tổ truyền thông ... (tổ)' and the like
+        longest = max(len(str(c.value)) for c in ws[5] if c.value)
+        assert ws.row_dimensions[5].height >= (longest / width) * 13.5
+        assert ws.row_dimensions[4].height < 200 and ws.row_dimensions[5].height < 300  # not absurdly tall
+
+
 def test_xlsx_never_writes_received_text_as_a_formula(tmp_path):
     from openpyxl import Workbook
     from python_calamine import CalamineWorkbook

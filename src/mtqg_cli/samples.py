@@ -189,8 +189,7 @@ def write_unit_workbook(
                 ws.merge_cells(start_row=r, start_column=col, end_row=r + 1, end_column=col)
             col += j - i + 1
             i = j + 1
-        ws.row_dimensions[r].height = 48
-        ws.row_dimensions[r + 1].height = 120
+        header = (r, r + 1)
         r += 2
         for c in range(1, ncols + 1):
             put(r, c, f"({c})", italic, True)
@@ -234,8 +233,7 @@ def write_unit_workbook(
                 if span > 1:
                     ws.merge_cells(start_row=r + 1, start_column=c, end_row=r + 1, end_column=c + span - 1)
             put(r + 2, c, f"{ind.label} ({ind.unit})", bold, True)
-        ws.row_dimensions[r + 1].height = 64
-        ws.row_dimensions[r + 2].height = 120
+        header = (r, r + 2)
         r += 3
     if schema.is_long:
         r = _long_rows(ws, schema, values, r, put, bold, normal, blank, total)
@@ -244,7 +242,7 @@ def write_unit_workbook(
             _make_fillable(wb, ws, schema, list(range(first, r)), period, unit)
         r += 1
         _signature(ws, r, ncols, put, bold, italic)
-        return _save(wb, ws, path, ncols)
+        return _save(wb, ws, path, ncols, header)
     # the unit's row
     unit_row = r
     put(r, 1, 1, normal, True)
@@ -265,7 +263,7 @@ def write_unit_workbook(
         _make_fillable(wb, ws, schema, [unit_row], period, unit)
     r += 2
     _signature(ws, r, ncols, put, bold, italic)
-    return _save(wb, ws, path, ncols)
+    return _save(wb, ws, path, ncols, header)
 
 
 def _signature(ws: Any, r: int, ncols: int, put: Any, bold: Any, italic: Any) -> None:
@@ -296,13 +294,16 @@ def _right_block(ncols: int) -> int:
 # (the left heading block spans columns 1 .. right-1, so the two never overlap)
 
 
-def _save(wb: Any, ws: Any, path: str | Path, ncols: int) -> Path:
+def _save(wb: Any, ws: Any, path: str | Path, ncols: int, header: tuple[int, int]) -> Path:
     from openpyxl.utils import get_column_letter
+
+    from .render.xlsx import fit_header_rows
 
     ws.column_dimensions["A"].width = 6
     ws.column_dimensions["B"].width = 40 if ws.title == "Biểu 01" and ncols < 12 else 22
     for c in range(3, ncols + 1):
         ws.column_dimensions[get_column_letter(c)].width = 14
+    fit_header_rows(ws, *header)  # the header band as tall as its wrapped headings: none cut in print
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     wb.save(p)

@@ -93,6 +93,57 @@ def put(
     return cell
 
 
+def _text_lines(text: str, chars: float) -> int:
+    """Lines a text takes wrapped at word boundaries in a cell ``chars`` characters wide (a word longer than a line
+    broken inside, as Excel and LibreOffice do)."""
+    import textwrap
+
+    return max(1, len(textwrap.wrap(text, width=max(1, int(chars)), break_long_words=True)))
+
+
+def fit_header_rows(ws: Any, top: int, bottom: int, minimum: float = 20.0) -> dict[int, float]:
+    """Give the rows ``top``..``bottom`` (a table's header band) the height their wrapped text needs, from each
+    cell's text, its font size and the width of its columns (merged cells: all their columns, and all their rows).
+    A header set to a fixed height cuts a long group heading over a narrow column in print; this does not."""
+    from openpyxl.utils import get_column_letter
+
+    def width(col: int) -> float:
+        dim = ws.column_dimensions.get(get_column_letter(col))
+        return float(dim.width) if dim is not None and dim.width else 8.43
+
+    spans: dict[tuple[int, int], tuple[int, int]] = {}
+    inside: set[tuple[int, int]] = set()
+    for rng in ws.merged_cells.ranges:
+        if rng.min_row > bottom or rng.max_row < top:
+            continue
+        spans[(rng.min_row, rng.min_col)] = (rng.max_row, rng.max_col)
+        inside.update((r, c) for r in range(rng.min_row, rng.max_row + 1) for c in range(rng.min_col, rng.max_col + 1))
+    need = dict.fromkeys(range(top, bottom + 1), minimum)
+    tall: list[tuple[int, int, float]] = []  # text merged over several rows: the rows together must hold it
+    for row in ws.iter_rows(min_row=top, max_row=bottom):
+        for cell in row:
+            r, c = cell.row, cell.column
+            if cell.value is None or ((r, c) in inside and (r, c) not in spans):
+                continue
+            last_row, last_col = spans.get((r, c), (r, c))
+            size = float(cell.font.sz or 11) if cell.font is not None else 11.0
+            # a column of width w holds about w characters of 11 pt text, less the cell's margins; kept on the
+            # safe side: a line too many leaves a little space, a line too few cuts the text
+            chars = (sum(width(x) for x in range(c, last_col + 1)) * 0.9 - 1.5) * 11.0 / size
+            height = _text_lines(str(cell.value), chars) * size * 1.35 + 6.0
+            if last_row == r:
+                need[r] = max(need[r], height)
+            else:
+                tall.append((r, min(last_row, bottom), height))
+    for first, last, height in tall:
+        short = height - sum(need[x] for x in range(first, last + 1))
+        if short > 0:
+            need[last] += short
+    for r, height in need.items():
+        ws.row_dimensions[r].height = round(height, 1)
+    return need
+
+
 def _form_header(ws: Any, schema: Any, hdr: int, label_head: str, st: _Styles) -> None:
     """The official forms' two-row header: TT and the label column over both rows; a group heading merged over
     its indicators, each indicator (with its ĐVT) under it; an indicator without a group over both rows."""
@@ -146,8 +197,6 @@ def _summary_sheet(ws: Any, agg: Aggregate, lang: str) -> None:
     )
     hdr = 4
     _form_header(ws, schema, hdr, "Đơn vị", st)
-    ws.row_dimensions[hdr].height = 48
-    ws.row_dimensions[hdr + 1].height = 110
     numbers_row = hdr + 2
     for col in range(1, ncols + 1):
         put(ws, numbers_row, col, f"({col})", st.subtitle, st.center, border=st.border)
@@ -215,6 +264,7 @@ def _summary_sheet(ws: Any, agg: Aggregate, lang: str) -> None:
     ws.column_dimensions["B"].width = 30
     for k in range(len(inds)):
         ws.column_dimensions[get_column_letter(3 + k)].width = 13
+    fit_header_rows(ws, hdr, hdr + 1)
     ws.freeze_panes = ws.cell(row=first, column=3)
     _print_setup(ws, hdr, hdr + 1)
 
@@ -241,7 +291,6 @@ def _lines_sheet(ws: Any, agg: Aggregate, lang: str) -> None:
         text = f"{groups[ind.group]}: " if ind.group else ""
         text += (ind.column_label or ind.label) + (f" ({ind.unit})" if ind.unit else "")
         put(ws, 4, 3 + k, text, **hstyle)
-    ws.row_dimensions[4].height = 60
     r = 5
     put(ws, r, 2, "TỔNG CỘNG", st.bold, st.left, border=st.border, fill=st.total_fill)
     put(ws, r, 1, None, border=st.border, fill=st.total_fill)
@@ -268,6 +317,7 @@ def _lines_sheet(ws: Any, agg: Aggregate, lang: str) -> None:
     ws.column_dimensions["B"].width = 60
     for k in range(len(inds)):
         ws.column_dimensions[get_column_letter(3 + k)].width = 16
+    fit_header_rows(ws, 4, 4)
     ws.freeze_panes = "C5"
     _print_setup(ws, 4, 4)
 
@@ -484,8 +534,6 @@ def _annex(agg: Aggregate, lang: str) -> Any:
     )
     hdr = 4
     _form_header(ws, schema, hdr, schema.layout.line_column[0] if schema.is_long else "Đơn vị", st)
-    ws.row_dimensions[hdr].height = 40
-    ws.row_dimensions[hdr + 1].height = 100
     col_of = {ind.code: get_column_letter(3 + k) for k, ind in enumerate(inds)}
 
     def cell_formula(expr: str, row: int) -> str:
@@ -553,6 +601,7 @@ def _annex(agg: Aggregate, lang: str) -> Any:
     ws.column_dimensions["B"].width = 48 if schema.is_long else 26
     for k in range(len(inds)):
         ws.column_dimensions[get_column_letter(3 + k)].width = 14
+    fit_header_rows(ws, hdr, hdr + 1)
     ws.freeze_panes = ws.cell(row=first, column=3)
     _print_setup(ws, hdr, hdr + 1)
     return wb
