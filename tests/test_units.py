@@ -63,6 +63,28 @@ def test_level_words():
     assert level_of("Huyện Mai Sơn") == "district"
     assert level_of("TP Sơn La") == "district"
     assert level_of("Mai Sơn") is None
+    assert level_of("UBND huyện Mai Sơn") == "district" and level_of("Ủy ban nhân dân xã Chiềng Hặc") == "commune"
+    assert level_of("UBND Mai Sơn") is None and level_of("Thị trấn Ít Ong") == "commune"
+
+
+_PIECES = (
+    "UBND|Ủy ban nhân dân|ubnd ubnd|Huyện|Thành phố|thị xã|Quận|H.|TP|TX|Xã|phường|Thị trấn|X.|P.|TT|thi|xa|tran|"
+    "huyenx|Mộc Châu|| |.|-"
+).split("|")
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=5).map(" ".join) | st.text(max_size=30))
+def test_level_of_takes_the_longest_prefix_after_the_committee(text):
+    """level_of against its definition: after an optional 'UBND' / 'Ủy ban nhân dân', the longest kind-of-unit word
+    the folded text starts with (as a whole word)."""
+    import re
+
+    from mtqg_cli.units import LEVEL_WORDS
+
+    folded = re.sub(r"^(?:ubnd|uy ban nhan dan)\s+", "", fold(text))
+    words = sorted(((w, level) for level, ws in LEVEL_WORDS.items() for w in ws), key=lambda wl: -len(wl[0]))
+    expected = next((level for w, level in words if folded.startswith(w + " ")), None)
+    assert level_of(text) == expected
 
 
 def test_core_name_strips_prefixes():

@@ -59,16 +59,17 @@ def name_keys(unit: Unit) -> list[str]:
 
 def level_of(text: object) -> str | None:
     """'district' / 'commune' when the text names the kind of unit ('xã Mai Sơn'), else None."""
-    folded = _COMMITTEE.sub("", fold(text))
-    for word, level in _LEVEL_PREFIXES:
-        if folded.startswith(word):
-            return level
-    return None
+    m = _LEVEL_AT_START.match(fold(text))
+    return None if m is None else _LEVEL_OF_WORD[m.group(1)]
 
 
-_COMMITTEE = re.compile(r"^(?:ubnd|uy ban nhan dan)\s+")
 _LEVEL_PREFIXES = sorted(
     ((w + " ", level) for level, words in LEVEL_WORDS.items() for w in words), key=lambda wl: len(wl[0]), reverse=True
+)
+_LEVEL_OF_WORD = dict(_LEVEL_PREFIXES)
+# after an optional 'UBND', the first of the prefixes (longest first) the text starts with: one match, not a loop
+_LEVEL_AT_START = re.compile(
+    r"(?:(?:ubnd|uy ban nhan dan)\s+)?(" + "|".join(re.escape(w) for w, _ in _LEVEL_PREFIXES) + ")"
 )
 
 

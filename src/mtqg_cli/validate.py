@@ -757,19 +757,22 @@ class _Reader:
         unit_col = self.table.unit_col
         for r in range(self.table.data_start, len(rows)):
             row = rows[r]
-            text = next((v for v in row if isinstance(v, str) and v.strip()), None)
-            if text is None and not any(_filled(v) for v in row):
-                continue
-            first = fold(text) if text is not None else ""
+            if row.count("") == len(row):
+                continue  # a blank row, told at C speed (the reader gives '' for an empty cell)
             label = fold(row[unit_col]) if unit_col < len(row) else ""
-            if not label and first.startswith(_END_MARKERS):
-                return
-            if label.startswith(_END_MARKERS) and not self.matcher.match(label).unit:
+            if not label:  # the row's first text may end the table ('Ghi chú: ...'); a row of blanks is skipped
+                text = next((v for v in row if isinstance(v, str) and v.strip()), None)
+                if text is None:
+                    if not any(_filled(v) for v in row):
+                        continue
+                elif fold(text).startswith(_END_MARKERS):
+                    return
+            elif label.startswith(_END_MARKERS) and not self.matcher.match(label).unit:
                 return
             yield r
 
     def _is_total(self, folded: str) -> bool:
-        return bool(folded) and any(folded == p or folded.startswith(p + " ") for p in self.total_labels)
+        return bool(folded) and (folded in self.plan.total_set or folded.startswith(self.plan.total_prefixes))
 
     def _unknown(self, r: int, label: str, candidates: list[Any]) -> None:
         nearest = ", ".join(u.name for u in candidates) or "—"
@@ -1078,7 +1081,13 @@ class _Reader:
         cells = self.sheet.rows[r]
         width = len(cells)
         left = []
-        for item in columns:
+        todo = columns
+        if single:  # the common case: the total row repeats the unit's figures, number for number
+            plain = [item for item in columns if not item[2].formula]
+            raws = tuple(cells[col] if col < width else "" for _, col, _ in plain)
+            if set(map(type, raws)) <= _FLOATS and raws == tuple(sums[self.at[code]] for code, _, _ in plain):
+                todo = [item for item in columns if item[2].formula]  # each plain column as below: the same float
+        for item in todo:
             code, col, ind = item
             raw = cells[col] if col < width else ""
             if raw.__class__ is float and raw - raw == 0:
@@ -1323,6 +1332,12 @@ class _Plan:
     line_phrase_sizes: list[int]  # how many words the phrases have, most first
     float_bounds: dict[str, tuple[float, float, bool]]  # code -> min, max, whole numbers only, as floats
     labels: dict[tuple[Any, ...], tuple[str, str, bool, Any]] = field(default_factory=dict)
+    total_set: frozenset[str] = frozenset()  # the total labels, and each followed by a space: one test of a label
+    total_prefixes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        self.total_set = frozenset(self.total_labels)
+        self.total_prefixes = tuple(p + " " for p in self.total_labels)
 
 
 _PLANS: dict[int, tuple[Schema, _Plan]] = {}
