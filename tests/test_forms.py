@@ -298,3 +298,64 @@ def test_a_long_form_sent_twice_names_the_unit(tmp_path):
         f"The unit Đại Từ is also reported in {tmp_path / 'b.xlsx'}.",
         f"The unit Đại Từ is also reported in {tmp_path / 'a.xlsx'}.",
     ]
+
+
+def test_the_form_chosen_is_the_one_trying_every_form_would_choose(tmp_path):
+    """Without --schema a workbook gets the form whose columns it holds best (the first listed on a tie). Forms are
+    now ruled out by a bound on their score from the header rows' words; the choice must be the one that locating
+    every form's table gives, whatever the order of the forms: the shipped samples of every form, both layouts of
+    each wide form, a workbook holding two forms' tables, and one holding none."""
+    from openpyxl import Workbook
+
+    from mtqg_cli.locate import columns_bound, header_words, locate_table
+    from mtqg_cli.reading import read_workbook
+    from mtqg_cli.schema import list_schemas
+    from mtqg_cli.validate import best_schema
+
+    schemas = list_schemas()
+    files = sorted((ROOT / "sample_data").rglob("*.xlsx"))
+    for form in FORMS:
+        schema = load_schema(form)
+        unit = schema.units[0]
+        for layout in ("standard", "annex") if not schema.is_long else ("standard",):
+            path = tmp_path / f"{form}-{layout}.xlsx"
+            write_unit_workbook(path, schema, unit, {}, layout=layout)
+            files.append(path)
+    da8 = ROOT / "sample_data" / "son-la-du-an-8" / "bac-yen_2024.xlsx"
+    both = Workbook()  # a Dự án 8 return in one sheet, a 1719 disbursement return in another
+    for k, src in enumerate((da8, next(f for f in files if "giai-ngan" in f.name))):
+        ws = both.active if k == 0 else both.create_sheet(f"S{k}")
+        for row in load_workbook(src).active.iter_rows(values_only=True):
+            ws.append(list(row))
+    both.save(tmp_path / "both.xlsx")
+    partial = load_workbook(da8)  # a column's heading lost: the form still wins, with less than all columns
+    heading = next(c for row in partial.active.iter_rows() for c in row if c.value == "Số bản ĐBKK (bản)")
+    heading.value = "Ghi chú"
+    partial.save(tmp_path / "partial.xlsx")
+    none = Workbook()
+    none.active.append(["Danh sách cán bộ", "Họ và tên", "Chức vụ"])
+    none.save(tmp_path / "none.xlsx")
+    files += [tmp_path / "both.xlsx", tmp_path / "partial.xlsx", tmp_path / "none.xlsx"]
+
+    def trying_every(workbook, forms):
+        best = None
+        for n, s in enumerate(forms):
+            table = locate_table(workbook, s)
+            if table is not None:
+                key = ((table.score * 100) // len(s.indicators), -n)
+                assert table.score <= columns_bound(s, header_words(workbook))  # the bound is one
+                best = max(best, (key, s), key=lambda b: b[0]) if best else (key, s)
+        return None if best is None else best[1]
+
+    chosen = set()
+    partial_score = None
+    for path in files:
+        workbook = read_workbook(path)
+        for forms in (schemas, schemas[::-1], schemas[2:] + schemas[:2]):
+            expected = trying_every(workbook, forms)
+            assert best_schema(workbook, forms) is expected, (path.name, [s.id for s in forms])
+            chosen.add(None if expected is None else expected.id)
+            if path.name == "partial.xlsx":
+                partial_score = locate_table(workbook, expected).score * 100 // len(expected.indicators)
+    assert {"son-la-du-an-8", "dai-tu-von-2022", "giai-ngan-1719", None} <= chosen
+    assert partial_score is not None and 50 <= partial_score < 100

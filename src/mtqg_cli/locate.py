@@ -62,6 +62,29 @@ def _names_a_phrase(cells: list[str], wrapped: list[str]) -> bool:
     return any(p in line for p in wrapped)
 
 
+def header_words(workbook: Workbook) -> frozenset[str]:
+    """Every word of the text cells (folded) in the rows a table's header is looked for in, over all sheets."""
+    words: set[str] = set()
+    for sheet in workbook.sheets:
+        for row in sheet.rows[:SCAN_ROWS]:
+            words.update(" ".join([_fold(v) for v in row if v.__class__ is str and v]).split())
+    return frozenset(words)
+
+
+_PHRASE_WORDS: dict[int, tuple[Schema, list[list[frozenset[str]]]]] = {}
+
+
+def columns_bound(schema: Schema, words: frozenset[str]) -> int:
+    """At most how many of the form's columns a sheet whose header rows hold ``words`` can have (a column is found
+    when its header text holds one of the indicator's phrases as whole words: every word of that phrase is then a
+    word of a cell in those rows). Worked out in set operations, before any table is looked for."""
+    hit = _PHRASE_WORDS.get(id(schema))
+    if hit is None or hit[0] is not schema:
+        each = [[frozenset(p.split()) for p in phrases if p] for phrases in _phrases(schema).values()]
+        hit = _PHRASE_WORDS[id(schema)] = (schema, each)
+    return sum(1 for phrases in hit[1] if any(p <= words for p in phrases))
+
+
 def locate_table(workbook: Workbook, schema: Schema) -> Table | None:
     """The best table of ``schema`` among the workbook's sheets (visible sheets preferred on a tie)."""
     best: Table | None = None

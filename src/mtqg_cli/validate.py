@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 from pydantic import ValidationError
 
 from .errors import Issue, Severity
-from .locate import Table, locate_table
+from .locate import Table, columns_bound, header_words, locate_table
 from .numbers import Kind, float_decimal, parse_number
 from .reading import SPREADSHEET_SUFFIXES, ReadError, Workbook, a1, hidden_rows, probe_cells, read_workbook
 from .schema import Rule, Schema, _names, list_schemas, load_schema, match_phrases
@@ -417,15 +417,27 @@ def collect_paths(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def best_schema(workbook: Workbook, schemas: list[Schema]) -> Schema | None:
-    """The schema whose table the workbook holds best (most indicator columns found), or None."""
-    best: tuple[int, int, Schema] | None = None
+    """The schema whose table the workbook holds best (most indicator columns found; the first listed on a tie), or
+    None. Each form's score is bounded first from the words of the sheets' header rows (:func:`columns_bound`): the
+    forms are tried best bound first, and once no bound left can beat the best score found, the rest are not
+    worked out (the same choice as trying them all, without locating a table for every form in every file)."""
+    words = header_words(workbook)
+    bounds = []
     for n, s in enumerate(schemas):
+        most = columns_bound(s, words)
+        if most * 2 >= len(s.indicators):  # fewer than half the columns: never located (locate_in_sheet)
+            bounds.append(((most * 100) // len(s.indicators), -n, s))
+    bounds.sort(key=lambda b: (b[0], b[1]), reverse=True)
+    best: tuple[int, int, Schema] | None = None
+    for bound, order, s in bounds:
+        if best is not None and (bound, order) < (best[0], best[1]):
+            break  # this form and every one after it score at most their bound: none can win
         table = locate_table(workbook, s)
         if table is None:
             continue
         score = (table.score * 100) // len(s.indicators)  # share of the form's columns found
-        if best is None or (score, -n) > (best[0], best[1]):
-            best = (score, -n, s)
+        if best is None or (score, order) > (best[0], best[1]):
+            best = (score, order, s)
     return best[2] if best else None
 
 
