@@ -64,14 +64,13 @@ def _names_a_phrase(cells: list[str], wrapped: list[str]) -> bool:
 
 def header_words(workbook: Workbook) -> frozenset[str]:
     """Every word of the text cells (folded) in the rows a table's header is looked for in, over all sheets."""
-    words: set[str] = set()
-    for sheet in workbook.sheets:
-        for row in sheet.rows[:SCAN_ROWS]:
-            words.update(" ".join([_fold(v) for v in row if v.__class__ is str and v]).split())
-    return frozenset(words)
+    cells = [_fold(v) for sheet in workbook.sheets for row in sheet.rows[:SCAN_ROWS] for v in row if v.__class__ is str]
+    return frozenset(" ".join(cells).split())
 
 
-_PHRASE_WORDS: dict[int, tuple[Schema, list[list[frozenset[str]]]]] = {}
+# per form: its header phrases as sets of words (per indicator), all their words, and the bounds already worked out
+# for a set of those words (the files of a batch share their headings: one bound per layout, not per file)
+_PHRASE_WORDS: dict[int, tuple[Schema, list[list[frozenset[str]]], frozenset[str], dict[frozenset[str], int]]] = {}
 
 
 def columns_bound(schema: Schema, words: frozenset[str]) -> int:
@@ -81,8 +80,16 @@ def columns_bound(schema: Schema, words: frozenset[str]) -> int:
     hit = _PHRASE_WORDS.get(id(schema))
     if hit is None or hit[0] is not schema:
         each = [[frozenset(p.split()) for p in phrases if p] for phrases in _phrases(schema).values()]
-        hit = _PHRASE_WORDS[id(schema)] = (schema, each)
-    return sum(1 for phrases in hit[1] if any(p <= words for p in phrases))
+        vocabulary = frozenset(w for phrases in each for p in phrases for w in p)
+        hit = _PHRASE_WORDS[id(schema)] = (schema, each, vocabulary, {})
+    _, each, vocabulary, bounds = hit
+    seen = words & vocabulary  # only the form's own words can make a phrase
+    bound = bounds.get(seen)
+    if bound is None:
+        if len(bounds) > 4096:
+            bounds.clear()
+        bound = bounds[seen] = sum(1 for phrases in each if any(p <= seen for p in phrases))
+    return bound
 
 
 def locate_table(workbook: Workbook, schema: Schema) -> Table | None:
