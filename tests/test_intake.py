@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -483,6 +484,55 @@ def test_hidden_unit_row_is_a_warning(tmp_path, schema):
     result = validate_file(path, schema)
     assert [(i.code, i.cell, i.severity.value) for i in result.issues] == [("row-hidden", "B9", "warning")]
     assert result.accepted and result.rows[0].unit == "moc-chau"
+
+
+def test_hidden_unit_row_in_an_ods_is_a_warning(tmp_path, schema):
+    """LibreOffice marks a hidden row table:visibility="collapse" (a filtered-out one "filter"): the unit is told, as
+    for .xlsx; the same file unhidden has no warning."""
+    import re
+
+    path = write_ods(tmp_path / "an.ods", [("Biểu 01", _std(schema))])
+    plain = validate_file(path, schema)
+    assert plain.issues == [] and plain.rows[0].unit == "moc-chau"
+    with zipfile.ZipFile(path) as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+    content = parts["content.xml"].decode("utf-8")
+    at = content.index(">Mộc Châu<")  # the unit's row: the last table-row opened before its name
+    start = max(m.start() for m in re.finditer(r"<table:table-row\b", content[:at]))
+    content = content[:start] + '<table:table-row table:visibility="collapse"' + content[start + 16 :]
+    parts["content.xml"] = content.encode("utf-8")
+    path.write_bytes(zip_bytes(parts))
+    result = validate_file(path, schema)
+    row = result.rows[0].row
+    assert row == plain.rows[0].row
+    assert [(i.code, i.cell, i.severity.value) for i in result.issues] == [("row-hidden", f"B{row + 1}", "warning")]
+    assert result.accepted
+
+
+def test_ods_hidden_rows_are_counted_as_the_reader_counts_rows(tmp_path):
+    """Rows repeated, in header rows and in row groups, in the named sheet only."""
+    t = 'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+    content = f"""<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" {t}>
+<office:body><office:spreadsheet>
+<table:table table:name="Khác"><table:table-row table:visibility="collapse"/></table:table>
+<table:table table:name="Biểu 01">
+  <table:table-header-rows><table:table-row/><table:table-row table:visibility="collapse"/></table:table-header-rows>
+  <table:table-row table:number-rows-repeated="3"/>
+  <table:table-row-group>
+    <table:table-row table:visibility="collapse" table:number-rows-repeated="2"/>
+    <table:table-row/>
+  </table:table-row-group>
+  <table:table-row table:visibility="filter"/>
+  <table:table-row table:visibility="visible"/>
+</table:table>
+</office:spreadsheet></office:body></office:document-content>"""
+    path = tmp_path / "rows.ods"
+    mime = b"application/vnd.oasis.opendocument.spreadsheet"
+    path.write_bytes(zip_bytes({"mimetype": mime, "content.xml": content.encode("utf-8")}))
+    assert reading.hidden_rows(path, "Biểu 01", "ods") == {1, 5, 6, 8}
+    assert reading.hidden_rows(path, "Khác", "ods") == {0}
+    assert reading.hidden_rows(path, "Không có", "ods") == set()
 
 
 @pytest.mark.parametrize("hide", [False, True], ids=["plain", "hidden-row"])

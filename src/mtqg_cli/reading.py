@@ -356,9 +356,11 @@ _HIDDEN_ROW = re.compile(
 _HIDDEN_HINT: dict[str, bool] = {}
 
 
-def hidden_rows(path: Path, sheet_name: str) -> set[int]:
-    """Zero-based rows of an .xlsx sheet that are hidden (the reader does not say): their figures still count,
-    so the unit is told. Empty when the sheet hides nothing or cannot be read."""
+def hidden_rows(path: Path, sheet_name: str, kind: str = "xlsx") -> set[int]:
+    """Zero-based rows of an .xlsx or .ods sheet that are hidden or filtered out (the reader does not say): their
+    figures still count, so the unit is told. Empty when the sheet hides nothing or cannot be read."""
+    if kind == "ods":
+        return _ods_hidden_rows(path, sheet_name)
     if not _HIDDEN_HINT.pop(str(path), True):
         return set()  # the sniffing pass saw no hidden row in any sheet
     try:
@@ -374,6 +376,48 @@ def hidden_rows(path: Path, sheet_name: str) -> set[int]:
     if b'hidden="1"' not in data and b'hidden="true"' not in data:
         return set()
     return {int(m.group(1) or m.group(2)) - 1 for m in _HIDDEN_ROW.finditer(data)}
+
+
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+
+
+def _ods_hidden_rows(path: Path, sheet_name: str) -> set[int]:
+    """An .ods sheet's rows marked table:visibility 'collapse' (hidden) or 'filter' (filtered out), counted as the
+    reader counts them: every table-row in order (in header rows and row groups too), each as many times as it
+    is repeated."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            data = zf.read("content.xml")  # its size was checked when the file was sniffed
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return set()
+    if b'table:visibility="collapse"' not in data and b'table:visibility="filter"' not in data:
+        return set()
+    hidden: set[int] = set()
+    try:
+        depth = 0  # inside the sheet's table element: its depth; 0 outside it
+        row = 0
+        for event, el in ET.iterparse(BytesIO(data), events=("start", "end")):
+            if el.tag == _ODS_TABLE + "table":
+                if event == "start" and not depth and el.get(_ODS_TABLE + "name") == sheet_name:
+                    depth = 1
+                elif event == "end" and depth:
+                    break
+                continue
+            if not depth or event != "start" or el.tag != _ODS_TABLE + "table-row":
+                if event == "end":
+                    el.clear()
+                continue
+            repeated = int(el.get(_ODS_TABLE + "number-rows-repeated") or 1)
+            if el.get(_ODS_TABLE + "visibility") in ("collapse", "filter"):
+                hidden.update(range(row, row + min(repeated, MAX_ROWS)))
+            row += repeated
+            if row > MAX_ROWS:
+                break
+    except (ET.ParseError, ValueError):
+        return set()
+    return hidden
 
 
 def probe_cells(path: Path, sheet_name: str, refs: set[str]) -> dict[str, tuple[str, str]]:

@@ -632,8 +632,8 @@ def validate_workbook(workbook: Workbook, schema: Schema, result: FileResult) ->
         result.issues.append(Issue("column-missing", Severity.ERROR, where, table.sheet.name, "", {"label": ind.label}))
     reader = (_LongReader if schema.is_long else _Reader)(schema, table, result)
     reader.run()
-    if workbook.kind == "xlsx":
-        hidden = hidden_rows(workbook.path, table.sheet.name)
+    if workbook.kind in ("xlsx", "ods"):
+        hidden = hidden_rows(workbook.path, table.sheet.name, workbook.kind)
         for row in result.rows:
             if row.row in hidden:
                 result.issues.append(
