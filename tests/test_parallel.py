@@ -150,3 +150,39 @@ def test_a_folder_given_several_ways_is_read_once(tmp_path, schema, monkeypatch)
     report = validate_paths(found, schema, jobs=2)
     assert [r.path for r in report.files] == list(found)
     assert all(r.path is p for r, p in zip(report.files, found, strict=True))
+
+
+def test_jobs_left_to_mtqg_start_workers_only_when_they_pay(tmp_path, schema, monkeypatch):
+    """--jobs 0: the first files are read in this process; workers take the rest only when what is left would take
+    longer than three times their start. Which process read each file is told by its pid; results equal one
+    process's either way."""
+    import os
+
+    folder = _batch(tmp_path, schema, POOL_MIN_FILES + 24)
+    serial = validate_paths([folder], schema, jobs=1).to_dict("en")
+    real = validate_module._validate_one
+
+    def traced(path, schemas):
+        result = real(path, schemas)
+        result.pid = os.getpid()  # an attribute pickled with the result back from a worker
+        return result
+
+    monkeypatch.setattr(validate_module, "_validate_one", traced)
+    monkeypatch.setattr(validate_module.FileResult, "__reduce__", lambda self: (_with_pid, (self.__dict__,)))
+    for cost, expect_workers in ((1e6, False), (0.0, True)):
+        monkeypatch.setattr(validate_module, "_worker_start_cost", lambda c=cost: c)
+        report = validate_paths([folder], schema, jobs=0)
+        pids = [r.pid for r in report.files]
+        probe = validate_module._PROBE_FILES
+        assert set(pids[:probe]) == {os.getpid()}  # the probe: always here
+        if expect_workers:
+            assert os.getpid() not in pids[probe:] and len(set(pids[probe:])) >= 1
+        else:
+            assert set(pids) == {os.getpid()}
+        assert report.to_dict("en") == serial
+
+
+def _with_pid(state):
+    result = validate_module.FileResult.__new__(validate_module.FileResult)
+    result.__dict__.update(state)
+    return result
