@@ -180,6 +180,9 @@ def test_jobs_left_to_mtqg_start_workers_only_when_they_pay(tmp_path, schema, mo
         else:
             assert set(pids) == {os.getpid()}
         assert report.to_dict("en") == serial
+    import gc
+
+    assert gc.get_freeze_count() == 0  # what the batch froze out of the garbage collector is handed back
 
 
 def _with_pid(state):
