@@ -58,7 +58,12 @@ StoreOpt = Annotated[
 
 JobsOpt = Annotated[
     int,
-    typer.Option("--jobs", "-j", help="Số tiến trình đọc tệp song song (0: bằng số lõi CPU; 1: không song song)."),
+    typer.Option(
+        "--jobs",
+        "-j",
+        help="Số tiến trình đọc tệp song song (0: mtqg tự chọn — mỗi lõi CPU một tiến trình khi lô tệp đủ lớn để "
+        "bù thời gian khởi động; 1: không song song).",
+    ),
 ]
 
 
