@@ -9,6 +9,7 @@ phrases, the most specific phrase first. Title blocks above are skipped; a row o
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,16 +40,22 @@ def _phrases(schema: Schema) -> dict[str, list[str]]:
     return schema.header_phrases
 
 
-_WRAPPED: dict[int, tuple[Schema, list[str]]] = {}
+_PER_FORM: dict[tuple[str, int], tuple[Schema, Any]] = {}
+
+
+def _per_form(what: str, schema: Schema, build: Callable[[Schema], Any]) -> Any:
+    """``build(schema)``, worked out once per form (and kept while that form object lives)."""
+    hit = _PER_FORM.get((what, id(schema)))
+    if hit is None or hit[0] is not schema:
+        hit = _PER_FORM[(what, id(schema))] = (schema, build(schema))
+    return hit[1]
 
 
 def _wrapped_phrases(schema: Schema) -> list[str]:
     """Every header phrase of the form as ' phrase ', once per form."""
-    hit = _WRAPPED.get(id(schema))
-    if hit is None or hit[0] is not schema:
-        phrases = dict.fromkeys(f" {p} " for ps in _phrases(schema).values() for p in ps if p)
-        hit = _WRAPPED[id(schema)] = (schema, list(phrases))
-    return hit[1]
+    return _per_form(
+        "wrapped", schema, lambda s: list(dict.fromkeys(f" {p} " for ps in _phrases(s).values() for p in ps if p))
+    )
 
 
 def _names_a_phrase(cells: list[str], wrapped: list[str]) -> bool:
@@ -68,21 +75,18 @@ def header_words(workbook: Workbook) -> frozenset[str]:
     return frozenset(" ".join(cells).split())
 
 
-# per form: its header phrases as sets of words (per indicator), all their words, and the bounds already worked out
-# for a set of those words (the files of a batch share their headings: one bound per layout, not per file)
-_PHRASE_WORDS: dict[int, tuple[Schema, list[list[frozenset[str]]], frozenset[str], dict[frozenset[str], int]]] = {}
+def _phrase_words(schema: Schema) -> tuple[list[list[frozenset[str]]], frozenset[str], dict[frozenset[str], int]]:
+    """A form's header phrases as sets of words (per indicator), all their words, and the bounds already worked out
+    for a set of those words (the files of a batch share their headings: one bound per layout, not per file)."""
+    each = [[frozenset(p.split()) for p in phrases if p] for phrases in _phrases(schema).values()]
+    return each, frozenset(w for phrases in each for p in phrases for w in p), {}
 
 
 def columns_bound(schema: Schema, words: frozenset[str]) -> int:
     """At most how many of the form's columns a sheet whose header rows hold ``words`` can have (a column is found
     when its header text holds one of the indicator's phrases as whole words: every word of that phrase is then a
     word of a cell in those rows). Worked out in set operations, before any table is looked for."""
-    hit = _PHRASE_WORDS.get(id(schema))
-    if hit is None or hit[0] is not schema:
-        each = [[frozenset(p.split()) for p in phrases if p] for phrases in _phrases(schema).values()]
-        vocabulary = frozenset(w for phrases in each for p in phrases for w in p)
-        hit = _PHRASE_WORDS[id(schema)] = (schema, each, vocabulary, {})
-    _, each, vocabulary, bounds = hit
+    each, vocabulary, bounds = _per_form("phrase words", schema, _phrase_words)
     seen = words & vocabulary  # only the form's own words can make a phrase
     bound = bounds.get(seen)
     if bound is None:

@@ -396,16 +396,16 @@ def _ods_hidden_rows(path: Path, sheet_name: str) -> set[int]:
         return set()
     hidden: set[int] = set()
     try:
-        depth = 0  # inside the sheet's table element: its depth; 0 outside it
+        inside = False  # within the named sheet's table element
         row = 0
         for event, el in ET.iterparse(BytesIO(data), events=("start", "end")):
             if el.tag == _ODS_TABLE + "table":
-                if event == "start" and not depth and el.get(_ODS_TABLE + "name") == sheet_name:
-                    depth = 1
-                elif event == "end" and depth:
+                if event == "start" and not inside and el.get(_ODS_TABLE + "name") == sheet_name:
+                    inside = True
+                elif event == "end" and inside:
                     break
                 continue
-            if not depth or event != "start" or el.tag != _ODS_TABLE + "table-row":
+            if not inside or event != "start" or el.tag != _ODS_TABLE + "table-row":
                 if event == "end":
                     el.clear()
                 continue

@@ -531,12 +531,15 @@ def _run_batch(
 ) -> Iterator[FileResult]:
     import os
 
-    workers = jobs if jobs > 0 else (os.cpu_count() or 1)
-    if workers <= 1 or len(files) < POOL_MIN_FILES:
-        for path in files:
+    def here(paths: list[Path]) -> Iterator[FileResult]:  # files read in this process
+        for path in paths:
             yield _safe_one(path, schemas, figures)
             if progress:
                 progress(path)
+
+    workers = jobs if jobs > 0 else (os.cpu_count() or 1)
+    if workers <= 1 or len(files) < POOL_MIN_FILES:
+        yield from here(files)
         return
     done = 0
     if jobs <= 0:
@@ -544,10 +547,8 @@ def _run_batch(
 
         cost = 2 * _worker_start_cost()
         began = time.perf_counter()
-        while done < len(files):
-            yield _safe_one(files[done], schemas, figures)
-            if progress:
-                progress(files[done])
+        for result in here(files):
+            yield result
             done += 1
             spent = time.perf_counter() - began
             if done >= _PROBE_FILES and spent / done * (len(files) - done) > cost:
@@ -572,10 +573,7 @@ def _run_batch(
                     progress(result.path)
     except BrokenProcessPool:
         # a worker died (not a Python error: those are caught per file); finish the batch here, file by file
-        for path in files[done:]:
-            yield _safe_one(path, schemas, figures)
-            if progress:
-                progress(path)
+        yield from here(files[done:])
 
 
 _WORKER_SCHEMAS: list[Schema] = []
@@ -728,21 +726,10 @@ class _Reader:
         plan = _plan(schema)
         self.matcher = plan.matcher
         self.model = plan.model
-        self.total_labels = plan.total_labels
         self.other_labels = plan.other_labels
         self.group_total_labels = plan.group_total_labels
         self.plan = plan
-        # the row's figures travel in the table's column order: codes, their positions, each one's column and bounds
-        self.codes = tuple(table.columns)
-        self.at = {code: n for n, code in enumerate(self.codes)}
-        self.column_plan = [(code, col, plan.float_bounds[code]) for code, col in table.columns.items()]
-        # a row of plain numbers within bounds the same for every column is read in a few calls, not cell by cell
-        cols = list(table.columns.values())
-        bounds = [b for _, _, b in self.column_plan]
-        self.quick_row: _QuickRow | None = None
-        if len(cols) > 1 and len({b[:2] for b in bounds}) == 1:
-            whole = _tuple_getter([n for n, b in enumerate(bounds) if b[2]])
-            self.quick_row = _QuickRow(_tuple_getter(cols), max(cols) + 1, bounds[0][0], bounds[0][1], whole)
+        self.codes, self.at, self.column_plan, self.quick_row = plan.columns(table.columns)
         self.saw_group_row = False
         self.bad_cells: set[str] = set()  # indicator codes with an unreadable cell: no total check there
         # cells that read as blank, by A1 address -> (where: 'unit' | 'total', indicator code)
@@ -1406,9 +1393,38 @@ class _Plan:
     total_set: frozenset[str] = frozenset()  # the total labels, and each followed by a space: one test of a label
     total_prefixes: tuple[str, ...] = ()
 
+    layouts: dict[tuple[tuple[str, int], ...], _Columns] = field(default_factory=dict)
+
     def __post_init__(self) -> None:
         self.total_set = frozenset(self.total_labels)
         self.total_prefixes = tuple(p + " " for p in self.total_labels)
+
+    def columns(self, columns: dict[str, int]) -> _Columns:
+        """How a table with these columns is read, worked out once per layout (a batch has a handful): its codes in
+        order (the order figures travel in), their positions, each one's column and bounds, and the quick reading
+        of a row of plain numbers when all columns share their bounds."""
+        key = tuple(columns.items())
+        hit = self.layouts.get(key)
+        if hit is None:
+            codes = tuple(columns)
+            plan = [(code, col, self.float_bounds[code]) for code, col in key]
+            cols = list(columns.values())
+            bounds = [b for _, _, b in plan]
+            quick = None
+            if len(cols) > 1 and len({b[:2] for b in bounds}) == 1:
+                whole = _tuple_getter([n for n, b in enumerate(bounds) if b[2]])
+                quick = _QuickRow(_tuple_getter(cols), max(cols) + 1, bounds[0][0], bounds[0][1], whole)
+            if len(self.layouts) > 256:
+                self.layouts.clear()
+            hit = self.layouts[key] = _Columns(codes, {c: n for n, c in enumerate(codes)}, plan, quick)
+        return hit
+
+
+class _Columns(NamedTuple):
+    codes: tuple[str, ...]
+    at: dict[str, int]
+    plan: list[tuple[str, int, tuple[float, float, bool]]]
+    quick: _QuickRow | None
 
 
 _PLANS: dict[int, tuple[Schema, _Plan]] = {}
