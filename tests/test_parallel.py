@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from helpers import write_unit
-from mtqg_cli import validate as validate_module
 from mtqg_cli.validate import POOL_MIN_FILES, validate_paths
+from mtqg_cli.validate import batch as validate_module
 
 
 def _batch(tmp_path, schema, n):
@@ -67,7 +67,8 @@ def test_a_file_result_crosses_processes_whole():
     from pathlib import Path
 
     from mtqg_cli.errors import Issue, Severity
-    from mtqg_cli.validate import _NO_FIGURES, Figures, FileResult, UnitRow
+    from mtqg_cli.validate import NO_FIGURES as _NO_FIGURES
+    from mtqg_cli.validate import Figures, FileResult, UnitRow
 
     codes = ("a", "b", "c")
     issue = Issue("cell-not-number", Severity.ERROR, "x.xlsx", "Biểu 1", "D9", {"value": "=1+1"})

@@ -230,7 +230,10 @@ def _as_cell(d):
 def test_a_float_formula_is_within_its_bound_of_the_exact_value(expression, a, b, c):
     """The float evaluation either says blank exactly when the Decimal one does, declines (unsure), or returns a
     value whose stated error bound holds against the Decimal value."""
-    from mtqg_cli.validate import _UNSURE, _float_formula, _row_error, evaluate
+    from mtqg_cli.validate import evaluate
+    from mtqg_cli.validate.fastpath import UNSURE as _UNSURE
+    from mtqg_cli.validate.fastpath import float_formula as _float_formula
+    from mtqg_cli.validate.fastpath import row_error as _row_error
 
     floats, exact = zip(*[(None, None) if x is None else _as_cell(x) for x in (a, b, c)], strict=True)
     expected = evaluate(expression, dict(zip("abc", exact, strict=True)))
@@ -256,7 +259,10 @@ def test_a_check_decided_in_floats_holds_in_decimals(op, parts, other, tolerance
     """What the float path lets through without the Decimals (a sum against a figure, within a tolerance) holds
     by the Decimal definition too; and near the tolerance's edge the floats still decide most cases."""
     from mtqg_cli.schema import Rule
-    from mtqg_cli.validate import _float_sum, _holds, _row_error, _surely
+    from mtqg_cli.validate.checks import holds as _holds
+    from mtqg_cli.validate.fastpath import float_sum as _float_sum
+    from mtqg_cli.validate.fastpath import row_error as _row_error
+    from mtqg_cli.validate.fastpath import surely as _surely
 
     rule = Rule(code="r", kind="compare", left="a", right="b", op=op, tolerance=tolerance, tolerance_pct=share)
     cells = [_as_cell(p) for p in parts]  # each from a row of its own, as sub-lines are
@@ -273,7 +279,10 @@ def test_float_checks_decide_at_the_edge_of_a_tolerance_as_decimals_do():
     """0.1 + 0.2 against 0.3 and sums one hundredth either side of a 0.05 tolerance: the verdicts of exact
     arithmetic, whatever the floats say."""
     from mtqg_cli.schema import Rule
-    from mtqg_cli.validate import _float_sum, _holds, _row_error, _surely
+    from mtqg_cli.validate.checks import holds as _holds
+    from mtqg_cli.validate.fastpath import float_sum as _float_sum
+    from mtqg_cli.validate.fastpath import row_error as _row_error
+    from mtqg_cli.validate.fastpath import surely as _surely
 
     rule = Rule(code="r", kind="total_row", tolerance=Decimal(0))
     total, error = _float_sum([0.1, 0.2], _row_error((0.1,)) + _row_error((0.2,)))

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from .formula import Formula
 from .numbers import format_number, format_percent
-from .schema import Schema, _names
+from .schema import Schema
 from .validate import FileResult, Report, file_columns
 
 if TYPE_CHECKING:
@@ -353,8 +354,6 @@ def _unit_targets(schema: Schema, expected: list[str], codes: list[str]) -> pd.D
 
 def _recompute(schema: Schema, frame: pd.DataFrame) -> pd.DataFrame:
     """Computed columns (a %) are recomputed from the summed figures, never summed themselves."""
-    from .validate import evaluate
-
     formulas = [ind for ind in schema.indicators if ind.formula]
     if not formulas:
         return frame
@@ -363,10 +362,11 @@ def _recompute(schema: Schema, frame: pd.DataFrame) -> pd.DataFrame:
     rows = out.to_numpy(dtype="float64").tolist()  # plain floats: far faster than iterrows for thousands of units
     for ind in formulas:
         values = []
-        used = [(name, columns.index(name)) for name in dict.fromkeys(_names(ind.formula or "")) if name in columns]
+        formula = Formula.of(ind.formula)
+        used = [(name, columns.index(name)) for name in formula.names if name in columns]
         for row in rows:
             inputs = {name: (None if (v := row[j]) != v else Decimal(repr(v))) for name, j in used}
-            result = evaluate(ind.formula or "", inputs)
+            result = formula.evaluate(inputs)
             values.append(float(result) if result is not None else float("nan"))
         out[ind.code] = values
         position = columns.index(ind.code) if ind.code in columns else None

@@ -40,15 +40,9 @@ def _phrases(schema: Schema) -> dict[str, list[str]]:
     return schema.header_phrases
 
 
-_PER_FORM: dict[tuple[str, int], tuple[Schema, Any]] = {}
-
-
 def _per_form(what: str, schema: Schema, build: Callable[[Schema], Any]) -> Any:
-    """``build(schema)``, worked out once per form (and kept while that form object lives)."""
-    hit = _PER_FORM.get((what, id(schema)))
-    if hit is None or hit[0] is not schema:
-        hit = _PER_FORM[(what, id(schema))] = (schema, build(schema))
-    return hit[1]
+    """``build(schema)``, worked out once per form and kept on the form (``Schema.memo``)."""
+    return schema.memo("locate." + what, build)
 
 
 def _wrapped_phrases(schema: Schema) -> list[str]:
@@ -120,7 +114,9 @@ class _Template:
     table: Table
 
 
-_TEMPLATES: dict[int, list[_Template]] = {}
+def _templates(schema: Schema) -> list[_Template]:
+    """The layouts seen for this form, newest last (at most 32), kept on the form."""
+    return schema.memo("locate.templates", lambda s: [])  # type: ignore[no-any-return]
 
 
 def _band_merges(sheet: Sheet, top: int, bottom: int) -> tuple[object, ...]:
@@ -129,7 +125,7 @@ def _band_merges(sheet: Sheet, top: int, bottom: int) -> tuple[object, ...]:
 
 def _from_template(sheet: Sheet, schema: Schema, unit_phrases: list[str]) -> Table | None:
     rows = sheet.rows
-    for t in _TEMPLATES.get(id(schema), ()):
+    for t in _templates(schema):
         top, bottom = t.top, t.bottom
         if len(rows) <= bottom or sheet.width != t.table.sheet.width or rows[top : bottom + 1] != t.band:
             continue
@@ -154,7 +150,7 @@ def _from_template(sheet: Sheet, schema: Schema, unit_phrases: list[str]) -> Tab
 
 
 def _remember(sheet: Sheet, schema: Schema, table: Table) -> None:
-    entries = _TEMPLATES.setdefault(id(schema), [])
+    entries = _templates(schema)
     if len(entries) >= 32:
         entries.pop(0)
     top, bottom = table.header_top, table.header_bottom
@@ -292,17 +288,15 @@ def _header_texts(sheet: Sheet, folded: Any, top: int, bottom: int, width: int) 
     return [" ".join([cell for cell in column if cell]) for column in zip(*grid, strict=True)]
 
 
-_ASSIGNED: dict[tuple[int, tuple[str, ...]], dict[str, int]] = {}
-
-
 def _assign(texts: list[str], schema: Schema) -> dict[str, int]:
-    """Indicator -> column (memoised: every workbook of a batch has the same headings)."""
-    key = (id(schema), tuple(texts))
-    hit = _ASSIGNED.get(key)
+    """Indicator -> column (memoised on the form: every workbook of a batch has the same headings)."""
+    assigned: dict[tuple[str, ...], dict[str, int]] = _per_form("assigned", schema, lambda s: {})
+    key = tuple(texts)
+    hit = assigned.get(key)
     if hit is None:
-        if len(_ASSIGNED) > 4096:
-            _ASSIGNED.clear()
-        hit = _ASSIGNED[key] = _assign_uncached(texts, schema)
+        if len(assigned) > 4096:
+            assigned.clear()
+        hit = assigned[key] = _assign_uncached(texts, schema)
     return dict(hit)
 
 

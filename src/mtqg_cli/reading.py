@@ -70,6 +70,14 @@ class Workbook:
     sheets: list[Sheet]
     kind: str = "xlsx"  # 'xlsx', 'xls' or 'ods', told from the bytes
     legacy_encoding: str | None = None  # 'TCVN3' / 'VNI' when the text was converted to Unicode
+    # False when sniffing the file saw that no sheet hides a row (most files): nothing more to read for hidden rows
+    may_hide_rows: bool = True
+
+    def hidden_rows(self, sheet_name: str) -> set[int]:
+        """Zero-based rows of a sheet hidden or filtered out (see :func:`hidden_rows`); empty for .xls."""
+        if self.kind == "xls" or not self.may_hide_rows:
+            return set()
+        return hidden_rows(self.path, sheet_name, self.kind)
 
 
 def column_letter(col: int) -> str:
@@ -95,8 +103,9 @@ def sniff(path: Path) -> str:
     return _sniff(path)[0]
 
 
-def _sniff(path: Path) -> tuple[str, bytes | None]:
-    """The kind of file, and its bytes when it is small enough to be parsed from memory (one open, one stat)."""
+def _sniff(path: Path) -> tuple[str, bytes | None, bool]:
+    """The kind of file, its bytes when it is small enough to be parsed from memory (one open, one stat), and
+    whether a sheet may hide rows (False only when every sheet was seen and none does)."""
     import os
     import stat
 
@@ -132,15 +141,17 @@ def _sniff(path: Path) -> tuple[str, bytes | None]:
                 raise ReadError("file-encrypted")
             if _WORD_STREAM in blob and _BOOK_STREAM not in blob:
                 raise ReadError("file-not-spreadsheet", "Word .doc")
-            return "xls", data
+            return "xls", data, False
     if head.startswith(b"PK"):
         if data is not None:
             try:
-                if _fast_xlsx(data, str(path)):
-                    return "xlsx", data
+                hides = _fast_xlsx(data)
+                if hides is not None:
+                    return "xlsx", data, hides
             except (ValueError, struct.error, zlib.error, IndexError):
                 pass
-        return _sniff_zip(path), data
+        kind, may_hide = _sniff_zip(path)
+        return kind, data, may_hide
     if head.startswith(b"%PDF"):
         raise ReadError("file-not-spreadsheet", "PDF")
     low = head.lower()
@@ -154,38 +165,38 @@ _CENTRAL = struct.Struct("<4xHH8xIIHHH8xI")
 _LOCAL_NAMES = struct.Struct("<HH")
 
 
-def _fast_xlsx(data: bytes, key: str) -> bool:
+def _fast_xlsx(data: bytes) -> bool | None:
     """The common case, read straight from the zip's central directory in memory (no zipfile objects): a small
-    .xlsx whose sheets are all small. True when it is one (and the hidden-row hint is noted under ``key``); False
-    to take the general path, which decides everything else."""
+    .xlsx whose sheets are all small. When it is one, whether a sheet hides rows; None to take the general path,
+    which decides everything else."""
     size = len(data)
     at = data.rfind(b"PK\x05\x06", max(0, size - 65536 - 22))
     if at < 0 or size - at < 22:
-        return False
+        return None
     _, _, _, _, count, cd_size, cd_offset, _ = _EOCD.unpack_from(data, at)
     if count == 0xFFFF or cd_offset == 0xFFFFFFFF or cd_offset + cd_size > size:
-        return False  # zip64 or damaged
+        return None  # zip64 or damaged
     entries = []
     pos = cd_offset
     total = 0
     for _ in range(count):
         if data[pos : pos + 4] != b"PK\x01\x02":
-            return False
+            return None
         flags, method, comp, plain, name_len, extra_len, comment_len, local = _CENTRAL.unpack_from(data, pos + 4)
         name = data[pos + 46 : pos + 46 + name_len]
         entries.append((name, flags, method, comp, plain, local))
         total += plain
         pos += 46 + name_len + extra_len + comment_len
     if total > MAX_UNZIPPED_BYTES or not any(e[0] == b"xl/workbook.xml" for e in entries):
-        return False
+        return None
     hides = False
     for name, flags, method, comp, plain, local in entries:
         if not name.startswith(b"xl/worksheets/") or not name.endswith(b".xml"):
             continue
         if plain > DIMENSION_CHECK_BYTES or flags & 0x1 or method not in (0, 8):
-            return False  # big, encrypted or unusual: the general path checks it
+            return None  # big, encrypted or unusual: the general path checks it
         if data[local : local + 4] != b"PK\x03\x04":
-            return False
+            return None
         n, e = _LOCAL_NAMES.unpack_from(data, local + 26)
         start = local + 30 + n + e
         raw = data[start : start + comp]
@@ -199,11 +210,10 @@ def _fast_xlsx(data: bytes, key: str) -> bool:
                 raise ReadError("file-corrupt", "kích thước trong tệp zip sai / the zip's sizes are false")
         if not hides and b'hidden="' in sheet:  # one scan; most sheets hide nothing
             hides = b'hidden="1"' in sheet or b'hidden="true"' in sheet
-    _HIDDEN_HINT[key] = hides
-    return True
+    return hides
 
 
-def _sniff_zip(path: Path) -> str:
+def _sniff_zip(path: Path) -> tuple[str, bool]:
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
@@ -249,12 +259,11 @@ def _sniff_zip(path: Path) -> str:
                         if b'hidden="1"' in data or b'hidden="true"' in data:
                             hides = True
                             break
-                _HIDDEN_HINT[str(path)] = hides
-                return "xlsx"
+                return "xlsx", hides
             if "mimetype" in names:
                 mime = zf.read("mimetype")[:100]
                 if b"opendocument.spreadsheet" in mime:
-                    return "ods"
+                    return "ods", True
                 raise ReadError("file-not-spreadsheet", mime.decode("ascii", "replace"))
             if "word/document.xml" in names:
                 raise ReadError("file-not-spreadsheet", "Word .docx")
@@ -270,7 +279,7 @@ def read_workbook(path: str | Path) -> Workbook:
     import python_calamine as pc
 
     p = Path(path)
-    kind, data = _sniff(p)
+    kind, data, may_hide = _sniff(p)
     try:
         wb = pc.CalamineWorkbook.from_path(str(p)) if data is None else pc.CalamineWorkbook.from_filelike(BytesIO(data))
     except pc.PasswordError as exc:
@@ -306,7 +315,7 @@ def read_workbook(path: str | Path) -> Workbook:
         wb.close()
     if not any(any(str(v).strip() for v in row) for s in sheets for row in s.rows):
         raise ReadError("file-empty")
-    return Workbook(p, sheets, kind, _fix_legacy_text(sheets))
+    return Workbook(p, sheets, kind, _fix_legacy_text(sheets), may_hide)
 
 
 def _fix_legacy_text(sheets: list[Sheet]) -> str | None:
@@ -353,16 +362,11 @@ _HIDDEN_ROW = re.compile(
 )
 
 
-_HIDDEN_HINT: dict[str, bool] = {}
-
-
 def hidden_rows(path: Path, sheet_name: str, kind: str = "xlsx") -> set[int]:
     """Zero-based rows of an .xlsx or .ods sheet that are hidden or filtered out (the reader does not say): their
     figures still count, so the unit is told. Empty when the sheet hides nothing or cannot be read."""
     if kind == "ods":
         return _ods_hidden_rows(path, sheet_name)
-    if not _HIDDEN_HINT.pop(str(path), True):
-        return set()  # the sniffing pass saw no hidden row in any sheet
     try:
         with zipfile.ZipFile(path) as zf:
             member = _sheet_member(zf, sheet_name)

@@ -57,7 +57,7 @@ def schema_samples(schema: Schema) -> dict[str, Any]:
 
 def _with_computed(schema: Schema, values: dict[str, Any]) -> dict[str, Any]:
     """Fill computed columns (a %) the way a unit's spreadsheet would: by the formula, to one decimal."""
-    from .validate import evaluate
+    from .formula import evaluate
 
     for ind in schema.indicators:
         if ind.formula and values.get(ind.code) is None:

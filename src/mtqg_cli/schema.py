@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from decimal import Decimal
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, create_model, model_validator
 
 from .errors import MtqgError
 from .text import fold
+
+_T = TypeVar("_T")
 
 
 class _Model(BaseModel):
@@ -308,6 +311,28 @@ class Schema(_Model):
                     raise ValueError(f"indicator {ind.code}: formula uses unknown indicator '{name}'")
         return self
 
+    # What checking workbooks of this form has worked out (the validation plan, the header phrases, layouts seen):
+    # kept on the form object and gone with it, never in a module-level table (see :meth:`memo`).
+    _memo: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    def memo(self, key: str, build: Callable[[Schema], _T]) -> _T:
+        """``build(self)``, worked out once for this form object and kept as long as it lives. ``key`` names what
+        is kept (one name per room that keeps something)."""
+        try:
+            return self._memo[key]  # type: ignore[no-any-return]
+        except KeyError:
+            value = self._memo[key] = build(self)
+            return value
+
+    def __getstate__(self) -> dict[Any, Any]:
+        # the memo is rebuilt where the form is unpickled (a spawned worker, the form cache): it holds generated
+        # models and functions that do not pickle, and it would only go stale in a cache file
+        state = super().__getstate__()
+        private = dict(state.get("__pydantic_private__") or {})
+        private["_memo"] = {}
+        state["__pydantic_private__"] = private
+        return state
+
     # -- convenience views
     @cached_property
     def indicator_by_code(self) -> dict[str, Indicator]:
@@ -439,10 +464,11 @@ def _known_keys(where: str, values: dict[str, Any], known: set[str]) -> None:
             raise ValueError(f"{where}: unknown indicator '{key}'")
 
 
-def _names(expression: str) -> list[str]:
-    import re
+def _names(expression: str) -> tuple[str, ...]:
+    """The indicator codes a formula reads (a text that is not a formula is refused here, with the form's line)."""
+    from .formula import Formula
 
-    return [t for t in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", expression)]
+    return Formula.of(expression).names if expression else ()
 
 
 class SchemaError(MtqgError):

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..aggregation import Aggregate
+from ..formula import Formula
 from ..numbers import format_percent
 from ..validate import Report
 from . import atomic_write, looks_like_formula
@@ -508,7 +509,6 @@ def write_annex_xlsx(agg: Aggregate, path: str | Path, report: Report | None = N
 
 
 def _annex(agg: Aggregate, lang: str) -> Any:
-    import re
 
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
@@ -537,7 +537,7 @@ def _annex(agg: Aggregate, lang: str) -> Any:
     col_of = {ind.code: get_column_letter(3 + k) for k, ind in enumerate(inds)}
 
     def cell_formula(expr: str, row: int) -> str:
-        body = re.sub(r"[A-Za-z_][A-Za-z0-9_]*", lambda m: f"{col_of[m.group(0)]}{row}", expr)
+        body = Formula.of(expr).to_excel(lambda code: f"{col_of[code]}{row}")
         return f'=IFERROR(ROUND({body},1),"")'
 
     first = hdr + 2

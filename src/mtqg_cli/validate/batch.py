@@ -1,0 +1,348 @@
+"""A batch of received workbooks: the files under the paths given, the form each holds, one process or several.
+
+``validate_paths`` runs a batch and never stops at a bad file: an unreadable workbook, or a failure while
+checking one, becomes an issue on that file. ``validate_file`` checks one workbook against one form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from ..errors import Issue, Severity
+from ..locate import columns_bound, header_words, locate_table
+from ..reading import SPREADSHEET_SUFFIXES, ReadError, Workbook, a1, probe_cells, read_workbook
+from ..schema import Schema, list_schemas, load_schema
+from .plan import plan_for
+from .results import NO_FIGURES, FileResult, Report
+from .rows import LongReader, Reader
+
+
+class Collected(list[Path]):
+    """The files of a batch as :func:`collect_paths` found them: given again, they are taken as they are."""
+
+
+def collect_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given, and the spreadsheets inside folders (recursively, sorted; Office lock files skipped)."""
+    import os
+
+    if isinstance(paths, Collected):
+        return paths
+
+    unique = Collected()
+    seen: set[str] = set()
+
+    def add(path: Path, key: str) -> None:
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+
+    for p in map(Path, paths):
+        if not p.is_dir():
+            add(p, os.path.normcase(os.path.abspath(p)))
+            continue
+        root = str(p)
+        found: list[str] = []
+        stack = [root]
+        while stack:  # os.scandir: the directory listing says what is a file, no stat per entry
+            with os.scandir(stack.pop()) as entries:
+                for e in entries:
+                    if e.is_dir(follow_symlinks=False):
+                        stack.append(e.path)
+                    elif (
+                        e.is_file()
+                        and os.path.splitext(e.name)[1].lower() in SPREADSHEET_SUFFIXES
+                        and not e.name.startswith(("~$", ".~lock", "."))
+                    ):
+                        found.append(e.path)
+        found.sort()
+        # every path found here is the folder's path and a name: the folder is made absolute once, not per file
+        base = os.path.abspath(root)
+        for f in found:
+            add(Path(f), os.path.normcase(os.path.join(base, f[len(root) :].lstrip(os.sep + (os.altsep or "")))))
+    return unique
+
+
+def best_schema(workbook: Workbook, schemas: list[Schema]) -> Schema | None:
+    """The schema whose table the workbook holds best (most indicator columns found; the first listed on a tie), or
+    None. Each form's score is bounded first from the words of the sheets' header rows (:func:`columns_bound`): the
+    forms are tried best bound first, and once no bound left can beat the best score found, the rest are not
+    worked out (the same choice as trying them all, without locating a table for every form in every file)."""
+    words = header_words(workbook)
+    bounds = []
+    for n, s in enumerate(schemas):
+        most = columns_bound(s, words)
+        if most * 2 >= len(s.indicators):  # fewer than half the columns: never located (locate_in_sheet)
+            bounds.append(((most * 100) // len(s.indicators), -n, s))
+    bounds.sort(key=lambda b: (b[0], b[1]), reverse=True)
+    best: tuple[int, int, Schema] | None = None
+    for bound, order, s in bounds:
+        if best is not None and (bound, order) < (best[0], best[1]):
+            break  # this form and every one after it score at most their bound: none can win
+        table = locate_table(workbook, s)
+        if table is None:
+            continue
+        score = (table.score * 100) // len(s.indicators)  # share of the form's columns found
+        if best is None or (score, order) > (best[0], best[1]):
+            best = (score, order, s)
+    return best[2] if best else None
+
+
+def validate_paths(
+    paths: Iterable[str | Path],
+    schema: Schema | str | None = None,
+    progress: Callable[[Path], None] | None = None,
+    jobs: int = 1,
+    figures: bool = True,
+) -> Report:
+    """Validate every workbook under ``paths``; one unreadable file never stops the batch.
+
+    Without a schema, each workbook is checked against the form whose table it holds; the report's schema is the
+    form most files hold (the one ``aggregate`` adds up). ``figures=False`` keeps the rows without their figures
+    (which unit each row is, and its issues): a check alone needs no more, and 10,000 files then cost little
+    memory and little to send between processes."""
+    files = collect_paths(paths)
+    if isinstance(schema, str):
+        schema = load_schema(schema)
+    schemas = [schema] if schema is not None else list_schemas()
+    results = list(_run(files, schemas, jobs, progress, figures))
+    if schema is None:
+        counts: dict[str, int] = {}
+        for r in results:
+            if r.schema_id:
+                counts[r.schema_id] = counts.get(r.schema_id, 0) + 1
+        chosen = max(counts, key=lambda k: counts[k]) if counts else schemas[0].id
+        schema = next(s for s in schemas if s.id == chosen)
+        for r in results:
+            if not r.schema_id:
+                r.schema_id = schema.id
+    for form in {r.schema_id for r in results}:
+        names = next(({u.code: u.name for u in sc.units} for sc in schemas if sc.id == form), {})
+        _check_duplicates([r for r in results if r.schema_id == form], names)
+    return Report(schema, results)
+
+
+POOL_MIN_FILES = 32  # below this, starting worker processes costs more than it saves
+_PROBE_FILES = 8  # with --jobs left to mtqg: files read here first, to see what one file costs
+_FORK_START = 0.05  # seconds to fork the workers and hear from them (measured: 0.03-0.05 s here)
+
+
+def _worker_start_cost() -> float:
+    """About what starting the worker processes costs, in seconds. Forked workers (Linux) are copies of this
+    process; spawned ones (Windows, macOS) are new interpreters that import what this process imported and read the
+    forms again: about what this process has spent so far (its CPU time, taken when the batch starts)."""
+    import multiprocessing
+    import time
+
+    # the method the pool will use, without fixing it here (the first method listed is the platform's default)
+    method = multiprocessing.get_start_method(allow_none=True) or multiprocessing.get_all_start_methods()[0]
+    if method == "fork":
+        return _FORK_START
+    return max(0.2, time.process_time())
+
+
+def _run(
+    files: list[Path],
+    schemas: list[Schema],
+    jobs: int,
+    progress: Callable[[Path], None] | None,
+    figures: bool = True,
+) -> Iterator[FileResult]:
+    """Results in the files' order, from this process or from a pool of ``jobs`` worker processes.
+
+    ``jobs`` 0 leaves it to mtqg: the first files are read here, and workers (one per core) are started for the
+    rest only when what is left would take this process longer than twice starting them (two workers save half of
+    it), so a province's few dozen files are not slowed by starting interpreters (0.6 s and more where workers are
+    spawned, as on Windows) and a ministry's thousands still use every core."""
+    import gc
+
+    # What exists before the batch (the forms, thousands of units, the imported libraries) lives through it: kept out
+    # of the garbage collector's scans while the batch runs (each file allocates enough to start several), as in
+    # the workers. 15-25 % less time a file here; undone at the end, and left alone if the caller froze already.
+    freeze = gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
+    try:
+        yield from _run_batch(files, schemas, jobs, progress, figures)
+    finally:
+        if freeze:
+            gc.unfreeze()
+
+
+def _run_batch(
+    files: list[Path],
+    schemas: list[Schema],
+    jobs: int,
+    progress: Callable[[Path], None] | None,
+    figures: bool,
+) -> Iterator[FileResult]:
+    import os
+
+    def here(paths: list[Path]) -> Iterator[FileResult]:  # files read in this process
+        for path in paths:
+            yield _safe_one(path, schemas, figures)
+            if progress:
+                progress(path)
+
+    workers = jobs if jobs > 0 else (os.cpu_count() or 1)
+    if workers <= 1 or len(files) < POOL_MIN_FILES:
+        yield from here(files)
+        return
+    done = 0
+    if jobs <= 0:
+        import time
+
+        cost = 2 * _worker_start_cost()
+        began = time.perf_counter()
+        for result in here(files):
+            yield result
+            done += 1
+            spent = time.perf_counter() - began
+            if done >= _PROBE_FILES and spent / done * (len(files) - done) > cost:
+                break  # what is left is worth the workers
+        if done == len(files):
+            return
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    for s in schemas:  # built once here: forked workers inherit them instead of each building its own
+        plan_for(s)
+    rest = files[done:]
+    chunk = max(1, min(64, len(rest) // (workers * 8)))
+    try:
+        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(schemas, figures)) as pool:
+            # paths cross as text, and each result comes back without its path: the one in ``files`` is put back
+            for path, result in zip(rest, pool.map(_worker, map(str, rest), chunksize=chunk), strict=True):
+                result.path = path
+                done += 1
+                yield result
+                if progress:
+                    progress(result.path)
+    except BrokenProcessPool:
+        # a worker died (not a Python error: those are caught per file); finish the batch here, file by file
+        yield from here(files[done:])
+
+
+_WORKER_SCHEMAS: list[Schema] = []
+_WORKER_FIGURES = [True]
+
+
+def _init_worker(schemas: list[Schema], figures: bool = True) -> None:
+    import gc
+
+    # What the worker inherited or was given (the forms, thousands of units, the imported libraries) lives as long as
+    # the worker: kept out of the garbage collector's scans, which would otherwise walk it again and again.
+    gc.freeze()
+    _WORKER_SCHEMAS[:] = schemas
+    _WORKER_FIGURES[0] = figures
+
+
+def _worker(path: str) -> FileResult:
+    result = _safe_one(Path(path), _WORKER_SCHEMAS, _WORKER_FIGURES[0])
+    result.path = None  # type: ignore[assignment]  # not sent back: the main process has it (see _run)
+    return result
+
+
+def _safe_one(path: Path, schemas: list[Schema], figures: bool = True) -> FileResult:
+    """One file, whatever happens: an unexpected failure becomes an issue on that file, never the batch's end."""
+    try:
+        result = _validate_one(path, schemas)
+        if not figures:
+            for row in result.rows:
+                row.values = NO_FIGURES
+        return result
+    except Exception as exc:  # a bug or a reader crash on a strange file
+        result = FileResult(path, schemas[0].id if len(schemas) == 1 else "")
+        detail = f"{type(exc).__name__}: {exc}"[:200]
+        result.issues.append(Issue("internal-error", Severity.ERROR, str(path), params={"detail": detail}))
+        return result
+
+
+def _validate_one(path: Path, schemas: list[Schema]) -> FileResult:
+    result = FileResult(path, schemas[0].id if len(schemas) == 1 else "")
+    try:
+        workbook = read_workbook(path)
+    except ReadError as exc:
+        result.issues.append(Issue(exc.code, Severity.ERROR, str(path), params={"detail": exc.detail, **exc.params}))
+        return result
+    schema = schemas[0] if len(schemas) == 1 else best_schema(workbook, schemas)
+    if schema is None:
+        names = ", ".join(s.id for s in schemas)
+        result.issues.append(Issue("table-not-found", Severity.ERROR, str(path), params={"schema": names}))
+        return result
+    result.schema_id = schema.id
+    validate_workbook(workbook, schema, result)
+    return result
+
+
+def _check_duplicates(results: list[FileResult], names: dict[str, str] | None = None) -> None:
+    first: dict[str, FileResult] = {}
+    for res in results:
+        for unit in dict.fromkeys(res.units):
+            if unit in first:
+                other = first[unit]
+                for a, b in ((res, other), (other, res)):
+                    row = next(r for r in a.rows if r.unit == unit)
+                    # a wide form's row names its unit as the unit wrote it; a long form's row names a line
+                    shown = row.label if row.line is None else (names or {}).get(unit, unit)
+                    a.issues.append(
+                        Issue(
+                            "unit-duplicate-file",
+                            Severity.ERROR,
+                            str(a.path),
+                            a.sheet,
+                            "",
+                            {"unit": shown, "other": str(b.path)},
+                        )
+                    )
+            else:
+                first[unit] = res
+
+
+def validate_file(path: str | Path, schema: Schema) -> FileResult:
+    """Read one workbook, find the schema's table, check every cell and every sum."""
+    p = Path(path)
+    result = FileResult(p, schema.id)
+    try:
+        workbook = read_workbook(p)
+    except ReadError as exc:
+        result.issues.append(Issue(exc.code, Severity.ERROR, str(p), params={"detail": exc.detail, **exc.params}))
+        return result
+    validate_workbook(workbook, schema, result)
+    return result
+
+
+def validate_workbook(workbook: Workbook, schema: Schema, result: FileResult) -> None:
+    where = str(result.path)
+    table = locate_table(workbook, schema)
+    if table is None:
+        result.issues.append(Issue("table-not-found", Severity.ERROR, where, params={"schema": schema.title}))
+        return
+    result.sheet = table.sheet.name
+    if workbook.legacy_encoding:
+        result.issues.append(
+            Issue(
+                "legacy-encoding", Severity.WARNING, where, table.sheet.name, "", {"encoding": workbook.legacy_encoding}
+            )
+        )
+    for code in table.missing:
+        ind = schema.indicator_by_code[code]
+        result.issues.append(Issue("column-missing", Severity.ERROR, where, table.sheet.name, "", {"label": ind.label}))
+    reader = (LongReader if schema.is_long else Reader)(schema, table, result)
+    reader.run()
+    hidden = workbook.hidden_rows(table.sheet.name)
+    if hidden:
+        for row in result.rows:
+            if row.row in hidden:
+                result.issues.append(
+                    Issue(
+                        "row-hidden",
+                        Severity.WARNING,
+                        where,
+                        table.sheet.name,
+                        a1(row.row, table.unit_col),
+                        {"name": row.label, "row": row.row + 1},
+                    )
+                )
+    if workbook.kind == "xlsx" and reader.blank_cells:
+        reader.explain_blanks(probe_cells(workbook.path, table.sheet.name, set(reader.blank_cells)))
