@@ -64,7 +64,7 @@ def test_xlsx_holds_the_figures(nine_of_eleven, tmp_path, schema):
 def test_header_rows_are_as_tall_as_their_wrapped_headings(nine_of_eleven, tmp_path, schema):
     """A group heading over one narrow column wraps to many lines: its row must hold them all (a fixed 48 pt cut the
     first Dự án 8 heading in print). Checked in the summary and in the annex, read back from the files."""
-    from mtqg_cli.render.xlsx import write_annex_xlsx
+    from mtqg_cli.render.annex import write_annex_xlsx
 
     report, agg = nine_of_eleven
     heading = "Tổ/nhóm truyền thông cộng đồng được thành lập và duy trì"

@@ -16,9 +16,9 @@ from helpers import convert_with_libreoffice, needs_libreoffice
 from mtqg_cli.aggregation import aggregate
 from mtqg_cli.cli.app import app
 from mtqg_cli.numbers import format_number
+from mtqg_cli.render.annex import write_annex_xlsx
 from mtqg_cli.render.charts import unit_summary
 from mtqg_cli.render.docx import VARIABLES, render_docx, render_html, report_context, template_path
-from mtqg_cli.render.xlsx import write_annex_xlsx
 from mtqg_cli.validate import validate_paths
 
 TODAY = dt.date(2025, 2, 5)

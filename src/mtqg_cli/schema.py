@@ -7,18 +7,13 @@ a unit's figures is built from the schema (:meth:`Schema.row_model`), so a new f
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable
 from decimal import Decimal
 from functools import cached_property
-from importlib import resources
-from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, create_model, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, create_model, model_validator
 
-from .errors import MtqgError
 from .text import fold
 
 _T = TypeVar("_T")
@@ -471,269 +466,19 @@ def _names(expression: str) -> tuple[str, ...]:
     return Formula.of(expression).names if expression else ()
 
 
-class SchemaError(MtqgError):
-    """A schema file that cannot be used; the message names the file, the key and the line."""
-
-
-# -- loading
-
-
-def schema_dirs() -> list[Path]:
-    """Where schemas are looked for: $MTQG_SCHEMAS (os.pathsep-separated), ./schemas, then the shipped ones."""
-    dirs: list[Path] = []
-    env = os.environ.get("MTQG_SCHEMAS")
-    if env:
-        dirs.extend(Path(p) for p in env.split(os.pathsep) if p)
-    dirs.append(Path.cwd() / "schemas")
-    dirs.append(shipped_dir("schemas"))
-    seen: list[Path] = []
-    for d in dirs:
-        if d.is_dir() and d.resolve() not in [s.resolve() for s in seen]:
-            seen.append(d)
-    return seen
-
-
-def shipped_dir(kind: str) -> Path:
-    """The repository's top-level folder in a checkout, or its installed copy inside the package."""
-    repo = Path(__file__).resolve().parents[2] / kind
-    if repo.is_dir():
-        return repo
-    return Path(str(resources.files("mtqg_cli.data") / kind))
-
-
-def list_schemas() -> list[Schema]:
-    """Every schema found, by id (the first folder in :func:`schema_dirs` wins)."""
-    found: dict[str, Schema] = {}
-    for d in schema_dirs():
-        for path in sorted(d.glob("*.yaml")):
-            schema = load_schema(path)
-            found.setdefault(schema.id, schema)
-    return list(found.values())
-
-
-def load_schema(ref: str | Path) -> Schema:
-    """Load a schema by id ('son-la-du-an-8') or by path to a YAML file."""
-    path = Path(ref)
-    if not path.suffix:
-        found = _find_by_id(str(ref))
-        if found is not None:
-            path = found
-        else:
-            known = ", ".join(sorted(p.stem for d in schema_dirs() for p in d.glob("*.yaml")))
-            raise SchemaError(
-                f"Không có biểu mẫu «{ref}». Các biểu mẫu hiện có: {known}.",
-                f"No form «{ref}». Known forms: {known}.",
-            )
-    if not path.is_file():
-        raise SchemaError(f"Không tìm thấy tệp biểu mẫu {path}.", f"Schema file {path} does not exist.")
-    text = path.read_text(encoding="utf-8")
-    key = _cache_key(path, text)
-    cached = _cache_get(key)
-    if cached is not None:
-        return cached
-    deps: list[Path] = []
-    schema = _load_schema_text(path, text, deps)
-    _cache_put(key, deps, schema)
-    return schema
-
-
-# -- a cache of loaded forms (a ministry's form lists thousands of communes: parsing and validating them takes most
-# of a second, unpickling the result a twentieth of that). Keyed by the file's text, its place and the code that reads
-# it; an entry is used only while every file it was built from (the unit lists it looked for) is unchanged.
-
-
-def cache_dir() -> Path | None:
-    """Where mtqg keeps its caches: $MTQG_CACHE_DIR ('' or '0': no cache), else the user's cache folder."""
-    env = os.environ.get("MTQG_CACHE_DIR")
-    if env is not None:
-        return Path(env) if env.strip() not in ("", "0") else None
-    if os.name == "nt":
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-        return Path(base) / "mtqg" / "cache"
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mtqg"
-
-
-def _cache_key(path: Path, text: str) -> str:
-    import hashlib
-
-    import pydantic
-
-    modules = sorted(Path(__file__).parent.glob("*.py"))  # the code that reads forms: a change rebuilds the cache
-    code = "|".join(f"{st.st_mtime_ns}:{st.st_size}" for st in (p.stat() for p in modules))
-    stamp = f"{path.resolve()}|{code}|{pydantic.VERSION}|{yaml.__version__}"
-    return hashlib.sha256((stamp + "\n" + text).encode("utf-8")).hexdigest()[:32]
-
-
-def _stamp(paths: list[Path]) -> list[tuple[str, int, int]]:
-    out = []
-    for p in paths:
-        try:
-            st = p.stat()
-            out.append((str(p), st.st_mtime_ns, st.st_size))
-        except OSError:
-            out.append((str(p), -1, -1))  # absent: it must still be absent
-    return out
-
-
-def _cache_get(key: str) -> Schema | None:
-    import pickle
-
-    folder = cache_dir()
-    if folder is None:
-        return None
-    try:
-        with open(folder / "schemas" / f"{key}.pickle", "rb") as fh:
-            if hasattr(os, "getuid") and os.fstat(fh.fileno()).st_uid != os.getuid():
-                return None  # only a file this user wrote is unpickled (a shared cache folder is not trusted)
-            deps, schema = pickle.load(fh)  # noqa: S301 - the user's own cache, written below
-    except Exception:  # absent, unreadable, damaged, from another Python: rebuilt
-        return None
-    if not isinstance(schema, Schema) or _stamp([Path(d[0]) for d in deps]) != deps:
-        return None
-    return schema
-
-
-def _cache_put(key: str, deps: list[Path], schema: Schema) -> None:
-    import pickle
-    import tempfile
-
-    folder = cache_dir()
-    if folder is None:
-        return
-    tmp = ""
-    try:
-        target = folder / "schemas"
-        target.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(dir=target, suffix=".tmp")
-        schema.unit_keys  # noqa: B018 - computed now, so that it is kept with the form
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump((_stamp(deps), schema), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, target / f"{key}.pickle")
-    except Exception:  # a read-only home, a full disk: no cache, same result
-        if tmp and os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def _load_schema_text(path: Path, text: str, deps: list[Path]) -> Schema:
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: a form of 10,000 units loads fast
-    try:
-        data = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f", dòng {mark.line + 1}" if mark else ""
-        line_en = f", line {mark.line + 1}" if mark else ""
-        raise SchemaError(
-            f"{path}{line}: lỗi cú pháp YAML: {getattr(exc, 'problem', exc)}",
-            f"{path}{line_en}: YAML syntax error: {getattr(exc, 'problem', exc)}",
-        ) from exc
-    if not isinstance(data, dict):
-        raise SchemaError(f"{path}: tệp biểu mẫu phải là một bảng khoá: giá trị.", f"{path}: must be a mapping.")
-
-    node: Any = None  # the YAML node tree, composed only when an error needs line numbers
-
-    def nodes() -> Any:
-        nonlocal node
-        if node is None:
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
-        return node
-
-    if "units_from" in data:
-        try:
-            ref = UnitsFrom.model_validate(data.pop("units_from"))
-        except ValidationError as exc:
-            line = _line_of(nodes(), ["units_from"])
-            raise SchemaError(
-                f"{path}, dòng {line}, khoá «units_from»: {exc.errors()[0]['msg']}",
-                f"{path}, line {line}, key «units_from»: {exc.errors()[0]['msg']}",
-            ) from exc
-        data["units"] = [u.model_dump() for u in load_units(ref, path.parent, deps)]
-    try:
-        schema = Schema.model_validate(data)
-    except ValidationError as exc:
-        lines_vi, lines_en = [], []
-        for err in exc.errors():
-            loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
-            key = ".".join(str(p) for p in loc) or "(gốc)"
-            line = _line_of(nodes(), loc)
-            lines_vi.append(f"{path}, dòng {line}, khoá «{key}»: {err['msg']}")
-            lines_en.append(f"{path}, line {line}, key «{key}»: {err['msg']}")
-        raise SchemaError("\n".join(lines_vi), "\n".join(lines_en)) from exc
-    problems = schema.check_targets()
-    if problems:
-        line = _line_of(nodes(), ["targets"])
-        raise SchemaError(
-            f"{path}, dòng {line}, khoá «targets»: các chỉ tiêu không khớp tổng: " + "; ".join(problems),
-            f"{path}, line {line}, key «targets»: published sums do not hold: " + "; ".join(problems),
-        )
-    return schema
-
-
-def _find_by_id(ref: str) -> Path | None:
-    """The schema file named <id>.yaml, else the file whose top-level 'id:' is the id."""
-    import re
-
-    for d in schema_dirs():
-        candidate = d / f"{ref}.yaml"
-        if candidate.is_file():
-            return candidate
-    for d in schema_dirs():
-        for candidate in sorted(d.glob("*.yaml")):
-            m = re.search(r"^id:\s*['\"]?([^'\"\s#]+)", candidate.read_text(encoding="utf-8"), re.M)
-            if m and m.group(1) == ref:
-                return candidate
-    return None
-
-
-def _line_of(node: yaml.Node | None, loc: list[Any]) -> int:
-    """Line (1-based) of the deepest YAML node that ``loc`` reaches."""
-    line = node.start_mark.line + 1 if node is not None else 1
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            nxt = None
-            for k, v in node.value:
-                if k.value == part or (part == "except_" and k.value == "except"):
-                    nxt = v
-                    line = k.start_mark.line + 1
-                    break
-            if nxt is None:
-                return line
-            node = nxt
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-            line = node.start_mark.line + 1
-        else:
-            return line
-    return line
-
-
-def load_units(ref: UnitsFrom, base: Path, deps: list[Path] | None = None) -> list[Unit]:
-    """Units of one level from a list in ``units/`` beside the schema (or the shipped ``schemas/units``).
-    ``deps`` gets every file looked for, up to the one read (what a cached form depends on)."""
-    candidates = [base / "units" / f"{ref.file}.yaml"] + [d / "units" / f"{ref.file}.yaml" for d in schema_dirs()]
-    path = None
-    for candidate in candidates:
-        if deps is not None:
-            deps.append(candidate)
-        if candidate.is_file():
-            path = candidate
-            break
-    if path is None:
-        raise SchemaError(f"Không tìm thấy danh mục đơn vị «{ref.file}».", f"Unit list «{ref.file}» not found.")
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    try:
-        units = [Unit.model_validate(u) for u in data.get("units", [])]
-    except ValidationError as exc:
-        raise SchemaError(f"{path}: {exc.errors()[0]['msg']}", f"{path}: {exc.errors()[0]['msg']}") from exc
-    chosen = [u for u in units if u.level == ref.level and u.code not in ref.exclude]
-    if ref.only:
-        by_code = {u.code: u for u in chosen}
-        missing = [c for c in ref.only if c not in by_code]
-        if missing:
-            raise SchemaError(f"{path}: không có đơn vị {', '.join(missing)}.", f"{path}: no units {missing}.")
-        chosen = [by_code[c] for c in ref.only]
-    return chosen
-
-
 def match_phrases(values: list[str]) -> list[str]:
     """Folded, longest first: the more specific phrase wins."""
     return sorted({fold(v) for v in values if fold(v)}, key=len, reverse=True)
+
+
+# Finding, loading and caching forms is forms.py's job; its names stay importable from here (read when asked for:
+# forms.py imports this module).
+_FROM_FORMS = {"SchemaError", "cache_dir", "list_schemas", "load_schema", "load_units", "schema_dirs", "shipped_dir"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FROM_FORMS:
+        from . import forms
+
+        return getattr(forms, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

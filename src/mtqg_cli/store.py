@@ -10,12 +10,10 @@ unit's return counts.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import json
 import os
-import shutil
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -521,21 +519,9 @@ class Store:
 
     def check(self) -> list[str]:
         """Every archived file present and matching its hash; every submission pointing at a known file."""
-        from sqlalchemy import select
+        from .store_upkeep import check
 
-        problems = []
-        with self.engine.connect() as conn:
-            known = {r.sha256: r for r in conn.execute(select(self.files))}
-            for sub in conn.execute(select(self.submissions.c.id, self.submissions.c.sha256)):
-                if sub.sha256 not in known:
-                    problems.append(f"submission {sub.id}: file {sub.sha256} not registered")
-        for sha, row in known.items():
-            path = self.archive_path(sha, row.suffix)
-            if not path.is_file():
-                problems.append(f"missing: {path}")
-            elif _sha_of(path) != sha:
-                problems.append(f"hash mismatch: {path}")
-        return problems
+        return check(self)
 
     def orphans(self) -> list[Path]:
         """Archived files no submission records (a run stopped between archiving and recording): harmless."""
@@ -549,59 +535,9 @@ class Store:
 
     def export(self, folder: str | Path) -> Path:
         """Everything as plain files: submissions.csv, figures.csv and the original workbooks."""
-        from sqlalchemy import select
+        from .store_upkeep import export
 
-        out = Path(folder)
-        (out / "files").mkdir(parents=True, exist_ok=True)
-        with self.engine.connect() as conn:
-            subs = list(conn.execute(select(self.submissions).order_by(self.submissions.c.id)))
-            figs = list(conn.execute(select(self.figures)))
-            files = {r.sha256: r for r in conn.execute(select(self.files))}
-        with (out / "submissions.csv").open("w", newline="", encoding="utf-8-sig") as fh:
-            w = csv.writer(fh)
-            w.writerow(
-                [
-                    "id",
-                    "schema",
-                    "unit",
-                    "period",
-                    "version",
-                    "file_name",
-                    "sha256",
-                    "received_at",
-                    "ingested_at",
-                    "accepted",
-                    "errors",
-                    "warnings",
-                    "archived_as",
-                ]
-            )
-            for s in subs:
-                name = f"{s.schema_id}_{s.unit}_{s.period}_v{s.version}{files[s.sha256].suffix}"
-                w.writerow(
-                    [
-                        s.id,
-                        s.schema_id,
-                        s.unit,
-                        s.period,
-                        s.version,
-                        s.file_name,
-                        s.sha256,
-                        s.received_at.isoformat(),
-                        s.ingested_at.isoformat(),
-                        int(bool(s.accepted)),
-                        s.errors,
-                        s.warnings,
-                        name,
-                    ]
-                )
-                shutil.copy2(self.archive_path(s.sha256, files[s.sha256].suffix), out / "files" / name)
-        with (out / "figures.csv").open("w", newline="", encoding="utf-8-sig") as fh:
-            w = csv.writer(fh)
-            w.writerow(["submission_id", "line", "indicator", "value", "row"])
-            for f in figs:
-                w.writerow([f.submission_id, f.line, f.indicator, "" if f.value is None else f.value, f.row])
-        return out
+        return export(self, folder)
 
 
 def _v1(store: Store, conn: Any) -> None:

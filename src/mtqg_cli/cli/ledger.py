@@ -61,7 +61,7 @@ def ingest(
 
     Ví dụ:  mtqg ingest nhan-ve/ --schema son-la-du-an-8 --period 2024 --received 2024-09-08
     """
-    from ..schema import load_schema
+    from ..forms import load_schema
     from ..store import Store, ingest_paths
     from ..validate import collect_paths
 
@@ -123,7 +123,7 @@ def history(
 
     Ví dụ:  mtqg history --unit "Mộc Châu" --period 2024 --schema son-la-du-an-8
     """
-    from ..schema import load_schema
+    from ..forms import load_schema
     from ..store import Store
     from ..units import UnitMatcher
 
@@ -163,8 +163,8 @@ def status(
 
     Ví dụ:  mtqg status --period 2024 --schema son-la-du-an-8 -o tinh-hinh-nop.xlsx
     """
+    from ..forms import load_schema
     from ..render.xlsx import write_status_xlsx
-    from ..schema import load_schema
     from ..store import Store
 
     with handled(lang):

@@ -80,7 +80,7 @@ def load_report(
     from ..validate import collect_paths, validate_paths
 
     if period and not paths:
-        from ..schema import load_schema
+        from ..forms import load_schema
         from ..store import Store, ledger_extras
 
         if not schema:

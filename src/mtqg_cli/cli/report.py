@@ -70,8 +70,8 @@ def report(
         mtqg report --list-variables
     """
     from ..aggregation import aggregate as aggregate_report
+    from ..render.annex import write_annex_xlsx
     from ..render.docx import convert_to_pdf, load_settings, render_docx, render_html
-    from ..render.xlsx import write_annex_xlsx
 
     if list_variables:
         from ..render.docx import VARIABLES

@@ -22,8 +22,8 @@ def sample(
 
         mtqg sample thu-nghiem/ && mtqg validate thu-nghiem/
     """
+    from ..forms import load_schema
     from ..samples import write_samples
-    from ..schema import load_schema
 
     with handled(lang):
         paths = write_samples(folder, load_schema(schema), period=period)

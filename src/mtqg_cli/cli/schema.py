@@ -19,7 +19,7 @@ def list_cmd(lang: LangOpt = Lang.vi, fmt: FormatOpt = Format.table) -> None:
 
     Ví dụ:  mtqg schema list
     """
-    from ..schema import list_schemas
+    from ..forms import list_schemas
 
     with handled(lang):
         schemas = list_schemas()
@@ -46,8 +46,8 @@ def show_cmd(
 
     Ví dụ:  mtqg schema show son-la-du-an-8
     """
+    from ..forms import load_schema
     from ..numbers import format_number
-    from ..schema import load_schema
 
     with handled(lang):
         s = load_schema(schema_id)
@@ -83,7 +83,7 @@ def check_cmd(
 
     Ví dụ:  mtqg schema check schemas/son-la-du-an-8.yaml
     """
-    from ..schema import load_schema
+    from ..forms import load_schema
 
     with handled(lang):
         s = load_schema(file)

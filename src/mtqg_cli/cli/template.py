@@ -29,8 +29,8 @@ def template(
 
         mtqg template son-la-du-an-8 --unit "Mộc Châu" -o bieu-gui-di/
     """
+    from ..forms import load_schema
     from ..samples import unit_file_name, write_unit_workbook
-    from ..schema import load_schema
     from ..units import UnitMatcher
 
     with handled(lang):

@@ -15,8 +15,8 @@ from typing import Any
 
 from ..aggregation import Aggregate
 from ..errors import MtqgError
+from ..forms import shipped_dir
 from ..numbers import format_number, format_percent
-from ..schema import shipped_dir
 from ..validate import Report
 from . import atomic_write
 

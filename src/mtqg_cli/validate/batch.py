@@ -10,9 +10,10 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from ..errors import Issue, Severity
+from ..forms import list_schemas, load_schema
 from ..locate import columns_bound, header_words, locate_table
 from ..reading import SPREADSHEET_SUFFIXES, ReadError, Workbook, a1, probe_cells, read_workbook
-from ..schema import Schema, list_schemas, load_schema
+from ..schema import Schema
 from .plan import plan_for
 from .results import NO_FIGURES, FileResult, Report
 from .rows import LongReader, Reader
