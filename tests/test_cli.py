@@ -232,3 +232,36 @@ def test_aggregate_of_a_mixed_folder_says_what_it_left_out():
         "son-la-du-an-8-ket-qua",
     ]
     assert len(data["other_forms"]) == 23
+
+
+def test_aggregate_and_report_json_equal_the_library(annex_folder, tmp_path):
+    """What the commands print as JSON is what the library calls they make return."""
+    from mtqg_cli.pipeline import aggregate_dict, compile_aggregate, compile_report
+
+    out = tmp_path / "tong-hop.xlsx"
+    result = run("aggregate", annex_folder, "-o", out, "--format", "json", "--by-former")
+    done = compile_aggregate([annex_folder], tmp_path / "lib.xlsx")
+    lib = aggregate_dict(done.agg, done.data, "vi", True, out)
+    assert json.loads(result.stdout) == json.loads(json.dumps(lib, ensure_ascii=False))
+    docx = tmp_path / "bao-cao.docx"
+    result = run("report", annex_folder, "-o", docx, "--period", "2024", "--format", "json")
+    assert result.exit_code == 0, result.output
+    made = compile_report([annex_folder], [tmp_path / "lib.docx"], period="2024")
+    data = json.loads(result.stdout)
+    assert data["written"] == [str(docx)] and [str(p) for p in made.written] == [str(tmp_path / "lib.docx")]
+    assert data["completeness"] == made.agg.to_dict()["completeness"]
+    assert data["validation"] == made.data.report.summary()
+    assert [p.text for p in Document(docx).paragraphs] == [p.text for p in Document(made.written[0]).paragraphs]
+
+
+def test_failures_have_codes_and_print_file_names_literally(tmp_path):
+    """A failure that stops a command is the catalogue's message; text in it is never read as markup."""
+    from mtqg_cli.errors import FAILURES, MtqgError
+
+    assert MtqgError("output-kind", path="[red]x.txt", kinds=".xlsx").message("en") == (
+        "[red]x.txt: only .xlsx can be written."
+    )
+    result = run("aggregate", tmp_path, "-o", tmp_path / "[bold]tong-hop.txt", "--lang", "en")
+    assert result.exit_code == 2
+    assert "[bold]tong-hop.txt: only .xlsx can be written." in result.output
+    assert all(len(pair) == 2 and all(pair) for pair in FAILURES.values())

@@ -17,3 +17,10 @@ def test_ruff_is_clean():
         [sys.executable, "-m", "ruff", "check", "src", "tests", "benchmarks"], cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_error_codes_document_is_current():
+    """docs/errors.md is generated from the catalogue (python -m mtqg_cli.errors > docs/errors.md)."""
+    from mtqg_cli.errors import catalogue_markdown
+
+    assert (ROOT / "docs" / "errors.md").read_text(encoding="utf-8") == catalogue_markdown()

@@ -355,3 +355,27 @@ def test_units_of_a_period_follow_the_reorganisation(tmp_path, monkeypatch):
     agg = aggregate(st.report(schema, "2025-06"))
     assert agg.completeness() == "1/12 đơn vị đã nộp"
     assert agg.expected == [u.code for u in schema.units]
+
+
+def test_ledger_aggregate_json_and_table_equal_the_library(tmp_path, schema, monkeypatch):
+    """From the ledger: `aggregate --format json` is what the library's compile_aggregate + aggregate_dict give,
+    and the table view prints the ledger's figures (cumulative, previous period, change)."""
+    from mtqg_cli.pipeline import aggregate_dict, compile_aggregate
+
+    runner = CliRunner()
+    folder = tmp_path / "nhan"
+    write_samples(folder, schema)
+    kho = str(tmp_path / "kho")
+    for period in ("2023", "2024"):
+        r = runner.invoke(app, ["ingest", str(folder), "-s", "son-la-du-an-8", "-p", period, "--store", kho])
+        assert r.exit_code == 0, r.output
+    r = runner.invoke(app, ["aggregate", "-p", "2024", "-s", "son-la-du-an-8", "--store", kho, "--format", "json"])
+    done = compile_aggregate(None, None, "son-la-du-an-8", "2024", kho)
+    assert json.loads(r.stdout) == json.loads(json.dumps(aggregate_dict(done.agg, done.data), ensure_ascii=False))
+    ledger = json.loads(r.stdout)["ledger"]
+    assert ledger["previous_period"] == "2023"
+    assert ledger["cumulative"]["to_truyen_thong"] == 2 * ledger["previous"]["to_truyen_thong"]
+    assert ledger["change"]["to_truyen_thong"] == 0.0
+    r = runner.invoke(app, ["aggregate", "-p", "2024", "-s", "son-la-du-an-8", "--store", kho])
+    assert r.exit_code == 0, r.output
+    assert "Từ kho dữ liệu — 2024" in r.output and "Kỳ trước (2023)" in r.output

@@ -296,10 +296,6 @@ class Issue:
 
 
 def _fill(template: str, params: dict[str, Any]) -> str:
-    class _Keep(dict):  # a missing parameter shows as {name} rather than failing
-        def __missing__(self, key: str) -> str:
-            return "{" + key + "}"
-
     return template.format_map(_Keep({k: _show(v) for k, v in params.items()}))
 
 
@@ -323,13 +319,116 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-class MtqgError(Exception):
-    """A failure that stops a command from running (exit code 2): bad schema, unwritable output, bad option."""
+# code -> (vi, en): failures that stop a command (exit code 2), filled from the failure's parameters.
+FAILURES: dict[str, tuple[str, str]] = {
+    "no-workbooks": ("Không tìm thấy tệp bảng tính nào.", "No workbook found."),
+    "schema-needed": ("Đọc theo kỳ cần --schema.", "--period needs --schema."),
+    "output-kind": ("{path}: chỉ ghi được tệp {kinds}.", "{path}: only {kinds} can be written."),
+    "output-is-input": (
+        "Tệp kết quả {path} trùng với một tệp đầu vào; hãy chọn tên khác.",
+        "Output {path} is one of the input files; choose another name.",
+    ),
+    "output-needed": ("Cần -o bao-cao.docx và/hoặc -o phu-luc.xlsx.", "Give -o bao-cao.docx and/or -o phu-luc.xlsx."),
+    "unit-not-in-form": ("Không có đơn vị «{name}». Các đơn vị: {names}.", "Unknown unit «{name}». Units: {names}."),
+    "unit-needed": ("Cần --unit TÊN hoặc --all.", "Give --unit NAME or --all."),
+    "cannot-access": (
+        "Không đọc hoặc ghi được {path}: {detail}. Kiểm tra quyền truy cập và chỗ trống trên đĩa.",
+        "Cannot read or write {path}: {detail}. Check the permissions and the free disk space.",
+    ),
+    "period-invalid": (
+        "Kỳ báo cáo «{text}» không hợp lệ: dùng 2024 (năm), 2024-06 (tháng), 2024-Q2 (quý) hoặc 2024-H1 (6 tháng).",
+        "Invalid period «{text}»: use 2024 (year), 2024-06 (month), 2024-Q2 (quarter) or 2024-H1 (half-year).",
+    ),
+    "store-cannot-open": ("Không mở được kho dữ liệu {url}: {detail}", "Cannot open the store {url}: {detail}"),
+    "config-not-found": ("Không tìm thấy tệp cấu hình {path}.", "Config file {path} does not exist."),
+    "config-syntax": ("{path}: lỗi cú pháp TOML: {detail}", "{path}: TOML syntax error: {detail}"),
+    "config-report-not-table": ("{path}: mục [report] phải là một bảng.", "{path}: [report] must be a table."),
+    "template-not-found": ("Không tìm thấy mẫu báo cáo {path}.", "Report template {path} does not exist."),
+    "template-unknown-variables": (
+        "Mẫu báo cáo dùng biến không có: {names}. Xem danh sách biến: mtqg report --list-variables.",
+        "The report template uses unknown variables: {names}. See: mtqg report --list-variables.",
+    ),
+    "schema-unknown": (
+        "Không có biểu mẫu «{ref}». Các biểu mẫu hiện có: {known}.",
+        "No form «{ref}». Known forms: {known}.",
+    ),
+    "schema-file-not-found": ("Không tìm thấy tệp biểu mẫu {path}.", "Schema file {path} does not exist."),
+    "schema-yaml-syntax": ("{path}{line}: lỗi cú pháp YAML: {detail}", "{path}{line_en}: YAML syntax error: {detail}"),
+    "schema-not-mapping": (
+        "{path}: tệp biểu mẫu phải là một bảng khoá: giá trị.",
+        "{path}: must be a mapping.",
+    ),
+    "schema-invalid": ("{detail}", "{detail_en}"),
+    "schema-targets": (
+        "{path}, dòng {line}, khoá «targets»: các chỉ tiêu không khớp tổng: {problems}",
+        "{path}, line {line}, key «targets»: published sums do not hold: {problems}",
+    ),
+    "units-list-not-found": ("Không tìm thấy danh mục đơn vị «{file}».", "Unit list «{file}» not found."),
+    "units-list-invalid": ("{path}: {detail}", "{path}: {detail}"),
+    "units-list-missing": ("{path}: không có đơn vị {missing}.", "{path}: no units {missing}."),
+}
 
-    def __init__(self, message_vi: str, message_en: str | None = None) -> None:
-        super().__init__(message_vi)
-        self.message_vi = message_vi
-        self.message_en = message_en or message_vi
+
+class MtqgError(Exception):
+    """A failure that stops a command from running (exit code 2): bad schema, unwritable output, bad option.
+    ``code`` is a key of :data:`FAILURES`; the message is that entry filled from ``params``."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        if code not in FAILURES:
+            raise KeyError(f"unknown failure code {code!r}")
+        self.code = code
+        self.params = params
+        super().__init__(self.message("vi"))
 
     def message(self, lang: str = "vi") -> str:
-        return self.message_en if lang == "en" else self.message_vi
+        vi, en = FAILURES[self.code]
+        return (en if lang == "en" else vi).format_map(_Keep(self.params))
+
+    def to_dict(self, lang: str = "vi") -> dict[str, Any]:
+        return {"code": self.code, "message": self.message(lang)}
+
+
+class _Keep(dict[str, Any]):
+    """Parameters for a template: a missing one shows as {name} rather than failing."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def catalogue_markdown() -> str:
+    """docs/errors.md: every issue code and every failure code with its messages (generated; a test checks it)."""
+
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    lines = [
+        "# Mã lỗi / Error codes",
+        "",
+        "Sinh tự động từ `src/mtqg_cli/errors.py` (`python -m mtqg_cli.errors > docs/errors.md`); đừng sửa tay.",
+        "Generated from `src/mtqg_cli/errors.py`; do not edit by hand.",
+        "",
+        "## Vấn đề trong số liệu / Issues in the data",
+        "",
+        "Each issue has a code, a severity, a file, a sheet and a cell; `{name}` is filled from the issue.",
+        "",
+        "| code | thông báo | message | cách sửa / how to fix |",
+        "|---|---|---|---|",
+    ]
+    for code, (vi, en, fix_vi, fix_en) in CATALOGUE.items():
+        lines.append(f"| `{code}` | {cell(vi)} | {cell(en)} | {cell(fix_vi)}<br>{cell(fix_en)} |")
+    lines += [
+        "",
+        "## Lỗi dừng lệnh (mã thoát 2) / Failures that stop a command (exit code 2)",
+        "",
+        "| code | thông báo | message |",
+        "|---|---|---|",
+    ]
+    for code, (vi, en) in FAILURES.items():
+        lines.append(f"| `{code}` | {cell(vi)} | {cell(en)} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.stdout.write(catalogue_markdown())

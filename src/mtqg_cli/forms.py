@@ -66,12 +66,9 @@ def load_schema(ref: str | Path) -> Schema:
             path = found
         else:
             known = ", ".join(sorted(p.stem for d in schema_dirs() for p in d.glob("*.yaml")))
-            raise SchemaError(
-                f"Không có biểu mẫu «{ref}». Các biểu mẫu hiện có: {known}.",
-                f"No form «{ref}». Known forms: {known}.",
-            )
+            raise SchemaError("schema-unknown", ref=ref, known=known)
     if not path.is_file():
-        raise SchemaError(f"Không tìm thấy tệp biểu mẫu {path}.", f"Schema file {path} does not exist.")
+        raise SchemaError("schema-file-not-found", path=path)
     text = path.read_text(encoding="utf-8")
     key = _cache_key(path, text)
     cached = _cache_get(key)
@@ -169,11 +166,10 @@ def _load_schema_text(path: Path, text: str, deps: list[Path]) -> Schema:
         line = f", dòng {mark.line + 1}" if mark else ""
         line_en = f", line {mark.line + 1}" if mark else ""
         raise SchemaError(
-            f"{path}{line}: lỗi cú pháp YAML: {getattr(exc, 'problem', exc)}",
-            f"{path}{line_en}: YAML syntax error: {getattr(exc, 'problem', exc)}",
+            "schema-yaml-syntax", path=path, line=line, line_en=line_en, detail=getattr(exc, "problem", exc)
         ) from exc
     if not isinstance(data, dict):
-        raise SchemaError(f"{path}: tệp biểu mẫu phải là một bảng khoá: giá trị.", f"{path}: must be a mapping.")
+        raise SchemaError("schema-not-mapping", path=path)
 
     node: Any = None  # the YAML node tree, composed only when an error needs line numbers
 
@@ -188,9 +184,11 @@ def _load_schema_text(path: Path, text: str, deps: list[Path]) -> Schema:
             ref = UnitsFrom.model_validate(data.pop("units_from"))
         except ValidationError as exc:
             line = _line_of(nodes(), ["units_from"])
+            msg = exc.errors()[0]["msg"]
             raise SchemaError(
-                f"{path}, dòng {line}, khoá «units_from»: {exc.errors()[0]['msg']}",
-                f"{path}, line {line}, key «units_from»: {exc.errors()[0]['msg']}",
+                "schema-invalid",
+                detail=f"{path}, dòng {line}, khoá «units_from»: {msg}",
+                detail_en=f"{path}, line {line}, key «units_from»: {msg}",
             ) from exc
         data["units"] = [u.model_dump() for u in load_units(ref, path.parent, deps)]
     try:
@@ -203,14 +201,11 @@ def _load_schema_text(path: Path, text: str, deps: list[Path]) -> Schema:
             line = _line_of(nodes(), loc)
             lines_vi.append(f"{path}, dòng {line}, khoá «{key}»: {err['msg']}")
             lines_en.append(f"{path}, line {line}, key «{key}»: {err['msg']}")
-        raise SchemaError("\n".join(lines_vi), "\n".join(lines_en)) from exc
+        raise SchemaError("schema-invalid", detail="\n".join(lines_vi), detail_en="\n".join(lines_en)) from exc
     problems = schema.check_targets()
     if problems:
         line = _line_of(nodes(), ["targets"])
-        raise SchemaError(
-            f"{path}, dòng {line}, khoá «targets»: các chỉ tiêu không khớp tổng: " + "; ".join(problems),
-            f"{path}, line {line}, key «targets»: published sums do not hold: " + "; ".join(problems),
-        )
+        raise SchemaError("schema-targets", path=path, line=line, problems="; ".join(problems))
     return schema
 
 
@@ -264,17 +259,17 @@ def load_units(ref: UnitsFrom, base: Path, deps: list[Path] | None = None) -> li
             path = candidate
             break
     if path is None:
-        raise SchemaError(f"Không tìm thấy danh mục đơn vị «{ref.file}».", f"Unit list «{ref.file}» not found.")
+        raise SchemaError("units-list-not-found", file=ref.file)
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     try:
         units = [Unit.model_validate(u) for u in data.get("units", [])]
     except ValidationError as exc:
-        raise SchemaError(f"{path}: {exc.errors()[0]['msg']}", f"{path}: {exc.errors()[0]['msg']}") from exc
+        raise SchemaError("units-list-invalid", path=path, detail=exc.errors()[0]["msg"]) from exc
     chosen = [u for u in units if u.level == ref.level and u.code not in ref.exclude]
     if ref.only:
         by_code = {u.code: u for u in chosen}
         missing = [c for c in ref.only if c not in by_code]
         if missing:
-            raise SchemaError(f"{path}: không có đơn vị {', '.join(missing)}.", f"{path}: no units {missing}.")
+            raise SchemaError("units-list-missing", path=path, missing=", ".join(missing))
         chosen = [by_code[c] for c in ref.only]
     return chosen

@@ -52,10 +52,7 @@ def parse_period(text: str) -> Period:
             f"{y}-H{h}",
             "half-year",
         )
-    raise MtqgError(
-        f"Kỳ báo cáo «{text}» không hợp lệ: dùng 2024 (năm), 2024-06 (tháng), 2024-Q2 (quý) hoặc 2024-H1 (6 tháng).",
-        f"Invalid period «{text}»: use 2024 (year), 2024-06 (month), 2024-Q2 (quarter) or 2024-H1 (half-year).",
-    )
+    raise MtqgError("period-invalid", text=text)
 
 
 def _shift(p: Period, n: int) -> str:

@@ -125,7 +125,7 @@ class Store:
         try:
             self.engine = create_engine(url, **kwargs)
         except Exception as exc:
-            raise MtqgError(f"Không mở được kho dữ liệu {url}: {exc}", f"Cannot open the store {url}: {exc}") from exc
+            raise MtqgError("store-cannot-open", url=url, detail=exc) from exc
         if self.is_sqlite:
 
             @event.listens_for(self.engine, "connect")
@@ -575,25 +575,3 @@ def ingest_paths(
     for p in collect_paths(paths):
         out.extend(store.ingest(p, schema, period, received_at))
     return out
-
-
-def ledger_extras(store: Store, schema: Schema, period: str) -> dict[str, Any]:
-    """What the ledger adds to a period's totals: cumulative figures, the previous period, the change, and the
-    figures far outside a unit's own history."""
-    per = parse_period(period)
-    prev = per.previous().code
-    now, before = store.totals(schema, per.code), store.totals(schema, prev)
-    change = {
-        k: now.get(k, Decimal(0)) - before.get(k, Decimal(0))
-        for k in set(now) | set(before)
-        if not (schema.indicator_by_code.get(k) and schema.indicator_by_code[k].formula)
-    }
-    return {
-        "period": per.code,
-        "previous_period": prev,
-        "totals": now,
-        "previous": before,
-        "change": change,
-        "cumulative": store.cumulative(schema, per.code),
-        "unusual": store.unusual(schema, per.code),
-    }

@@ -19,29 +19,11 @@ from .options import (
     OptionalPathsArg,
     SchemaOpt,
     StoreOpt,
-    check_outputs,
     console,
-    fail,
     handled,
-    load_report,
+    reading_progress,
 )
 from .output import dump_json, show_aggregate, show_extras, show_former
-
-
-def _former_json(agg) -> dict:
-    frame = agg.by_former()
-    return {str(code): {k: (None if v != v else float(v)) for k, v in row.items()} for code, row in frame.iterrows()}
-
-
-def _extras_json(extras: dict, lang: str) -> dict:
-    return {
-        "period": extras["period"],
-        "previous_period": extras["previous_period"],
-        "cumulative": {k: float(v) for k, v in extras["cumulative"].items()},
-        "previous": {k: float(v) for k, v in extras["previous"].items()},
-        "change": {k: float(v) for k, v in extras["change"].items()},
-        "warnings": [i.to_dict(lang) for i in extras["unusual"]],
-    }
 
 
 def aggregate(
@@ -69,29 +51,14 @@ def aggregate(
 
         mtqg aggregate --period 2024 --schema son-la-du-an-8     (từ kho dữ liệu: lũy kế, thay đổi so với kỳ trước)
     """
-    from ..aggregation import aggregate as aggregate_report
-    from ..render.xlsx import write_aggregate_xlsx
+    from ..pipeline import aggregate_dict, compile_aggregate
 
-    with handled(lang):
-        if output is not None and output.suffix.lower() != ".xlsx":
-            fail("The output must be a .xlsx file." if lang == "en" else "Tệp kết quả phải có đuôi .xlsx.")
-        report, extras, files = load_report(paths, schema, period, store, lang, fmt is Format.table, jobs)
-        if output is not None:
-            check_outputs([output], files, lang)
-        agg = aggregate_report(report)
-        if output is not None:
-            write_aggregate_xlsx(agg, output, report, lang)
+    with handled(lang), reading_progress(fmt is Format.table) as step:
+        done = compile_aggregate(paths, output, schema, period, store, jobs, step, lang)
+    agg, report, extras = done.agg, done.data.report, done.data.extras
     out = console()
     if fmt is Format.json:
-        data = agg.to_dict(lang)
-        data["validation"] = report.summary()
-        data["output"] = str(output) if output else None
-        if extras is not None:
-            data["ledger"] = _extras_json(extras, lang)
-        if by_former:
-            data["by_former"] = _former_json(agg)
-        data["other_forms"] = [{"file": str(f.path), "schema": f.schema_id} for f in report.other_forms]
-        dump_json(data, out)
+        dump_json(aggregate_dict(agg, done.data, lang, by_former, output), out)
     else:
         show_aggregate(agg, out, lang)
         if extras is not None:
@@ -109,5 +76,5 @@ def aggregate(
                 "--schema.[/yellow]"
             )
         if output is not None:
-            out.print(("Written: " if lang == "en" else "Đã ghi: ") + str(output))
+            out.print(("Written: " if lang == "en" else "Đã ghi: ") + str(output), markup=False)
     raise typer.Exit(EXIT_CLEAN if report.valid else EXIT_PROBLEMS)

@@ -71,7 +71,7 @@ def ingest(
         st = Store(store)
         files = collect_paths(paths)
         if not files:
-            fail("No workbook found." if lang == "en" else "Không tìm thấy tệp bảng tính nào.")
+            fail("no-workbooks", lang)
         results = []
         with progress(fmt is Format.table, len(files), "Đang ghi sổ") as step:
             for f in files:

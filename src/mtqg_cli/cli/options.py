@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -67,49 +67,20 @@ JobsOpt = Annotated[
 ]
 
 
-def load_report(
-    paths: list[Path] | None,
-    schema: str | None,
-    period: str | None,
-    store: str | None,
-    lang: str,
-    show_progress: bool,
-    jobs: int = 0,
-) -> tuple[Any, dict[str, Any] | None, list[Path]]:
-    """A validation report from files, or from the ledger for a period (with cumulative figures and changes)."""
-    from ..validate import collect_paths, validate_paths
-
-    if period and not paths:
-        from ..forms import load_schema
-        from ..store import Store, ledger_extras
-
-        if not schema:
-            fail("--period needs --schema." if lang == "en" else "Đọc theo kỳ cần --schema.")
-        s = load_schema(schema)
-        st = Store(store)
-        return st.report(s, period), ledger_extras(st, s, period), []
-    files = collect_paths(paths or [])
-    if not files:
-        fail("No workbook found." if lang == "en" else "Không tìm thấy tệp bảng tính nào.")
-    with progress(show_progress, len(files), "Đang kiểm tra") as step:
-        warmed = False
-
-        def step_and_warm(item: Any) -> None:
-            nonlocal warmed
-            step(item)
-            if not warmed:  # the first file is back: the workers are running, so load pandas (half a second) now
-                warmed = True
-                import pandas  # noqa: F401
-
-        return validate_paths(files, schema, progress=step_and_warm, jobs=jobs), None, files
-
-
 def console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, soft_wrap=False, highlight=False)
 
 
-def fail(message: str) -> None:
-    console(stderr=True).print(f"[red]{message}[/red]")
+def fail(code: str, lang: str, **params: Any) -> NoReturn:
+    """Stop the command with the catalogue's message for failure ``code`` (exit code 2)."""
+    show_failure(MtqgError(code, **params), lang)
+
+
+def show_failure(exc: MtqgError, lang: str) -> NoReturn:
+    from rich.text import Text
+
+    err = console(stderr=True)
+    err.print(Text(exc.message(lang), style="red"), soft_wrap=True)  # never markup: it may hold a file name
     raise typer.Exit(EXIT_FAILED)
 
 
@@ -119,10 +90,9 @@ def handled(lang: str) -> Iterator[None]:
     try:
         yield
     except MtqgError as exc:
-        fail(exc.message(lang))
+        show_failure(exc, lang)
     except OSError as exc:
-        where = getattr(exc, "filename", "") or ""
-        fail(f"{'Cannot write' if lang == 'en' else 'Không ghi được'} {where}: {exc.strerror or exc}")
+        fail("cannot-access", lang, path=getattr(exc, "filename", "") or "", detail=exc.strerror or exc)
 
 
 @contextmanager
@@ -139,16 +109,37 @@ def progress(enabled: bool, total: int, label: str) -> Iterator[Callable[[Any], 
         yield lambda _item: bar.advance(task)
 
 
-def check_outputs(outputs: list[Path], inputs: list[Path], lang: str) -> None:
-    """Never write over a received file."""
-    sources = {p.resolve() for p in inputs if p.exists()}
-    for out in outputs:
-        if out.resolve() in sources:
-            fail(
-                f"Output {out} is one of the input files; choose another name."
-                if lang == "en"
-                else f"Tệp kết quả {out} trùng với một tệp đầu vào; hãy chọn tên khác."
-            )
+@contextmanager
+def reading_progress(enabled: bool) -> Iterator[Callable[[Any], None]]:
+    """A progress bar over the files being read (its total learnt from the first call's batch is not known in
+    advance here, so the bar counts up); and once the first file is back, pandas is loaded (half a second) while
+    the workers run."""
+    err = console(stderr=True)
+    warmed = False
+
+    def warm() -> None:
+        nonlocal warmed
+        if not warmed:
+            warmed = True
+            import pandas  # noqa: F401
+
+    if not enabled or not err.is_terminal:
+
+        def quiet(_item: Any) -> None:
+            warm()
+
+        yield quiet
+        return
+    from rich.progress import Progress
+
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task("Đang kiểm tra", total=None)
+
+        def step(_item: Any) -> None:
+            bar.advance(task)
+            warm()
+
+        yield step
 
 
 def is_interactive() -> bool:

@@ -12,6 +12,7 @@ from ..numbers import format_number, format_percent
 
 if TYPE_CHECKING:
     from ..aggregation import Aggregate
+    from ..pipeline import LedgerExtras
     from ..validate import Report
 
 _T = {
@@ -118,31 +119,31 @@ def _d(v: Any) -> Any:
     return Decimal(int(f)) if f.is_integer() else Decimal(repr(round(f, 6)))
 
 
-def show_extras(extras: dict, agg: Aggregate, console: Console, lang: str) -> None:
+def show_extras(extras: LedgerExtras, agg: Aggregate, console: Console, lang: str) -> None:
     """Figures from the ledger: cumulative since the start, change against the previous period, unusual values."""
     table = Table(
-        title=("From the ledger" if lang == "en" else "Từ kho dữ liệu") + f" — {extras['period']}", header_style="bold"
+        title=("From the ledger" if lang == "en" else "Từ kho dữ liệu") + f" — {extras.period}", header_style="bold"
     )
     cols = (
         ("Chỉ tiêu", "Indicator"),
         ("Lũy kế", "Cumulative"),
-        (f"Kỳ trước ({extras['previous_period']})", f"Previous ({extras['previous_period']})"),
+        (f"Kỳ trước ({extras.previous_period})", f"Previous ({extras.previous_period})"),
         ("Thay đổi", "Change"),
     )
     for vi, en in cols:
         table.add_column(en if lang == "en" else vi, justify="left" if vi == "Chỉ tiêu" else "right")
     for ind in agg.schema.indicators:
-        if ind.code not in extras["cumulative"] and ind.code not in extras["change"]:
+        if ind.code not in extras.cumulative and ind.code not in extras.change:
             continue
-        cum = extras["cumulative"].get(ind.code)
+        cum = extras.cumulative.get(ind.code)
         table.add_row(
             ind.label,
             format_number(cum) if cum is not None else "",
-            format_number(extras["previous"].get(ind.code)) if ind.code in extras["previous"] else "",
-            format_number(extras["change"].get(ind.code)) if ind.code in extras["change"] else "",
+            format_number(extras.previous.get(ind.code)) if ind.code in extras.previous else "",
+            format_number(extras.change.get(ind.code)) if ind.code in extras.change else "",
         )
     console.print(table)
-    for issue in extras["unusual"]:
+    for issue in extras.unusual:
         console.print(f"[yellow]{issue.message(lang)}[/yellow] {issue.fix(lang)}")
 
 

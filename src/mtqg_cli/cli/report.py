@@ -18,11 +18,9 @@ from .options import (
     OptionalPathsArg,
     SchemaOpt,
     StoreOpt,
-    check_outputs,
     console,
-    fail,
     handled,
-    load_report,
+    reading_progress,
 )
 from .output import dump_json
 
@@ -69,10 +67,6 @@ def report(
 
         mtqg report --list-variables
     """
-    from ..aggregation import aggregate as aggregate_report
-    from ..render.annex import write_annex_xlsx
-    from ..render.docx import convert_to_pdf, load_settings, render_docx, render_html
-
     if list_variables:
         from ..render.docx import VARIABLES
 
@@ -80,48 +74,16 @@ def report(
         for name, what in VARIABLES.items():
             con.print(f"[bold]{{{{ {name} }}}}[/bold]  {what}")
         raise typer.Exit(EXIT_CLEAN)
-    with handled(lang):
-        for out in outputs:
-            if out.suffix.lower() not in (".docx", ".xlsx"):
-                fail(
-                    f"{out}: "
-                    + ("only .docx and .xlsx can be written." if lang == "en" else "chỉ ghi được tệp .docx hoặc .xlsx.")
-                )
-        if not outputs and html is None:
-            fail(
-                "Give -o bao-cao.docx and/or -o phu-luc.xlsx."
-                if lang == "en"
-                else "Cần -o bao-cao.docx và/hoặc -o phu-luc.xlsx."
-            )
-        validation, extras, files = load_report(paths, schema, period or None, store, lang, fmt is Format.table, jobs)
-        check_outputs(outputs + ([html] if html else []), files, lang)
-        settings = load_settings(config)
-        agg = aggregate_report(validation)
-        status = None
-        if extras is not None:
-            from ..store import Store
+    from ..pipeline import compile_report
 
-            status = Store(store).status(validation.schema, period)
-        written = []
-        for out in outputs:
-            if out.suffix.lower() == ".docx":
-                render_docx(agg, out, validation, settings, period, template, status=status)
-                if pdf:
-                    made = convert_to_pdf(out)
-                    if made is None:
-                        console(stderr=True).print(
-                            "LibreOffice is not installed: no PDF."
-                            if lang == "en"
-                            else "Chưa cài LibreOffice nên không ghi được PDF."
-                        )
-                    else:
-                        written.append(str(made))
-            else:
-                write_annex_xlsx(agg, out, validation, lang)
-            written.append(str(out))
-        if html is not None:
-            render_html(agg, html, validation, settings, period, status)
-            written.append(str(html))
+    with handled(lang), reading_progress(fmt is Format.table) as step:
+        done = compile_report(paths, outputs, schema, period, store, jobs, step, config, template, lang, pdf, html)
+    validation, agg = done.data.report, done.agg
+    if "pdf-unavailable" in done.notes:
+        console(stderr=True).print(
+            "LibreOffice is not installed: no PDF." if lang == "en" else "Chưa cài LibreOffice nên không ghi được PDF."
+        )
+    written = [str(w) for w in done.written]
     con = console()
     if fmt is Format.json:
         dump_json(
@@ -135,5 +97,5 @@ def report(
     else:
         con.print(agg.completeness(lang))
         for w in written:
-            con.print(("Written: " if lang == "en" else "Đã ghi: ") + w)
+            con.print(("Written: " if lang == "en" else "Đã ghi: ") + w, markup=False)
     raise typer.Exit(EXIT_CLEAN if validation.valid else EXIT_PROBLEMS)

@@ -44,14 +44,10 @@ def template(
                 match = matcher.match(name)
                 if match.unit is None or match.confidence < 100:
                     names = ", ".join(u.name for u in s.units)
-                    fail(
-                        f"Unknown unit «{name}». Units: {names}."
-                        if lang == "en"
-                        else f"Không có đơn vị «{name}». Các đơn vị: {names}."
-                    )
+                    fail("unit-not-in-form", lang, name=name, names=names)
                 units.append(match.unit)
         else:
-            fail("Give --unit NAME or --all." if lang == "en" else "Cần --unit TÊN hoặc --all.")
+            fail("unit-needed", lang)
         written = []
         for u in units:
             path = output / unit_file_name(u, period).replace(".xlsx", "_bieu-trong.xlsx")

@@ -60,7 +60,7 @@ def validate(
     with handled(lang):
         files = collect_paths(paths)
         if not files:
-            fail("No workbook found." if lang == "en" else "Không tìm thấy tệp bảng tính nào.")
+            fail("no-workbooks", lang)
         with progress(fmt is Format.table, len(files), "Đang kiểm tra") as step:
             report = validate_paths(files, schema, progress=step, jobs=jobs, figures=False)
         written = []

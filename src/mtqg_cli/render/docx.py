@@ -36,15 +36,15 @@ def load_settings(path: str | Path | None = None) -> dict[str, Any]:
     p = Path(path) if path else Path.cwd() / "mtqg.toml"
     if not p.is_file():
         if path:
-            raise MtqgError(f"Không tìm thấy tệp cấu hình {p}.", f"Config file {p} does not exist.")
+            raise MtqgError("config-not-found", path=p)
         return {}
     try:
         data = tomllib.loads(p.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise MtqgError(f"{p}: lỗi cú pháp TOML: {exc}", f"{p}: TOML syntax error: {exc}") from exc
+        raise MtqgError("config-syntax", path=p, detail=exc) from exc
     report = data.get("report", {})
     if not isinstance(report, dict):
-        raise MtqgError(f"{p}: mục [report] phải là một bảng.", f"{p}: [report] must be a table.")
+        raise MtqgError("config-report-not-table", path=p)
     return report
 
 
@@ -270,7 +270,7 @@ def template_path(template: str | Path | None = None) -> Path:
     if template:
         p = Path(template)
         if not p.is_file():
-            raise MtqgError(f"Không tìm thấy mẫu báo cáo {p}.", f"Report template {p} does not exist.")
+            raise MtqgError("template-not-found", path=p)
         return p
     return shipped_dir("templates") / DEFAULT_TEMPLATE
 
@@ -298,10 +298,7 @@ def render_docx(
     unknown = sorted(tpl.get_undeclared_template_variables(context=context))
     if unknown:
         names = ", ".join(unknown)
-        raise MtqgError(
-            f"Mẫu báo cáo dùng biến không có: {names}. Xem danh sách biến: mtqg report --list-variables.",
-            f"The report template uses unknown variables: {names}. See: mtqg report --list-variables.",
-        )
+        raise MtqgError("template-unknown-variables", names=names)
     if charts:
         from .charts import indicator_chart, unit_chart
 

@@ -1,0 +1,245 @@
+"""The jobs the commands do, as library calls: a report's data from files or from the ledger, the aggregate's JSON,
+the outputs written by kind. ``mtqg aggregate`` and ``mtqg report`` parse their options, make one of these calls
+and print; a script or a notebook makes the same calls and gets the same results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import Issue, MtqgError
+from .validate import Report
+
+if TYPE_CHECKING:
+    from .aggregation import Aggregate
+    from .schema import Schema
+    from .store import Status, Store
+
+OUTPUT_KINDS = {".docx": "báo cáo Word / Word report", ".xlsx": "phụ lục Excel / Excel annex"}
+
+
+@dataclass
+class LedgerExtras:
+    """What the ledger adds to a period's totals: cumulative figures, the previous period, the change, and the
+    figures far outside a unit's own history."""
+
+    period: str
+    previous_period: str
+    totals: dict[str, Decimal]
+    previous: dict[str, Decimal]
+    change: dict[str, Decimal]
+    cumulative: dict[str, Decimal]
+    unusual: list[Issue] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, store: Store, schema: Schema, period: str) -> LedgerExtras:
+        from .periods import parse_period
+
+        per = parse_period(period)
+        prev = per.previous().code
+        now, before = store.totals(schema, per.code), store.totals(schema, prev)
+        change = {
+            k: now.get(k, Decimal(0)) - before.get(k, Decimal(0))
+            for k in set(now) | set(before)
+            if not (schema.indicator_by_code.get(k) and schema.indicator_by_code[k].formula)
+        }
+        return cls(
+            per.code, prev, now, before, change, store.cumulative(schema, per.code), store.unusual(schema, per.code)
+        )
+
+    def to_dict(self, lang: str = "vi") -> dict[str, Any]:
+        return {
+            "period": self.period,
+            "previous_period": self.previous_period,
+            "cumulative": {k: float(v) for k, v in self.cumulative.items()},
+            "previous": {k: float(v) for k, v in self.previous.items()},
+            "change": {k: float(v) for k, v in self.change.items()},
+            "warnings": [i.to_dict(lang) for i in self.unusual],
+        }
+
+
+@dataclass
+class ReportData:
+    """A report's data: the validation report, and from the ledger its extras and the period's status; ``files``
+    are the workbooks read (none when the data came from the ledger)."""
+
+    report: Report
+    files: list[Path] = field(default_factory=list)
+    extras: LedgerExtras | None = None
+    status: Status | None = None
+
+
+def load_data(
+    paths: Iterable[str | Path] | None = None,
+    schema: str | None = None,
+    period: str | None = None,
+    store: str | None = None,
+    jobs: int = 0,
+    progress: Callable[[Path], None] | None = None,
+    figures: bool = True,
+    counted: Callable[[int], None] | None = None,
+) -> ReportData:
+    """From files (``paths``), or, when only a ``period`` is given, from the ledger (``store``): the latest accepted
+    return of each unit, with cumulative figures, changes and the status of the period. Raises :class:`MtqgError`
+    when there is nothing to read."""
+    from .validate import collect_paths, validate_paths
+
+    if period and not paths:
+        from .forms import load_schema
+        from .store import Store
+
+        if not schema:
+            raise MtqgError("schema-needed")
+        form = load_schema(schema)
+        ledger = Store(store)  # opened once for the report, its extras and the status
+        return ReportData(
+            ledger.report(form, period), [], LedgerExtras.of(ledger, form, period), ledger.status(form, period)
+        )
+    files = collect_paths(paths or [])
+    if not files:
+        raise MtqgError("no-workbooks")
+    if counted is not None:
+        counted(len(files))
+    return ReportData(validate_paths(files, schema, progress=progress, jobs=jobs, figures=figures), files)
+
+
+def aggregate_dict(
+    agg: Aggregate, data: ReportData, lang: str = "vi", by_former: bool = False, output: Path | None = None
+) -> dict[str, Any]:
+    """What ``mtqg aggregate --format json`` prints."""
+    out = agg.to_dict(lang)
+    out["validation"] = data.report.summary()
+    out["output"] = str(output) if output else None
+    if data.extras is not None:
+        out["ledger"] = data.extras.to_dict(lang)
+    if by_former:
+        frame = agg.by_former()
+        out["by_former"] = {
+            str(code): {k: (None if v != v else float(v)) for k, v in row.items()} for code, row in frame.iterrows()
+        }
+    out["other_forms"] = [{"file": str(f.path), "schema": f.schema_id} for f in data.report.other_forms]
+    return out
+
+
+@dataclass
+class Compiled:
+    """What ``aggregate`` or ``report`` made: the data read, the aggregate, the files written and notes for the
+    user ('pdf-unavailable')."""
+
+    data: ReportData
+    agg: Aggregate
+    written: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def compile_aggregate(
+    paths: Iterable[str | Path] | None,
+    output: Path | None = None,
+    schema: str | None = None,
+    period: str | None = None,
+    store: str | None = None,
+    jobs: int = 0,
+    progress: Callable[[Path], None] | None = None,
+    lang: str = "vi",
+) -> Compiled:
+    """``mtqg aggregate``: read (files or the ledger), add up the accepted returns, write the .xlsx tổng hợp."""
+    from .aggregation import aggregate
+    from .render.xlsx import write_aggregate_xlsx
+
+    if output is not None:
+        check_outputs([output], [], [".xlsx"])
+    data = load_data(paths, schema, period, store, jobs, progress, counted=getattr(progress, "start", None))
+    if output is not None:
+        check_outputs([output], data.files, [".xlsx"])
+    agg = aggregate(data.report)
+    written = []
+    if output is not None:
+        written.append(write_aggregate_xlsx(agg, output, data.report, lang))
+    return Compiled(data, agg, written)
+
+
+def compile_report(
+    paths: Iterable[str | Path] | None,
+    outputs: Sequence[Path],
+    schema: str | None = None,
+    period: str = "",
+    store: str | None = None,
+    jobs: int = 0,
+    progress: Callable[[Path], None] | None = None,
+    config: Path | None = None,
+    template: Path | None = None,
+    lang: str = "vi",
+    pdf: bool = False,
+    html: Path | None = None,
+) -> Compiled:
+    """``mtqg report``: read (files, or the ledger when only ``period`` is given), aggregate, write the Word report
+    and/or the Excel annex (by suffix), the PDF and the HTML page."""
+    from .aggregation import aggregate
+    from .render.docx import load_settings
+
+    if not outputs and html is None:
+        raise MtqgError("output-needed")
+    check_outputs(outputs, [])
+    data = load_data(paths, schema, period or None, store, jobs, progress, counted=getattr(progress, "start", None))
+    html_kind = [html.suffix.lower()] if html else []
+    check_outputs([*outputs, *([html] if html else [])], data.files, [*OUTPUT_KINDS, *html_kind])
+    settings = load_settings(config)
+    agg = aggregate(data.report)
+    written, notes = write_report_outputs(agg, data, outputs, period, settings, template, lang, pdf, html)
+    return Compiled(data, agg, written, notes)
+
+
+def check_outputs(outputs: Sequence[Path], inputs: Sequence[Path], kinds: Iterable[str] = OUTPUT_KINDS) -> None:
+    """Refuse, before anything is read or written, an output of a kind that cannot be written or one that is a
+    received file."""
+    allowed = set(kinds)
+    for out in outputs:
+        if out.suffix.lower() not in allowed:
+            names = ", ".join(sorted(allowed))
+            raise MtqgError("output-kind", path=out, kinds=names)
+    sources = {p.resolve() for p in inputs if p.exists()}
+    for out in outputs:
+        if out.resolve() in sources:
+            raise MtqgError("output-is-input", path=out)
+
+
+def write_report_outputs(
+    agg: Aggregate,
+    data: ReportData,
+    outputs: Sequence[Path],
+    period: str = "",
+    settings: dict[str, Any] | None = None,
+    template: Path | None = None,
+    lang: str = "vi",
+    pdf: bool = False,
+    html: Path | None = None,
+    today: dt.date | None = None,
+) -> tuple[list[Path], list[str]]:
+    """Each output by its kind (.docx: the Word report, and its PDF with ``pdf``; .xlsx: the Excel annex), then
+    the HTML page. The paths written, and notes for the user (a PDF that could not be made)."""
+    from .render.annex import write_annex_xlsx
+    from .render.docx import convert_to_pdf, render_docx, render_html
+
+    written: list[Path] = []
+    notes: list[str] = []
+    for out in outputs:
+        if out.suffix.lower() == ".docx":
+            render_docx(agg, out, data.report, settings, period, template, status=data.status)
+            if pdf:
+                made = convert_to_pdf(out)
+                if made is None:
+                    notes.append("pdf-unavailable")
+                else:
+                    written.append(Path(made))
+        else:
+            write_annex_xlsx(agg, out, data.report, lang)
+        written.append(out)
+    if html is not None:
+        render_html(agg, html, data.report, settings, period, data.status)
+        written.append(html)
+    return written, notes
