@@ -24,3 +24,10 @@ def test_error_codes_document_is_current():
     from mtqg_cli.errors import catalogue_markdown
 
     assert (ROOT / "docs" / "errors.md").read_text(encoding="utf-8") == catalogue_markdown()
+
+
+def test_mypy_is_clean():
+    """The package ships py.typed: its own code type-checks (libraries without type information are Any)."""
+    pytest.importorskip("mypy")
+    result = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]

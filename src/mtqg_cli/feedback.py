@@ -123,7 +123,7 @@ def _problem_sheet(wb: Any, result: FileResult, lang: str) -> None:
     for n, issue in enumerate(result.issues, start=1):
         r = 4 + n
         level = {"error": ("Lỗi", "Error"), "warning": ("Cảnh báo", "Warning")}[str(issue.severity)]
-        values = [
+        values: list[Any] = [
             n,
             issue.sheet,
             issue.cell,

@@ -183,12 +183,12 @@ def _load_schema_text(path: Path, text: str, deps: list[Path]) -> Schema:
         try:
             ref = UnitsFrom.model_validate(data.pop("units_from"))
         except ValidationError as exc:
-            line = _line_of(nodes(), ["units_from"])
+            at = _line_of(nodes(), ["units_from"])
             msg = exc.errors()[0]["msg"]
             raise SchemaError(
                 "schema-invalid",
-                detail=f"{path}, dòng {line}, khoá «units_from»: {msg}",
-                detail_en=f"{path}, line {line}, key «units_from»: {msg}",
+                detail=f"{path}, dòng {at}, khoá «units_from»: {msg}",
+                detail_en=f"{path}, line {at}, key «units_from»: {msg}",
             ) from exc
         data["units"] = [u.model_dump() for u in load_units(ref, path.parent, deps)]
     try:
@@ -198,14 +198,15 @@ def _load_schema_text(path: Path, text: str, deps: list[Path]) -> Schema:
         for err in exc.errors():
             loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
             key = ".".join(str(p) for p in loc) or "(gốc)"
-            line = _line_of(nodes(), loc)
-            lines_vi.append(f"{path}, dòng {line}, khoá «{key}»: {err['msg']}")
-            lines_en.append(f"{path}, line {line}, key «{key}»: {err['msg']}")
+            at = _line_of(nodes(), loc)
+            lines_vi.append(f"{path}, dòng {at}, khoá «{key}»: {err['msg']}")
+            lines_en.append(f"{path}, line {at}, key «{key}»: {err['msg']}")
         raise SchemaError("schema-invalid", detail="\n".join(lines_vi), detail_en="\n".join(lines_en)) from exc
     problems = schema.check_targets()
     if problems:
-        line = _line_of(nodes(), ["targets"])
-        raise SchemaError("schema-targets", path=path, line=line, problems="; ".join(problems))
+        raise SchemaError(
+            "schema-targets", path=path, line=_line_of(nodes(), ["targets"]), problems="; ".join(problems)
+        )
     return schema
 
 

@@ -60,7 +60,7 @@ class Formula:
     def evaluate(self, values: Mapping[str, Decimal | None]) -> Decimal | None:
         """The value on a row's figures, in exact Decimal arithmetic; None when a name is blank or absent, or a
         divisor is 0."""
-        return self._evaluate(values)  # type: ignore[no-any-return]
+        return self._evaluate(values)
 
     def to_excel(self, cell_of: Callable[[str], str]) -> str:
         """The formula as Excel writes it, each code replaced by ``cell_of(code)`` ('D12') and the rest of the text
@@ -130,4 +130,4 @@ def _decimal_function(tree: ast.Expression, names: tuple[str, ...]) -> Callable[
     scope: dict[str, Any] = {"__builtins__": {}, "ZeroDivisionError": ZeroDivisionError}
     scope.update(constants, InvalidOperation=InvalidOperation)
     exec(compile("\n".join(lines), "<formula>", "exec"), scope)  # noqa: S102 - built from the checked tree only
-    return scope["formula"]  # type: ignore[no-any-return]
+    return scope["formula"]

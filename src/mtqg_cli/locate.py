@@ -116,7 +116,7 @@ class _Template:
 
 def _templates(schema: Schema) -> list[_Template]:
     """The layouts seen for this form, newest last (at most 32), kept on the form."""
-    return schema.memo("locate.templates", lambda s: [])  # type: ignore[no-any-return]
+    return schema.memo("locate.templates", lambda s: [])
 
 
 def _band_merges(sheet: Sheet, top: int, bottom: int) -> tuple[object, ...]:

@@ -150,7 +150,13 @@ def format_number(value: object, decimals: int | None = None) -> str:
 
     if value is None:
         return ""
-    d = value if isinstance(value, Decimal) else Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    d = (
+        value
+        if isinstance(value, Decimal)
+        else Decimal(repr(value))
+        if isinstance(value, float)
+        else Decimal(str(value))
+    )
     if decimals is None:
         decimals = 0 if d == d.to_integral_value() else max(0, -int(d.normalize().as_tuple().exponent))
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")

@@ -127,9 +127,10 @@ def _sniff(path: Path) -> tuple[str, bytes | None, bool]:
     except OSError as exc:  # no permission, a locked file
         raise ReadError("file-corrupt", _short(exc)) from exc
     with fh:
+        data: bytes | None = None
         if size <= FAST_READ_BYTES:
-            data: bytes | None = fh.read()
-            head = data[:8]
+            data = whole = fh.read()
+            head = whole[:8]
         else:
             data = None
             head = fh.read(8)

@@ -297,9 +297,9 @@ class Schema(_Model):
             for unit, rows in self.samples.units.items():
                 if unit not in unit_codes:
                     raise ValueError(f"samples.units: unknown unit '{unit}'")
-                for line in rows:
-                    if self.lines and line not in line_codes:
-                        raise ValueError(f"samples.units.{unit}: unknown line '{line}'")
+                for line_code in rows:
+                    if self.lines and line_code not in line_codes:
+                        raise ValueError(f"samples.units.{unit}: unknown line '{line_code}'")
         for ind in self.indicators:
             for name in _names(ind.formula):
                 if name not in known:
@@ -314,7 +314,7 @@ class Schema(_Model):
         """``build(self)``, worked out once for this form object and kept as long as it lives. ``key`` names what
         is kept (one name per room that keeps something)."""
         try:
-            return self._memo[key]  # type: ignore[no-any-return]
+            return self._memo[key]
         except KeyError:
             value = self._memo[key] = build(self)
             return value

@@ -306,7 +306,7 @@ class Store:
                         )
                     ).scalar()
                     version = (last or 0) + 1
-                    sub_id = conn.execute(
+                    inserted = conn.execute(
                         s.insert().values(
                             schema_id=schema.id,
                             unit=unit,
@@ -321,7 +321,9 @@ class Store:
                             warnings=len(result.warnings),
                             issues=issues,
                         )
-                    ).inserted_primary_key[0]
+                    ).inserted_primary_key
+                    assert inserted is not None  # an INSERT of one row always has its key
+                    sub_id = inserted[0]
                     figures = [
                         {
                             "submission_id": sub_id,

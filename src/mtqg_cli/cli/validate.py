@@ -63,7 +63,7 @@ def validate(
             fail("no-workbooks", lang)
         with progress(fmt is Format.table, len(files), "Đang kiểm tra") as step:
             report = validate_paths(files, schema, progress=step, jobs=jobs, figures=False)
-        written = []
+        written: list[str] = []
         if annotate is not None:
             for result in report.files:
                 path = write_feedback(result, annotate, lang)
@@ -77,8 +77,8 @@ def validate(
         dump_json(data, out)
     else:
         show_validation(report, out, lang)
-        for path in written:
-            out.print(("Feedback written: " if lang == "en" else "Đã ghi tệp phản hồi: ") + path)
+        for name in written:
+            out.print(("Feedback written: " if lang == "en" else "Đã ghi tệp phản hồi: ") + name, markup=False)
     raise typer.Exit(EXIT_CLEAN if report.valid else EXIT_PROBLEMS)
 
 

@@ -8,6 +8,7 @@ a template asking for a variable the toolkit does not provide is refused with th
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import tomllib
 from decimal import Decimal
 from pathlib import Path
@@ -345,7 +346,6 @@ def render_html(
 
 def convert_to_pdf(docx: Path) -> Path | None:
     """The report as PDF through LibreOffice when it is installed (None when it is not)."""
-    import shutil
     import subprocess
     import tempfile
 
@@ -361,5 +361,5 @@ def convert_to_pdf(docx: Path) -> Path | None:
         )
         produced = Path(tmp) / (docx.stem + ".pdf")
         target = docx.with_suffix(".pdf")
-        atomic_write(target, lambda t: t.write_bytes(produced.read_bytes()))
+        atomic_write(target, lambda t: None if shutil.copyfile(produced, t) else None)
     return target

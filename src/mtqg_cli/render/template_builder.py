@@ -190,8 +190,8 @@ def build_report_template(path: str | Path) -> Path:
     _rule_after(doc, 6.0, 6.0)
     _para(doc, "", 6)
 
-    body = {"size": 14, "align": "justify", "indent": 1.27, "after": 6}
-    todo = {"size": 14, "align": "justify", "indent": 1.27, "after": 6, "italic": True}
+    body: dict[str, Any] = {"size": 14, "align": "justify", "indent": 1.27, "after": 6}
+    todo: dict[str, Any] = {"size": 14, "align": "justify", "indent": 1.27, "after": 6, "italic": True}
 
     def heading(text: str) -> None:
         _para(doc, text, 14, bold=True, align="justify", after=6, indent=1.27)
@@ -331,7 +331,7 @@ def build_report_template(path: str | Path) -> Path:
 
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(out)
+    doc.save(str(out))
     return out
 
 

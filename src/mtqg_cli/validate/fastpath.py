@@ -159,7 +159,7 @@ def float_formula(expression: str, codes: tuple[str, ...], per_figure: bool = Fa
     scope: dict[str, Any] = {"__builtins__": {}, "abs": abs, "UNSURE": UNSURE}
     scope.update(EPS=_EPS, EXACT=_EXACT, TINY=_TINY)
     exec(compile("\n".join(lines), "<float formula>", "exec"), scope)  # noqa: S102 - built from the checked tree only
-    return scope["formula"]  # type: ignore[no-any-return]
+    return scope["formula"]
 
 
 # -- the seam: for each rule kind, what the floats leave to the exact check
@@ -178,9 +178,11 @@ def computed_undecided(reader: Reader, ind: Indicator) -> Iterable[UnitRow]:
         floats = row.floats
         if floats is not None:
             found = floats[at]
-            got = None if found is None else quick(floats, row.error)
-            if got is None:
+            if found is None:
                 continue  # a blank: nothing to compare, as in the exact check
+            got = quick(floats, row.error)
+            if got is None:
+                continue
             if got is not UNSURE and surely("==", found, got[0], got[1] + row.error, tolerance):
                 continue
         left.append(row)
@@ -218,7 +220,7 @@ def children_undecided(
     if not ENABLED or row.floats is None or any(k.floats is None for k in kids):
         return measures
     kids_error = sum(k.error for k in kids)
-    by_column = list(zip(*(k.floats for k in kids), strict=True))  # type: ignore[misc]
+    by_column = list(zip(*(k.floats for k in kids), strict=True))
     tolerance, share = float(rule.tolerance), float(rule.tolerance_pct) / 100
     skip = rule.blanks == "skip"
     left = []
@@ -258,7 +260,7 @@ def total_undecided(
         error = sum(row.error for row in summed)
         pairs = [
             float_sum([v for v in column if v is not None], error)
-            for column in zip(*(row.floats for row in summed), strict=True)  # type: ignore[misc]
+            for column in zip(*(row.floats for row in summed), strict=True)
         ]
         sums, errors = tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)
     tolerance, share = float(rule.tolerance), float(rule.tolerance_pct) / 100
@@ -306,5 +308,5 @@ def plain_row(quick: Any, cells: list[Any]) -> tuple[Any, ...] | None:
             and max(picked) <= quick.hi
             and all(map(float.is_integer, quick.whole(picked)))
         ):
-            return picked  # type: ignore[no-any-return]
+            return picked
     return None

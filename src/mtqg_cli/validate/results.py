@@ -150,7 +150,7 @@ class PackedRows(UserList[UnitRow]):
         self.packed: tuple[Any, ...] | None = packed
         self._rows: list[UnitRow] | None = None
 
-    @property  # type: ignore[override]
+    @property
     def data(self) -> list[UnitRow]:
         if self._rows is None:
             self._rows = _unpack_rows(self.packed)  # type: ignore[arg-type]

@@ -62,7 +62,9 @@ class Reader:
         # cells that read as blank, by A1 address -> (where: 'unit' | 'total', indicator code)
         self.blank_cells: dict[str, tuple[str, str]] = {}
 
-    def issue(self, code: str, row: int, col: int | None, severity: Severity = Severity.ERROR, **params: Any) -> None:
+    def issue(
+        self, code: str, row: int, col: int | None, severity: Severity = Severity.ERROR, /, **params: Any
+    ) -> None:
         cell = a1(row, col) if col is not None else ""
         self.result.issues.append(Issue(code, severity, str(self.result.path), self.sheet.name, cell, params))
 
@@ -211,7 +213,7 @@ class Reader:
         parsed = parse_number(raw, integer=ind.type == "integer")
         if parsed.kind is Kind.NUMBER and not (parsed.had_words or parsed.ambiguous or parsed.percent):
             return parsed.value  # a plain number typed as text: the row model checks it
-        params = {"label": ind.label, "value": str(raw).strip(), "unit": ind.unit}
+        params: dict[str, Any] = {"label": ind.label, "value": str(raw).strip(), "unit": ind.unit}
         if parsed.kind is Kind.BLANK:
             self.blank_cells[a1(r, col)] = ("unit", code)
             if ind.required:
