@@ -210,7 +210,8 @@ def test_store_check_finds_a_tampered_file(tmp_path, annex_folder):
     assert len(archived) == 11
     archived[0].write_bytes(archived[0].read_bytes() + b"x")
     result = run("store", "check", "--store", kho)
-    assert result.exit_code == 1 and "hash mismatch" in result.output
+    assert result.exit_code == 1 and "Tệp lưu trữ bị thay đổi (mã băm khác)" in result.output
+    assert "hash mismatch" in run("store", "check", "--store", kho, "--lang", "en").output
 
 
 def test_schema_infer_failures(tmp_path):

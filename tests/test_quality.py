@@ -31,3 +31,21 @@ def test_mypy_is_clean():
     pytest.importorskip("mypy")
     result = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+
+
+def test_every_word_is_in_both_languages_and_no_command_branches_on_the_language():
+    """words.WORDS holds each printed word in Vietnamese and English with the same parameters; the commands take
+    their words from it (and from the issue and failure catalogues), not from inline `lang == "en"` branches."""
+    import re
+
+    from mtqg_cli.words import WORDS
+
+    for key, (vi, en) in WORDS.items():
+        assert vi and en, key
+        assert set(re.findall(r"{(\w+)}", vi)) == set(re.findall(r"{(\w+)}", en)), key
+    branches = []
+    for path in sorted((ROOT / "src" / "mtqg_cli" / "cli").glob("*.py")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if 'lang == "en"' in line and "label_en" not in line and "title_en" not in line:
+                branches.append(f"{path.name}:{n}: {line.strip()}")
+    assert branches == ['ledger.py:181: if lang == "en":  # English figures: a decimal point']

@@ -16,6 +16,7 @@ from .formula import Formula
 from .numbers import format_number, format_percent
 from .schema import Schema
 from .validate import FileResult, Report, file_columns
+from .words import word
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -66,9 +67,7 @@ class Aggregate:
 
     def completeness(self, lang: str = "vi") -> str:
         n, total = len(self.reported), len(self.expected)
-        if lang == "en":
-            return f"{n}/{total} units reported"
-        return f"{n}/{total} đơn vị đã nộp"
+        return word("completeness", lang, reported=n, expected=total)
 
     def to_dict(self, lang: str = "vi") -> dict[str, Any]:
         ind = self.schema.indicator_by_code

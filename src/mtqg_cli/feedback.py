@@ -14,6 +14,7 @@ from typing import Any
 from .errors import Issue, Severity
 from .render import atomic_write, looks_like_formula
 from .validate import FileResult
+from .words import word
 
 SHEET = "Lỗi cần sửa"
 _RED, _YELLOW = "FFC7CE", "FFEB9C"
@@ -103,31 +104,22 @@ def _problem_sheet(wb: Any, result: FileResult, lang: str) -> None:
     bold = Font(name="Times New Roman", bold=True, size=12)
     body = Font(name="Times New Roman", size=12)
     wrap = Alignment(wrap_text=True, vertical="top")
-    title = "Problems to correct" if lang == "en" else "CÁC LỖI CẦN SỬA"
-    ws["A1"] = f"{title}: {result.path.name}"
+    ws["A1"] = f"{word('feedback-title', lang)}: {result.path.name}"
     ws["A1"].font = Font(name="Times New Roman", bold=True, size=14)
-    if lang == "en":
-        ws["A2"] = f"{len(result.errors)} errors (red), {len(result.warnings)} warnings (yellow)."
-    else:
-        ws["A2"] = f"{len(result.errors)} lỗi (tô đỏ), {len(result.warnings)} cảnh báo (tô vàng). Sửa rồi gửi lại tệp."
+    ws["A2"] = word("feedback-counts", lang, errors=len(result.errors), warnings=len(result.warnings))
     ws["A2"].font = Font(name="Times New Roman", italic=True, size=12)
-    headers = (
-        ["No.", "Sheet", "Cell", "Level", "Problem", "How to fix"]
-        if lang == "en"
-        else ["TT", "Trang tính", "Ô", "Mức", "Vấn đề", "Cách sửa"]
-    )
+    headers = [word(key, lang) for key in ("number", "sheet-long", "cell", "level", "problem", "fix")]
     for c, h in enumerate(headers, start=1):
         cell = ws.cell(row=4, column=c, value=h)
         cell.font, cell.border, cell.alignment = bold, border, wrap
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     for n, issue in enumerate(result.issues, start=1):
         r = 4 + n
-        level = {"error": ("Lỗi", "Error"), "warning": ("Cảnh báo", "Warning")}[str(issue.severity)]
         values: list[Any] = [
             n,
             issue.sheet,
             issue.cell,
-            level[1] if lang == "en" else level[0],
+            word(str(issue.severity).capitalize(), lang),
             issue.message(lang),
             issue.fix(lang),
         ]

@@ -519,8 +519,9 @@ class Store:
 
     # -- safety
 
-    def check(self) -> list[str]:
-        """Every archived file present and matching its hash; every submission pointing at a known file."""
+    def check(self) -> list[tuple[str, dict[str, object]]]:
+        """Every archived file present and matching its hash; every submission pointing at a known file. Each
+        problem as a key of ``words.WORDS`` and its parameters."""
         from .store_upkeep import check
 
         return check(self)

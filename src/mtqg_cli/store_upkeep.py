@@ -13,22 +13,22 @@ if TYPE_CHECKING:
     from .store import Store
 
 
-def check(store: Store) -> list[str]:
+def check(store: Store) -> list[tuple[str, dict[str, object]]]:
     """Every archived file present and matching its hash; every submission pointing at a known file."""
     from sqlalchemy import select
 
-    problems = []
+    problems: list[tuple[str, dict[str, object]]] = []  # (a key of words.WORDS, its parameters)
     with store.engine.connect() as conn:
         known = {r.sha256: r for r in conn.execute(select(store.files))}
         for sub in conn.execute(select(store.submissions.c.id, store.submissions.c.sha256)):
             if sub.sha256 not in known:
-                problems.append(f"submission {sub.id}: file {sub.sha256} not registered")
+                problems.append(("store-unregistered", {"id": sub.id, "sha256": sub.sha256}))
     for sha, row in known.items():
         path = store.archive_path(sha, row.suffix)
         if not path.is_file():
-            problems.append(f"missing: {path}")
+            problems.append(("store-file-missing", {"path": path}))
         elif _sha_of(path) != sha:
-            problems.append(f"hash mismatch: {path}")
+            problems.append(("store-hash-mismatch", {"path": path}))
     return problems
 
 

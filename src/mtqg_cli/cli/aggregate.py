@@ -6,7 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
+from ..words import word
 from .options import (
     EXIT_CLEAN,
     EXIT_PROBLEMS,
@@ -68,13 +70,7 @@ def aggregate(
         others = report.other_forms
         if others:
             kinds = ", ".join(sorted({f.schema_id for f in others}))
-            out.print(
-                f"[yellow]{len(others)} files hold other forms ({kinds}): not added in; "
-                "choose one with --schema.[/yellow]"
-                if lang == "en"
-                else f"[yellow]{len(others)} tệp thuộc biểu mẫu khác ({kinds}): không cộng vào; chọn biểu mẫu bằng "
-                "--schema.[/yellow]"
-            )
+            out.print(Text(word("other-forms", lang, count=len(others), forms=kinds), style="yellow"))
         if output is not None:
-            out.print(("Written: " if lang == "en" else "Đã ghi: ") + str(output), markup=False)
+            out.print(word("written", lang, path=output), markup=False)
     raise typer.Exit(EXIT_CLEAN if report.valid else EXIT_PROBLEMS)

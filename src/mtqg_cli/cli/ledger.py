@@ -8,8 +8,10 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from ..numbers import format_percent
+from ..words import word
 from .options import (
     EXIT_CLEAN,
     EXIT_PROBLEMS,
@@ -34,13 +36,6 @@ StoreOpt = Annotated[
 ]
 PeriodOpt = Annotated[str, typer.Option("--period", "-p", help="Kỳ báo cáo: 2024, 2024-06, 2024-Q2, 2024-H1.")]
 SchemaReq = Annotated[str, typer.Option("--schema", "-s", help="Mã biểu mẫu.")]
-
-_STATE = {
-    "on-time": ("Đúng hạn", "On time"),
-    "late": ("Muộn", "Late"),
-    "missing": ("Chưa nộp", "Missing"),
-    "rejected": ("Bị trả lại (có lỗi)", "Rejected (errors)"),
-}
 
 
 def ingest(
@@ -93,19 +88,15 @@ def ingest(
         dump_json({"period": period, "schema": schema, "ingested": rows}, out)
     else:
         table = Table(header_style="bold")
-        for col in (("Tệp", "File"), ("Đơn vị", "Unit"), ("Kết quả", "Result"), ("Phiên bản", "Version")):
-            table.add_column(col[1] if lang == "en" else col[0])
+        for key in ("file", "unit-name", "result", "version"):
+            table.add_column(word(key, lang))
         for r in results:
             if r.status == "duplicate":
-                what = "already recorded" if lang == "en" else "đã có, không ghi thêm"
+                what = word("duplicate", lang)
             elif r.accepted:
-                what = "accepted" if lang == "en" else "đạt"
+                what = word("accepted", lang)
             else:
-                what = (
-                    f"rejected ({len(r.result.errors)} errors)"
-                    if lang == "en"
-                    else f"có lỗi ({len(r.result.errors)} lỗi)"
-                )
+                what = word("rejected-n", lang, errors=len(r.result.errors))
             table.add_row(str(r.path), r.unit, what, str(r.version or ""))
         out.print(table)
     raise typer.Exit(EXIT_CLEAN if all(r.accepted for r in results) else EXIT_PROBLEMS)
@@ -137,14 +128,10 @@ def history(
         dump_json({"unit": code, "period": period, "versions": versions}, out)
         return
     if not versions:
-        out.print("No submission." if lang == "en" else "Chưa có báo cáo nào.")
+        out.print(word("no-submission", lang))
         return
     for v in versions:
-        ok = (
-            ("accepted" if lang == "en" else "đạt")
-            if v["accepted"]
-            else (f"{v['errors']} errors" if lang == "en" else f"{v['errors']} lỗi")
-        )
+        ok = word("accepted", lang) if v["accepted"] else word("n-errors", lang, errors=v["errors"])
         out.print(f"[bold]v{v['version']}[/bold]  {v['received_at']}  {v['file']}  ({ok})")
         for c in v["changes"]:
             where = f"{c['line']} / " if c["line"] else ""
@@ -176,16 +163,10 @@ def status(
         dump_json(st.to_dict(), out)
     else:
         table = Table(header_style="bold", title=f"{st.schema.title} — {st.period.code}")
-        for col in (
-            ("Đơn vị", "Unit"),
-            ("Tình trạng", "State"),
-            ("Muộn (ngày)", "Days late"),
-            ("Phiên bản", "Version"),
-            ("Ngày nhận", "Received"),
-        ):
-            table.add_column(col[1] if lang == "en" else col[0])
+        for key in ("unit-name", "state", "days-late", "version", "received"):
+            table.add_column(word(key, lang))
         for u in st.units:
-            label = _STATE[u.state][1 if lang == "en" else 0]
+            label = word("state-" + u.state, lang)
             style = {"on-time": "green", "late": "yellow"}.get(u.state, "red")
             table.add_row(
                 u.name,
@@ -196,16 +177,11 @@ def status(
             )
         out.print(table)
         due = st.deadline.strftime("%d/%m/%Y") if st.deadline else "—"
-        if lang == "en":
-            out.print(
-                f"Deadline {due}. Reporting rate {st.rate():.1f}% ({st.reported}/{len(st.units)}), "
-                f"on time {st.on_time_rate():.1f}%."
-            )
-        else:
-            out.print(
-                f"Hạn nộp {due}. Tỷ lệ báo cáo {format_percent(st.rate())} ({st.reported}/{len(st.units)}), "
-                f"đúng hạn {format_percent(st.on_time_rate())}."
-            )
+        rate, on_time = format_percent(st.rate()), format_percent(st.on_time_rate())
+        if lang == "en":  # English figures: a decimal point
+            rate, on_time = f"{st.rate():.1f}%", f"{st.on_time_rate():.1f}%"
+        counts = {"reported": st.reported, "expected": len(st.units)}
+        out.print(word("status-line", lang, due=due, rate=rate, on_time=on_time, **counts))
     raise typer.Exit(EXIT_CLEAN if st.reported == len(st.units) else EXIT_PROBLEMS)
 
 
@@ -225,16 +201,12 @@ def store_check(store: StoreOpt = None, lang: LangOpt = Lang.vi) -> None:
         problems = st.check()
         orphans = st.orphans()
     out = console()
-    for p in problems:
-        out.print(f"[red]{p}[/red]")
+    for key, params in problems:
+        out.print(Text(word(key, lang, **params), style="red"), soft_wrap=True)
     if orphans:
-        out.print(
-            f"{len(orphans)} archived files not yet recorded (an interrupted ingest; harmless)"
-            if lang == "en"
-            else f"{len(orphans)} tệp đã lưu nhưng chưa ghi sổ (lần ghi sổ bị ngắt; không ảnh hưởng)"
-        )
+        out.print(word("store-orphans", lang, count=len(orphans)))
     if not problems:
-        out.print("[green]" + ("Store is consistent." if lang == "en" else "Kho dữ liệu nhất quán.") + "[/green]")
+        out.print(Text(word("store-consistent", lang), style="green"))
     raise typer.Exit(EXIT_PROBLEMS if problems else EXIT_CLEAN)
 
 
@@ -252,4 +224,4 @@ def store_export(
 
     with handled(lang):
         Store(store).export(folder)
-    console().print(("Exported to " if lang == "en" else "Đã xuất ra ") + str(folder))
+    console().print(word("exported", lang, path=folder), markup=False)

@@ -9,37 +9,16 @@ from rich.console import Console
 from rich.table import Table
 
 from ..numbers import format_number, format_percent
+from ..words import word
 
 if TYPE_CHECKING:
     from ..aggregation import Aggregate
     from ..pipeline import LedgerExtras
     from ..validate import Report
 
-_T = {
-    "file": ("Tệp", "File"),
-    "sheet": ("Trang", "Sheet"),
-    "cell": ("Ô", "Cell"),
-    "level": ("Mức", "Level"),
-    "code": ("Mã", "Code"),
-    "problem": ("Vấn đề", "Problem"),
-    "fix": ("Cách sửa", "How to fix"),
-    "error": ("lỗi", "error"),
-    "warning": ("cảnh báo", "warning"),
-    "indicator": ("Chỉ tiêu", "Indicator"),
-    "unit": ("ĐVT", "Unit"),
-    "achieved": ("Đạt", "Achieved"),
-    "target": ("Chỉ tiêu GĐ", "Target"),
-    "percent": ("%", "%"),
-    "missing": ("Chưa nộp", "Not reported"),
-    "rejected": ("Tệp bị loại (có lỗi)", "Files left out (errors)"),
-    "none": ("không", "none"),
-    "clean": ("Không có lỗi.", "No problems found."),
-}
-
 
 def t(key: str, lang: str) -> str:
-    vi, en = _T[key]
-    return en if lang == "en" else vi
+    return word(key, lang)
 
 
 def dump_json(data: Any, console: Console) -> None:
@@ -75,16 +54,8 @@ def show_validation(report: Report, console: Console, lang: str) -> None:
         console.print(table)
     summary = report.summary()
     forms = ", ".join(f"{k} ({v})" for k, v in sorted(summary["forms"].items(), key=lambda kv: -kv[1]))
-    if lang == "en":
-        line = (
-            f"{summary['files']} files: {summary['accepted']} accepted, {summary['rejected']} with errors "
-            f"({summary['errors']} errors, {summary['warnings']} warnings). Forms: {forms or report.schema.id}."
-        )
-    else:
-        line = (
-            f"{summary['files']} tệp: {summary['accepted']} đạt, {summary['rejected']} có lỗi "
-            f"({summary['errors']} lỗi, {summary['warnings']} cảnh báo). Biểu mẫu: {forms or report.schema.id}."
-        )
+    counts = {k: summary[k] for k in ("files", "accepted", "rejected", "errors", "warnings")}
+    line = word("validation-summary", lang, forms=forms or report.schema.id, **counts)
     console.print(("[green]" if report.valid else "[red]") + line + ("[/green]" if report.valid else "[/red]"))
 
 
@@ -121,17 +92,14 @@ def _d(v: Any) -> Any:
 
 def show_extras(extras: LedgerExtras, agg: Aggregate, console: Console, lang: str) -> None:
     """Figures from the ledger: cumulative since the start, change against the previous period, unusual values."""
-    table = Table(
-        title=("From the ledger" if lang == "en" else "Từ kho dữ liệu") + f" — {extras.period}", header_style="bold"
-    )
-    cols = (
-        ("Chỉ tiêu", "Indicator"),
-        ("Lũy kế", "Cumulative"),
-        (f"Kỳ trước ({extras.previous_period})", f"Previous ({extras.previous_period})"),
-        ("Thay đổi", "Change"),
-    )
-    for vi, en in cols:
-        table.add_column(en if lang == "en" else vi, justify="left" if vi == "Chỉ tiêu" else "right")
+    table = Table(title=word("from-ledger", lang, period=extras.period), header_style="bold")
+    table.add_column(word("indicator", lang), justify="left")
+    for heading in (
+        word("cumulative", lang),
+        word("previous", lang, period=extras.previous_period),
+        word("change", lang),
+    ):
+        table.add_column(heading, justify="right")
     for ind in agg.schema.indicators:
         if ind.code not in extras.cumulative and ind.code not in extras.change:
             continue
@@ -150,8 +118,8 @@ def show_extras(extras: LedgerExtras, agg: Aggregate, console: Console, lang: st
 def show_former(agg: Aggregate, console: Console, lang: str) -> None:
     """Totals regrouped by former district."""
     frame = agg.by_former()
-    table = Table(title="By former district" if lang == "en" else "Theo huyện cũ", header_style="bold")
-    table.add_column("Huyện cũ" if lang == "vi" else "Former district")
+    table = Table(title=word("by-former", lang), header_style="bold")
+    table.add_column(word("former-district", lang))
     inds = [i for i in agg.schema.indicators if i.code in frame.columns]
     for ind in inds:
         table.add_column(ind.code, justify="right")

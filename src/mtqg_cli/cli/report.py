@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from ..words import word
 from .options import (
     EXIT_CLEAN,
     EXIT_PROBLEMS,
@@ -80,9 +81,7 @@ def report(
         done = compile_report(paths, outputs, schema, period, store, jobs, step, config, template, lang, pdf, html)
     validation, agg = done.data.report, done.agg
     if "pdf-unavailable" in done.notes:
-        console(stderr=True).print(
-            "LibreOffice is not installed: no PDF." if lang == "en" else "Chưa cài LibreOffice nên không ghi được PDF."
-        )
+        console(stderr=True).print(word("no-pdf", lang))
     written = [str(w) for w in done.written]
     con = console()
     if fmt is Format.json:
@@ -97,5 +96,5 @@ def report(
     else:
         con.print(agg.completeness(lang))
         for w in written:
-            con.print(("Written: " if lang == "en" else "Đã ghi: ") + w, markup=False)
+            con.print(word("written", lang, path=w), markup=False)
     raise typer.Exit(EXIT_CLEAN if validation.valid else EXIT_PROBLEMS)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from ..words import word
 from .options import Lang, LangOpt, console, handled
 
 
@@ -27,4 +28,4 @@ def sample(
 
     with handled(lang):
         paths = write_samples(folder, load_schema(schema), period=period)
-    console().print(("Written" if lang == "en" else "Đã ghi") + f" {len(paths)} → {folder}")
+    console().print(word("written-n", lang, count=len(paths), path=folder), markup=False)

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from ..words import word
 from .options import EXIT_CLEAN, Format, FormatOpt, Lang, LangOpt, console, dump_schema_list, handled
 
 schema_app = typer.Typer(help="Các biểu mẫu (schema): liệt kê, xem, kiểm tra.", no_args_is_help=True)
@@ -54,7 +55,7 @@ def show_cmd(
     con = console()
     con.print(f"[bold]{s.title}[/bold] — {s.source.document} ({s.source.date:%d/%m/%Y}, {s.source.issuer})")
     units = ", ".join(u.name for u in s.units)
-    con.print(f"{'Units' if lang == 'en' else 'Đơn vị'} ({len(s.units)}): {units}")
+    con.print(word("units-of-form", lang, count=len(s.units), units=units), markup=False)
     table = Table(header_style="bold")
     for col in ("Mã", "Chỉ tiêu", "ĐVT", "Kiểu", "Chỉ tiêu GĐ", "Thời gian"):
         table.add_column(col)
@@ -87,9 +88,7 @@ def check_cmd(
 
     with handled(lang):
         s = load_schema(file)
-    console().print(
-        ("OK: " if lang == "en" else "Hợp lệ: ") + f"{s.id} ({len(s.units)} units, {len(s.indicators)} indicators)"
-    )
+    console().print(word("schema-ok", lang, id=s.id, units=len(s.units), indicators=len(s.indicators)), markup=False)
     raise typer.Exit(EXIT_CLEAN)
 
 
@@ -121,4 +120,4 @@ def infer_cmd(
         write_draft(draft, output, workbook)
     n = len(draft["indicators"])
     what = f"{len(draft.get('lines', []))} dòng" if "lines" in draft else f"{len(draft['units'])} đơn vị"
-    console().print(("Draft written: " if lang == "en" else "Đã ghi bản nháp: ") + f"{output} ({n} chỉ tiêu, {what})")
+    console().print(word("draft-written", lang, path=output, detail=f"{n} chỉ tiêu, {what}"), markup=False)

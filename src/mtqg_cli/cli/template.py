@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from ..words import word
 from .options import Lang, LangOpt, console, fail, handled
 
 
@@ -53,4 +54,4 @@ def template(
             path = output / unit_file_name(u, period).replace(".xlsx", "_bieu-trong.xlsx")
             write_unit_workbook(path, s, u, {}, period=period, blank=True)
             written.append(path)
-    console().print(("Written" if lang == "en" else "Đã ghi") + f" {len(written)} → {output}")
+    console().print(word("written-n", lang, count=len(written), path=output), markup=False)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from ..words import word
 from .options import (
     EXIT_CLEAN,
     EXIT_FAILED,
@@ -78,7 +79,7 @@ def validate(
     else:
         show_validation(report, out, lang)
         for name in written:
-            out.print(("Feedback written: " if lang == "en" else "Đã ghi tệp phản hồi: ") + name, markup=False)
+            out.print(word("feedback-written", lang, path=name), markup=False)
     raise typer.Exit(EXIT_CLEAN if report.valid else EXIT_PROBLEMS)
 
 

@@ -1,0 +1,111 @@
+"""Every word a user reads outside the issue and failure catalogues (``errors.py``): table headings, states, the
+lines a command prints. One entry a key, Vietnamese and English, filled from named parameters with
+``str.format``; :func:`word` picks the language.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+WORDS: dict[str, tuple[str, str]] = {
+    # -- issue tables
+    "file": ("Tệp", "File"),
+    "sheet": ("Trang", "Sheet"),
+    "cell": ("Ô", "Cell"),
+    "level": ("Mức", "Level"),
+    "code": ("Mã", "Code"),
+    "problem": ("Vấn đề", "Problem"),
+    "fix": ("Cách sửa", "How to fix"),
+    "error": ("lỗi", "error"),
+    "warning": ("cảnh báo", "warning"),
+    "Error": ("Lỗi", "Error"),
+    "Warning": ("Cảnh báo", "Warning"),
+    "number": ("TT", "No."),
+    "sheet-long": ("Trang tính", "Sheet"),
+    "none": ("không", "none"),
+    "clean": ("Không có lỗi.", "No problems found."),
+    "validation-summary": (
+        "{files} tệp: {accepted} đạt, {rejected} có lỗi ({errors} lỗi, {warnings} cảnh báo). Biểu mẫu: {forms}.",
+        "{files} files: {accepted} accepted, {rejected} with errors ({errors} errors, {warnings} warnings). "
+        "Forms: {forms}.",
+    ),
+    # -- figures
+    "indicator": ("Chỉ tiêu", "Indicator"),
+    "unit": ("ĐVT", "Unit"),
+    "achieved": ("Đạt", "Achieved"),
+    "target": ("Chỉ tiêu GĐ", "Target"),
+    "percent": ("%", "%"),
+    "missing": ("Chưa nộp", "Not reported"),
+    "rejected": ("Tệp bị loại (có lỗi)", "Files left out (errors)"),
+    "completeness": ("{reported}/{expected} đơn vị đã nộp", "{reported}/{expected} units reported"),
+    "from-ledger": ("Từ kho dữ liệu — {period}", "From the ledger — {period}"),
+    "cumulative": ("Lũy kế", "Cumulative"),
+    "previous": ("Kỳ trước ({period})", "Previous ({period})"),
+    "change": ("Thay đổi", "Change"),
+    "by-former": ("Theo huyện cũ", "By former district"),
+    "former-district": ("Huyện cũ", "Former district"),
+    "other-forms": (
+        "{count} tệp thuộc biểu mẫu khác ({forms}): không cộng vào; chọn biểu mẫu bằng --schema.",
+        "{count} files hold other forms ({forms}): not added in; choose one with --schema.",
+    ),
+    # -- the ledger
+    "unit-name": ("Đơn vị", "Unit"),
+    "result": ("Kết quả", "Result"),
+    "version": ("Phiên bản", "Version"),
+    "state": ("Tình trạng", "State"),
+    "days-late": ("Muộn (ngày)", "Days late"),
+    "received": ("Ngày nhận", "Received"),
+    "duplicate": ("đã có, không ghi thêm", "already recorded"),
+    "accepted": ("đạt", "accepted"),
+    "rejected-n": ("có lỗi ({errors} lỗi)", "rejected ({errors} errors)"),
+    "n-errors": ("{errors} lỗi", "{errors} errors"),
+    "no-submission": ("Chưa có báo cáo nào.", "No submission."),
+    "state-on-time": ("Đúng hạn", "On time"),
+    "state-late": ("Muộn", "Late"),
+    "state-missing": ("Chưa nộp", "Missing"),
+    "state-rejected": ("Bị trả lại (có lỗi)", "Rejected (errors)"),
+    "status-line": (
+        "Hạn nộp {due}. Tỷ lệ báo cáo {rate} ({reported}/{expected}), đúng hạn {on_time}.",
+        "Deadline {due}. Reporting rate {rate} ({reported}/{expected}), on time {on_time}.",
+    ),
+    "store-orphans": (
+        "{count} tệp đã lưu nhưng chưa ghi sổ (lần ghi sổ bị ngắt; không ảnh hưởng)",
+        "{count} archived files not yet recorded (an interrupted ingest; harmless)",
+    ),
+    "store-consistent": ("Kho dữ liệu nhất quán.", "Store is consistent."),
+    "store-unregistered": (
+        "Bản ghi {id}: tệp {sha256} không có trong danh sách tệp lưu trữ.",
+        "Submission {id}: file {sha256} not registered.",
+    ),
+    "store-file-missing": ("Thiếu tệp lưu trữ: {path}", "Missing archived file: {path}"),
+    "store-hash-mismatch": (
+        "Tệp lưu trữ bị thay đổi (mã băm khác): {path}",
+        "Archived file changed (hash mismatch): {path}",
+    ),
+    "exported": ("Đã xuất ra {path}", "Exported to {path}"),
+    # -- files written
+    "written": ("Đã ghi: {path}", "Written: {path}"),
+    "written-n": ("Đã ghi {count} → {path}", "Written {count} → {path}"),
+    "feedback-written": ("Đã ghi tệp phản hồi: {path}", "Feedback written: {path}"),
+    "draft-written": ("Đã ghi bản nháp: {path} ({detail})", "Draft written: {path} ({detail})"),
+    "schema-ok": (
+        "Hợp lệ: {id} ({units} đơn vị, {indicators} chỉ tiêu)",
+        "OK: {id} ({units} units, {indicators} indicators)",
+    ),
+    "units-of-form": ("Đơn vị ({count}): {units}", "Units ({count}): {units}"),
+    "no-pdf": ("Chưa cài LibreOffice nên không ghi được PDF.", "LibreOffice is not installed: no PDF."),
+    # -- feedback copies
+    "feedback-title": ("CÁC LỖI CẦN SỬA", "Problems to correct"),
+    "feedback-counts": (
+        "{errors} lỗi (tô đỏ), {warnings} cảnh báo (tô vàng). Sửa rồi gửi lại tệp.",
+        "{errors} errors (red), {warnings} warnings (yellow).",
+    ),
+    "reading": ("Đang kiểm tra", "Checking"),
+}
+
+
+def word(key: str, lang: str = "vi", **params: Any) -> str:
+    """The entry ``key`` in ``lang`` ('vi' unless 'en'), filled from ``params``."""
+    vi, en = WORDS[key]
+    text = en if lang == "en" else vi
+    return text.format(**params) if params else text
