@@ -24,6 +24,7 @@ from typing import Any
 from .errors import Issue, MtqgError, Severity
 from .periods import Period, deadline, parse_period, units_in_force
 from .schema import Schema
+from .store_upkeep import check, export, sha256_of
 from .validate import FileResult, Report, UnitRow, validate_file
 
 SCHEMA_VERSION = 1
@@ -245,7 +246,7 @@ class Store:
 
     def _archive(self, data: bytes, sha: str, suffix: str) -> Path:
         target = self.archive_path(sha, suffix)
-        if target.exists() and _sha_of(target) == sha:
+        if target.exists() and sha256_of(target) == sha:
             return target
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
@@ -522,8 +523,6 @@ class Store:
     def check(self) -> list[tuple[str, dict[str, object]]]:
         """Every archived file present and matching its hash; every submission pointing at a known file. Each
         problem as a key of ``words.WORDS`` and its parameters."""
-        from .store_upkeep import check
-
         return check(self)
 
     def orphans(self) -> list[Path]:
@@ -538,8 +537,6 @@ class Store:
 
     def export(self, folder: str | Path) -> Path:
         """Everything as plain files: submissions.csv, figures.csv and the original workbooks."""
-        from .store_upkeep import export
-
         return export(self, folder)
 
 
@@ -553,14 +550,6 @@ _MIGRATIONS = {1: _v1}
 
 def _now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
-
-
-def _sha_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _plain(v: Decimal | None) -> int | float | None:

@@ -14,9 +14,10 @@ from ..forms import list_schemas, load_schema
 from ..locate import columns_bound, header_words, locate_table
 from ..reading import SPREADSHEET_SUFFIXES, ReadError, Workbook, a1, probe_cells, read_workbook
 from ..schema import Schema
+from . import checks
 from .plan import plan_for
 from .results import NO_FIGURES, FileResult, Report
-from .rows import LongReader, Reader
+from .rows import LongReader, Reader, issue_order
 
 
 class Collected(list[Path]):
@@ -330,7 +331,10 @@ def validate_workbook(workbook: Workbook, schema: Schema, result: FileResult) ->
         ind = schema.indicator_by_code[code]
         result.issues.append(Issue("column-missing", Severity.ERROR, where, table.sheet.name, "", {"label": ind.label}))
     reader = (LongReader if schema.is_long else Reader)(schema, table, result)
-    reader.run()
+    totals = reader.run()
+    if totals is not None:
+        checks.check_rules(reader, totals)
+        result.issues.sort(key=issue_order)
     hidden = workbook.hidden_rows(table.sheet.name)
     if hidden:
         for row in result.rows:

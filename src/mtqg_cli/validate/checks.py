@@ -20,7 +20,6 @@ from . import fastpath
 
 if TYPE_CHECKING:
     from ..schema import Indicator, Rule
-    from .results import UnitRow
     from .rows import Reader
 
 _ZERO = Decimal(0)
@@ -204,17 +203,6 @@ def _total_cell(reader: Reader, r: int, col: int, code: str, ind: Indicator) -> 
     if parsed.percent:
         return None  # a share written in the total row ('52%'), not a sum
     return parsed.value
-
-
-def summed_rows_of_long_form(reader: Reader) -> list[UnitRow]:
-    """A long form's total adds up its top-level lines (a sub-line is already inside its parent)."""
-    present = {row.line for row in reader.result.rows}
-    out = []
-    for row in reader.result.rows:
-        line = reader.schema.line_by_code[row.line or ""]
-        if not line.parent or line.parent not in present:
-            out.append(row)
-    return out
 
 
 RULE_KINDS: dict[str, Callable[[Any, Any, list[int]], None]] = {

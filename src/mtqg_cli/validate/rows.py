@@ -21,7 +21,7 @@ from ..reading import a1
 from ..schema import Schema, match_phrases
 from ..text import fold
 from ..units import level_of
-from . import checks, fastpath
+from . import fastpath
 from .plan import plan_for
 from .results import Figures, FileResult, UnitRow
 
@@ -68,7 +68,9 @@ class Reader:
         cell = a1(row, col) if col is not None else ""
         self.result.issues.append(Issue(code, severity, str(self.result.path), self.sheet.name, cell, params))
 
-    def run(self) -> None:
+    def run(self) -> list[int] | None:
+        """Read the table's rows into ``result.rows`` with the row-level issues. The rows that call themselves
+        totals, for the checks; None when there is nothing to check (no unit row)."""
         totals: list[int] = []
         seen: dict[str, list[int]] = {}
         for r in self._rows():
@@ -135,9 +137,8 @@ class Reader:
             self.result.rows.append(self._read_row(unit.code, label, r))
         if not self.result.rows:
             self.issue("no-unit-rows", self.table.data_start, self.table.unit_col)
-            return
-        checks.check_rules(self, totals)
-        self.result.issues.sort(key=_issue_order)
+            return None
+        return totals
 
     def _rows(self) -> Iterator[int]:
         rows = self.sheet.rows
@@ -279,7 +280,7 @@ class Reader:
                     "total-not-calculated", Severity.WARNING, str(self.result.path), self.sheet.name, ref, params
                 )
             self.result.issues.append(new)
-        self.result.issues.sort(key=_issue_order)
+        self.result.issues.sort(key=issue_order)
 
     def _holds_published_part(self, r: int) -> bool:
         part = self.schema.units_part
@@ -302,11 +303,11 @@ class Reader:
 class LongReader(Reader):
     """A long form: one unit per workbook, a row per line (project, sub-project, indicator)."""
 
-    def run(self) -> None:
+    def run(self) -> list[int] | None:
         unit = self._reporter()
         if unit is None:
             self.issue("reporter-unknown", self.table.header_top, None)
-            return
+            return None
         totals: list[int] = []
         seen: dict[str, int] = {}
         context: str | None = None  # the last line that has sub-lines
@@ -348,17 +349,23 @@ class LongReader(Reader):
             self.result.rows.append(self._read_row(unit.code, label, r, line.code))
         if not self.result.rows:
             self.issue("no-unit-rows", self.table.data_start, self.table.unit_col)
-            return
+            return None
         for line in self.schema.lines:
             if line.code not in seen and not line.parent:
                 self.issue(
                     "line-missing", self.table.data_start, self.table.unit_col, Severity.WARNING, name=line.label
                 )
-        checks.check_rules(self, totals)
-        self.result.issues.sort(key=_issue_order)
+        return totals
 
     def summed_rows(self) -> list[UnitRow]:
-        return checks.summed_rows_of_long_form(self)
+        """A long form's total adds up its top-level lines (a sub-line is already inside its parent)."""
+        present = {row.line for row in self.result.rows}
+        out = []
+        for row in self.result.rows:
+            line = self.schema.line_by_code[row.line or ""]
+            if not line.parent or line.parent not in present:
+                out.append(row)
+        return out
 
     def _match_line(self, folded: str, context: str | None) -> Any:
         # the longest phrase the label starts with, as whole words: its word prefixes looked up, longest first
@@ -406,7 +413,7 @@ def _strip_enumerator(folded: str) -> str:
 _LEVEL_VI = {"province": "tỉnh", "district": "huyện", "commune": "xã"}
 
 
-def _issue_order(issue: Issue) -> tuple[int, int, str]:
+def issue_order(issue: Issue) -> tuple[int, int, str]:
     """File-level issues first, then by row and column of the cell."""
     m = re.match(r"([A-Z]+)(\d+)$", issue.cell)
     if not m:
