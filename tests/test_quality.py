@@ -49,3 +49,15 @@ def test_every_word_is_in_both_languages_and_no_command_branches_on_the_language
             if 'lang == "en"' in line and "label_en" not in line and "title_en" not in line:
                 branches.append(f"{path.name}:{n}: {line.strip()}")
     assert branches == ['ledger.py:181: if lang == "en":  # English figures: a decimal point']
+
+
+def test_every_package_is_installed():
+    """pyproject.toml lists the packages to install: every folder of the library is among them (an editable install
+    would hide one that is missing)."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    found = {
+        ".".join(p.parent.relative_to(ROOT / "src").parts) for p in (ROOT / "src" / "mtqg_cli").rglob("__init__.py")
+    }
+    assert found <= listed, found - listed
