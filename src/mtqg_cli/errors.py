@@ -108,8 +108,8 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "Unhide the row to check it, or delete it if it holds old figures.",
     ),
     "unit-repeated": (
-        "Đơn vị {unit} có nhiều dòng (dòng {rows}).",
-        "The unit {unit} has more than one row (rows {rows}).",
+        "Đơn vị {unit} có nhiều dòng: dòng này lặp lại dòng {first}.",
+        "The unit {unit} has more than one row: this row repeats row {first}.",
         "Gộp số liệu của đơn vị vào một dòng.",
         "Put the unit's figures in one row.",
     ),
@@ -137,6 +137,12 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "The cell «{label}» holds «{value}», which is not a number.",
         "Chỉ ghi con số (ví dụ 12), không ghi chữ.",
         "Write only the number (e.g. 12), no words.",
+    ),
+    "cell-number-too-large": (
+        "Ô «{label}» ghi «{value}»: số quá lớn hoặc quá dài (quá {digits} chữ số).",
+        "The cell «{label}» holds «{value}»: the number is too large or too long (over {digits} digits).",
+        "Kiểm tra lại số (có thể gõ thừa chữ số hoặc dán nhầm); ghi số theo đơn vị tính của biểu.",
+        "Check the number (extra digits typed, something pasted by mistake); write it in the form's unit.",
     ),
     "cell-not-integer": (
         "Ô «{label}» ghi {value}, phải là số nguyên.",

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+from .limits import MAX_FIGURE_DIGITS
+
 
 class Kind(StrEnum):
     NUMBER = "number"
@@ -27,6 +29,7 @@ class Kind(StrEnum):
     NOT_APPLICABLE = "na"  # 'x'
     ERROR_VALUE = "error-value"  # '#REF!'
     INVALID = "invalid"
+    TOO_LARGE = "too-large"  # more digits than any figure of a return holds (limits.MAX_FIGURE_DIGITS)
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,9 @@ _INF, _NINF = float("inf"), float("-inf")
 _NIL = {"-", "–", "—", "--", "_"}
 _NA = {"x", "k/a", "n/a", "kh", "không áp dụng"}
 _ERRORS = {"#ref!", "#value!", "#div/0!", "#n/a", "#name?", "#num!", "#null!", "#spill!", "#calc!"}
+_TOO_LARGE = Parsed(Kind.TOO_LARGE)
+_BIG = float(10**MAX_FIGURE_DIGITS)
+_EXPONENT = re.compile(r"^[eE][+-]?\d{1,6}$")
 _NUMBER_START = re.compile(r"^([+-]?\s*[\d.,\s\u00a0\u202f]*\d)(\s*%)?\s*(.*)$", re.S)
 
 
@@ -59,13 +65,15 @@ def parse_number(raw: object, integer: bool = False) -> Parsed:
     if cls is float:  # what the reader gives for a number: the common case first
         if raw != raw or raw in (_INF, _NINF):
             return _INVALID
+        if not -_BIG < raw < _BIG:  # type: ignore[operator]
+            return _TOO_LARGE
         return Parsed(Kind.NUMBER, float_decimal(raw))  # type: ignore[arg-type]
     if raw is None or raw == "":
         return _BLANK
     if isinstance(raw, bool):
         return _INVALID
     if isinstance(raw, int):
-        return Parsed(Kind.NUMBER, Decimal(raw))
+        return _bounded(Parsed(Kind.NUMBER, Decimal(raw)))
     if isinstance(raw, float):  # a float subclass
         return parse_number(float(raw), integer)
     text = str(raw).replace("\u00a0", " ").replace("\u202f", " ").strip()
@@ -82,17 +90,34 @@ def parse_number(raw: object, integer: bool = False) -> Parsed:
         inner = parse_number(text[1:-1], integer)
         if inner.kind is Kind.NUMBER and inner.value is not None:
             return Parsed(Kind.NUMBER, -inner.value, inner.ambiguous, inner.had_words, inner.percent)
-        return Parsed(Kind.INVALID)
+        return inner if inner.kind is Kind.TOO_LARGE else Parsed(Kind.INVALID)
     m = _NUMBER_START.match(text)
     if not m:
         return Parsed(Kind.INVALID)
     body, pct, rest = m.group(1), m.group(2), m.group(3).strip()
+    if len(re.sub(r"\D", "", body)) > 2 * MAX_FIGURE_DIGITS:
+        return _TOO_LARGE  # pasted digits, an account number: never parsed (80 digits would be read as one figure)
+    exponent = 0
+    if rest and not pct and _EXPONENT.match(rest):  # '1e309', '1,5E+3': Excel's scientific notation typed as text
+        exponent, rest = int(rest[1:]), ""
     if rest and not re.search(r"[^\W\d_]", rest):  # trailing punctuation or digits only: not a unit word
         return Parsed(Kind.INVALID)
     value, ambiguous = _digits(body, integer)
     if value is None:
         return Parsed(Kind.INVALID)
-    return Parsed(Kind.NUMBER, value, ambiguous=ambiguous, had_words=bool(rest), percent=bool(pct))
+    if exponent:
+        if abs(exponent) > 2 * MAX_FIGURE_DIGITS:
+            return _TOO_LARGE
+        value = value.scaleb(exponent)
+    return _bounded(Parsed(Kind.NUMBER, value, ambiguous=ambiguous, had_words=bool(rest), percent=bool(pct)))
+
+
+def _bounded(parsed: Parsed) -> Parsed:
+    """A number with more whole digits than any figure holds is refused: it would overflow the sums."""
+    value = parsed.value
+    if value is not None and value and value.adjusted() >= MAX_FIGURE_DIGITS:
+        return _TOO_LARGE
+    return parsed
 
 
 def _digits(body: str, integer: bool) -> tuple[Decimal | None, bool]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import struct
+import xml.etree.ElementTree as ET
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -17,14 +18,12 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from . import usedarea
+from .limits import MAX_CELLS, MAX_FILE_BYTES, MAX_ROWS, MAX_SHEET_XML_BYTES, MAX_UNZIPPED_BYTES
+
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 
-MAX_FILE_BYTES = 50 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 400 * 1024 * 1024
-MAX_CELLS = 5_000_000
-MAX_ROWS = 100_000  # a form has a row per unit: a few hundred at most
-DIMENSION_CHECK_BYTES = 2 * 1024 * 1024  # sheets bigger than this have their <dimension> read before loading
-MAX_SHEET_XML_BYTES = 64 * 1024 * 1024  # one sheet's XML, unpacked: about half a million rows of a small form
+DIMENSION_CHECK_BYTES = 2 * 1024 * 1024  # sheets bigger than this are not inflated by the quick sniff
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
@@ -98,6 +97,26 @@ def a1(row: int, col: int) -> str:
 FAST_READ_BYTES = 2 * 1024 * 1024  # files up to this size are read once into memory, sniffed there, parsed from there
 
 
+def _check_area(sheet: str, rows: int, cols: int) -> None:
+    """Refuse a sheet whose used area is over the bounds, before the reader lays it out."""
+    if rows > MAX_ROWS:
+        raise ReadError("file-too-large", f"{sheet}: {rows:,} hàng / rows", limit=f"{MAX_ROWS:,} hàng / rows")
+    if rows * cols > MAX_CELLS:
+        raise ReadError("file-too-large", f"{sheet}: {rows:,} × {cols:,} ô / cells", limit=f"{MAX_CELLS:,} ô / cells")
+
+
+def _check_xls(data: bytes) -> None:
+    """An .xls's worksheets within the bounds, and not protected by a password."""
+    try:
+        extents = usedarea.xls_extents(data)
+    except usedarea.Encrypted:
+        raise ReadError("file-encrypted") from None
+    except (ValueError, struct.error, OSError):
+        return  # not a container this check understands: the reader decides (and refuses a damaged one)
+    for n, (rows, cols) in enumerate(extents, 1):
+        _check_area(f"sheet {n}", rows, cols)
+
+
 def sniff(path: Path) -> str:
     """'xlsx', 'ods', 'xls' or raise ReadError for anything that is not a readable spreadsheet."""
     return _sniff(path)[0]
@@ -142,6 +161,9 @@ def _sniff(path: Path) -> tuple[str, bytes | None, bool]:
                 raise ReadError("file-encrypted")
             if _WORD_STREAM in blob and _BOOK_STREAM not in blob:
                 raise ReadError("file-not-spreadsheet", "Word .doc")
+            if data is None:
+                fh.seek(0)
+            _check_xls(data if data is not None else fh.read())
             return "xls", data, False
     if head.startswith(b"PK"):
         if data is not None:
@@ -209,6 +231,7 @@ def _fast_xlsx(data: bytes) -> bool | None:
             if len(sheet) > plain or inflater.unconsumed_tail:
                 # the directory understates the sheet: a bomb in disguise; refused before any reader inflates it
                 raise ReadError("file-corrupt", "kích thước trong tệp zip sai / the zip's sizes are false")
+        _check_area(name.decode("utf-8", "replace"), *usedarea.xlsx_sheet_extent(sheet, MAX_ROWS, MAX_CELLS))
         if not hides and b'hidden="' in sheet:  # one scan; most sheets hide nothing
             hides = b'hidden="1"' in sheet or b'hidden="true"' in sheet
     return hides
@@ -238,32 +261,31 @@ def _sniff_zip(path: Path) -> tuple[str, bool]:
                     f"{biggest.filename}: {biggest.file_size / 1e6:.0f} MB",
                     limit=f"{MAX_SHEET_XML_BYTES // 2**20} MB / sheet",
                 )
-            for info in infos:
-                # only a big sheet can hold too many rows: small ones are not opened here
-                if info.file_size > DIMENSION_CHECK_BYTES and info.filename.startswith("xl/worksheets/"):
-                    with zf.open(info) as fh:
-                        head = fh.read(4096).decode("utf-8", "replace")
-                    m = re.search(r'<(?:\w+:)?dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"', head)
-                    if m and int(m.group(1)) > MAX_ROWS:
-                        raise ReadError(
-                            "file-too-large", f"{int(m.group(1)):,} hàng / rows", limit=f"{MAX_ROWS:,} hàng / rows"
-                        )
-            if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
-                # while the zip is open: does any sheet hide rows? (read later only when one does)
+            if "xl/workbook.bin" in names:
+                raise ReadError("file-not-spreadsheet", "Excel .xlsb: lưu lại dạng .xlsx / save it as .xlsx")
+            if "xl/workbook.xml" in names:
+                # every sheet's used area within the bounds (read from its cells, as the reader will lay it out);
+                # and while the zip is open: does any sheet hide rows? (read later only when one does)
                 hides = False
                 for info in infos:
                     if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                        if info.file_size > DIMENSION_CHECK_BYTES:
-                            hides = True
-                            break
-                        data = zf.read(info)
+                        data = zf.read(info)  # its unpacked size was bounded above
+                        _check_area(info.filename, *usedarea.xlsx_sheet_extent(data, MAX_ROWS, MAX_CELLS))
                         if b'hidden="1"' in data or b'hidden="true"' in data:
                             hides = True
-                            break
                 return "xlsx", hides
             if "mimetype" in names:
                 mime = zf.read("mimetype")[:100]
                 if b"opendocument.spreadsheet" in mime:
+                    if "META-INF/manifest.xml" in names and b"encryption-data" in zf.read("META-INF/manifest.xml"):
+                        raise ReadError("file-encrypted")
+                    if "content.xml" in names:
+                        try:
+                            extents = usedarea.ods_extents(zf.read("content.xml"))
+                        except (ET.ParseError, ValueError) as exc:
+                            raise ReadError("file-corrupt", _short(exc)) from exc
+                        for sheet, (rows, cols) in extents.items():
+                            _check_area(sheet, rows, cols)
                     return "ods", True
                 raise ReadError("file-not-spreadsheet", mime.decode("ascii", "replace"))
             if "word/document.xml" in names:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import Severity
 from ..formula import Formula
+from ..limits import MAX_FIGURE_DIGITS
 from ..numbers import Kind, float_decimal, parse_number
 from ..reading import a1
 from . import fastpath
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from .rows import Reader
 
 _ZERO = Decimal(0)
+_BIG = float(10**MAX_FIGURE_DIGITS)
 _ONE_PLACE = Decimal("0.1")
 
 
@@ -191,12 +193,15 @@ def check_total(reader: Reader, rule: Rule, totals: list[int]) -> None:
 def _total_cell(reader: Reader, r: int, col: int, code: str, ind: Indicator) -> Decimal | None:
     """A total row's figure, or None when there is nothing to compare (text and error values are reported)."""
     raw = reader.sheet.value(r, col)
-    if raw.__class__ is float and raw - raw == 0:  # the common case: the total as a number
+    if raw.__class__ is float and -_BIG < raw < _BIG:  # the common case: the total as a number
         return float_decimal(raw)
     parsed = parse_number(raw, integer=ind.type == "integer")
     if parsed.kind is not Kind.NUMBER or parsed.value is None:
+        params = {"label": ind.label, "value": str(raw).strip(), "unit": ind.unit}
         if parsed.kind in (Kind.INVALID, Kind.ERROR_VALUE):
-            reader.issue("cell-not-number", r, col, label=ind.label, value=str(raw).strip(), unit=ind.unit)
+            reader.issue("cell-not-number", r, col, **params)
+        if parsed.kind is Kind.TOO_LARGE:
+            reader.issue("cell-number-too-large", r, col, digits=MAX_FIGURE_DIGITS, **params)
         if parsed.kind is Kind.BLANK:
             reader.blank_cells[a1(r, col)] = ("total", code)
         return None  # blank: a formula saved without its result is 'not calculated', not 0

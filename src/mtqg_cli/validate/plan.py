@@ -7,11 +7,13 @@ the form object, so a notebook that loads ten forms and drops them keeps none of
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from ..limits import MAX_FIGURE_DIGITS
 from ..schema import Schema, match_phrases
 from ..units import UnitMatcher
 from .results import tuple_getter
@@ -81,8 +83,10 @@ class Columns(NamedTuple):
 def _float_bounds(ind: Any) -> tuple[float, float, bool]:
     """An indicator's bounds as floats, for checking cells read as floats; a bound a float cannot hold exactly
     (min 0.1) gives an empty range, so every figure goes to the row model."""
-    lo = float("-inf") if ind.min is None else float(ind.min)
-    hi = float("inf") if ind.max is None else float(ind.max)
+    # a figure of that size or more is refused (numbers.parse_number): never within the bounds here
+    big = math.nextafter(float(10**MAX_FIGURE_DIGITS), 0.0)
+    lo = -big if ind.min is None else max(-big, float(ind.min))
+    hi = big if ind.max is None else min(big, float(ind.max))
     exact = all(b is None or Decimal(float(b)) == b for b in (ind.min, ind.max))
     return (lo, hi, ind.type == "integer") if exact else (1.0, 0.0, True)
 

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import Issue, Severity
+from ..limits import MAX_FIGURE_DIGITS
 from ..locate import Table
 from ..numbers import Kind, float_decimal, parse_number
 from ..reading import a1
@@ -41,6 +42,7 @@ _END_MARKERS = (
     "truong phong",
     "noi nhan",
 )
+_BIG = float(10**MAX_FIGURE_DIGITS)
 _ROMAN = re.compile(r"^(?=[ivxlc]+$)(c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 
 
@@ -72,7 +74,7 @@ class Reader:
         """Read the table's rows into ``result.rows`` with the row-level issues. The rows that call themselves
         totals, for the checks; None when there is nothing to check (no unit row)."""
         totals: list[int] = []
-        seen: dict[str, list[int]] = {}
+        seen: dict[str, int] = {}  # unit -> its first row
         for r in self._rows():
             row = self.sheet.rows[r]
             label_raw = row[self.table.unit_col] if self.table.unit_col < len(row) else ""
@@ -129,10 +131,9 @@ class Reader:
                     unit=unit.name,
                     confidence=match.confidence,
                 )
-            seen.setdefault(unit.code, []).append(r)
-            if len(seen[unit.code]) > 1:
-                rows = ", ".join(str(x + 1) for x in seen[unit.code])
-                self.issue("unit-repeated", r, self.table.unit_col, unit=unit.name, rows=rows)
+            first = seen.setdefault(unit.code, r)
+            if first != r:  # the first row it repeats, once: the issues of a file grow with its rows, no faster
+                self.issue("unit-repeated", r, self.table.unit_col, unit=unit.name, first=first + 1)
                 continue
             self.result.rows.append(self._read_row(unit.code, label, r))
         if not self.result.rows:
@@ -188,7 +189,7 @@ class Reader:
         checked = fastpath.ENABLED
         for code, col, (lo, hi, integer) in self.column_plan:
             raw = cells[col] if col < width else ""
-            if raw.__class__ is float and raw - raw == 0:  # the common case: a number as a number (not NaN, not inf)
+            if raw.__class__ is float and -_BIG < raw < _BIG:  # the common case: a number as a number (finite, bounded)
                 figures.append(raw)
                 if checked:
                     checked = lo <= raw <= hi and (not integer or raw.is_integer())
@@ -225,6 +226,10 @@ class Reader:
         if parsed.kind is Kind.ERROR_VALUE:
             self.bad_cells.add(code)
             self.issue("cell-error-value", r, col, **params)
+            return None
+        if parsed.kind is Kind.TOO_LARGE:
+            self.bad_cells.add(code)
+            self.issue("cell-number-too-large", r, col, digits=MAX_FIGURE_DIGITS, **params)
             return None
         if parsed.kind is Kind.INVALID or parsed.percent:
             self.bad_cells.add(code)
