@@ -33,6 +33,12 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "Đề nghị đơn vị gửi lại đúng tệp .xlsx, .xls hoặc .ods.",
         "Ask the unit to send the .xlsx, .xls or .ods workbook itself.",
     ),
+    "path-unreadable": (
+        "Không đọc được ({detail}).",
+        "Cannot be read ({detail}).",
+        "Kiểm tra quyền truy cập thư mục/tệp, hoặc liên kết (shortcut) trỏ tới tệp đã xoá; chép tệp thật vào thư mục.",
+        "Check the permissions of the folder or file, or a link pointing to a deleted file; copy the real file in.",
+    ),
     "file-corrupt": (
         "Tệp bị hỏng, không đọc được ({detail}).",
         "The file is damaged and cannot be read ({detail}).",
@@ -185,6 +191,12 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "The cell «{label}» holds a formula whose result was never saved.",
         "Mở tệp bằng Excel, nhấn F9 rồi lưu lại; hoặc nhập trực tiếp số liệu.",
         "Open the file in Excel, press F9 and save it; or type the figure in.",
+    ),
+    "text-control-characters": (
+        "{count} ô hoặc tên trang tính có ký tự điều khiển (không in được); đã bỏ các ký tự đó khi đọc.",
+        "{count} cells or sheet names hold control characters (unprintable); they were removed when read.",
+        "Gõ lại các ô đó (thường do dán từ phần mềm khác) rồi lưu tệp.",
+        "Retype those cells (usually pasted from another program) and save the file.",
     ),
     "legacy-encoding": (
         "Tệp gõ bằng bảng mã cũ {encoding} (phông .VnTime / VNI-Times); đã chuyển sang Unicode để đọc.",

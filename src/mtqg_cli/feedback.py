@@ -13,6 +13,7 @@ from typing import Any
 
 from .errors import Issue, Severity
 from .render import atomic_write, looks_like_formula
+from .text import clean
 from .validate import FileResult
 from .words import word
 
@@ -20,16 +21,66 @@ SHEET = "Lỗi cần sửa"
 _RED, _YELLOW = "FFC7CE", "FFEB9C"
 
 
+# a file that was never opened (refused by a bound, encrypted, damaged, not a workbook) gets no copy: reopening it
+# for the copy would pay the very cost the bound refused
+_NOT_OPENED = {"file-", "internal-error"}
+_NAME_BYTES = 120  # a copy's name at most (a file name's limit is 255 bytes; temporary names add to it)
+
+
 def feedback_path(result: FileResult, folder: Path) -> Path:
     suffix = ".xlsm" if result.path.suffix.lower() == ".xlsm" else ".xlsx"
-    return folder / f"{result.path.stem}_can-sua{suffix}"
+    return folder / f"{short_name(result.path.stem)}_can-sua{suffix}"
 
 
-def write_feedback(result: FileResult, folder: str | Path, lang: str = "vi") -> Path | None:
-    """Write the annotated copy for one file with problems; None when the file has none or cannot be opened."""
-    if not result.issues:
+def short_name(stem: str, limit: int = _NAME_BYTES) -> str:
+    """``stem`` if it fits ``limit`` bytes in UTF-8; else its start and a short hash of the whole (two long names
+    that begin alike stay apart)."""
+    if len(stem.encode("utf-8")) <= limit:
+        return stem
+    import hashlib
+
+    tag = "~" + hashlib.sha1(stem.encode("utf-8")).hexdigest()[:8]
+    cut = stem.encode("utf-8")[: limit - len(tag)].decode("utf-8", "ignore")
+    return cut + tag
+
+
+def feedback_targets(results: list[FileResult], folder: str | Path) -> list[Path]:
+    """Where each file's copy goes, in the order of ``results``: under ``folder``, in the sub-folder the file had
+    under the batch's common folder (two units' files with the same name stay apart), never onto a received file
+    nor onto another copy."""
+    import os
+
+    out = Path(folder)
+    places = [r.path.resolve() for r in results]
+    inputs = {os.path.normcase(str(p)) for p in places}
+    common = Path(os.path.commonpath([str(p.parent) for p in places])) if places else Path()
+    taken: set[str] = set()
+    targets = []
+    for result, place in zip(results, places, strict=True):
+        base = feedback_path(result, out / place.parent.relative_to(common))
+        target, n = base, 2
+        while os.path.normcase(str(target.resolve())) in inputs or os.path.normcase(str(target)) in taken:
+            target, n = base.with_name(f"{base.stem}-{n}{base.suffix}"), n + 1
+        taken.add(os.path.normcase(str(target)))
+        targets.append(target)
+    return targets
+
+
+def write_feedback_batch(results: list[FileResult], folder: str | Path, lang: str = "vi") -> list[Path]:
+    """The annotated copy of every file with problems that could be opened (see :func:`feedback_targets`)."""
+    written = []
+    for result, target in zip(results, feedback_targets(results, folder), strict=True):
+        path = write_feedback(result, target.parent, lang, target=target)
+        if path is not None:
+            written.append(path)
+    return written
+
+
+def write_feedback(result: FileResult, folder: str | Path, lang: str = "vi", target: Path | None = None) -> Path | None:
+    """Write the annotated copy for one file with problems; None when the file has none or was never opened."""
+    if not result.issues or any(i.code.startswith(tuple(_NOT_OPENED)) for i in result.issues if not i.cell):
         return None
-    out = feedback_path(result, Path(folder))
+    out = target or feedback_path(result, Path(folder))
     if out.resolve() == result.path.resolve():
         return None
     wb = _open_copy(result)
@@ -46,8 +97,12 @@ def _open_copy(result: FileResult) -> Any:
     from .reading import ReadError, read_workbook
 
     if result.path.suffix.lower() in (".xlsx", ".xlsm"):
+        import warnings
+
         try:
-            return load_workbook(result.path, keep_vba=result.path.suffix.lower() == ".xlsm")
+            with warnings.catch_warnings():  # openpyxl's notes on what it drops (data validation, ...): not the unit's
+                warnings.simplefilter("ignore")
+                return load_workbook(result.path, keep_vba=result.path.suffix.lower() == ".xlsm")
         except Exception:  # damaged for openpyxl but readable by calamine: fall back to values
             pass
     try:
@@ -104,7 +159,7 @@ def _problem_sheet(wb: Any, result: FileResult, lang: str) -> None:
     bold = Font(name="Times New Roman", bold=True, size=12)
     body = Font(name="Times New Roman", size=12)
     wrap = Alignment(wrap_text=True, vertical="top")
-    ws["A1"] = f"{word('feedback-title', lang)}: {result.path.name}"
+    ws["A1"] = clean(f"{word('feedback-title', lang)}: {result.path.name}")
     ws["A1"].font = Font(name="Times New Roman", bold=True, size=14)
     ws["A2"] = word("feedback-counts", lang, errors=len(result.errors), warnings=len(result.warnings))
     ws["A2"].font = Font(name="Times New Roman", italic=True, size=12)
@@ -124,7 +179,7 @@ def _problem_sheet(wb: Any, result: FileResult, lang: str) -> None:
             issue.fix(lang),
         ]
         for c, v in enumerate(values, start=1):
-            cell = ws.cell(row=r, column=c, value=v)
+            cell = ws.cell(row=r, column=c, value=clean(v) if isinstance(v, str) else v)
             if isinstance(v, str) and looks_like_formula(v):
                 cell.data_type = "s"
             cell.font, cell.border, cell.alignment = body, border, wrap

@@ -108,6 +108,23 @@ def load_data(
     return ReportData(validate_paths(files, schema, progress=progress, jobs=jobs, figures=figures), files)
 
 
+def check_returns(
+    paths: Iterable[str | Path],
+    schema: str | None = None,
+    jobs: int = 0,
+    progress: Callable[[Path], None] | None = None,
+    annotate: Path | None = None,
+    lang: str = "vi",
+) -> tuple[Report, list[Path]]:
+    """``mtqg validate``: every workbook under ``paths`` checked (rows kept without their figures: a check needs
+    no more), and with ``annotate`` the copies to send back (see ``feedback.write_feedback_batch``)."""
+    from .feedback import write_feedback_batch
+
+    data = load_data(paths, schema, None, None, jobs, progress, figures=False, counted=getattr(progress, "start", None))
+    written = write_feedback_batch(data.report.files, annotate, lang) if annotate is not None else []
+    return data.report, written
+
+
 def aggregate_dict(
     agg: Aggregate, data: ReportData, lang: str = "vi", by_former: bool = False, output: Path | None = None
 ) -> dict[str, Any]:

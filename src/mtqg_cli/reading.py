@@ -71,6 +71,7 @@ class Workbook:
     legacy_encoding: str | None = None  # 'TCVN3' / 'VNI' when the text was converted to Unicode
     # False when sniffing the file saw that no sheet hides a row (most files): nothing more to read for hidden rows
     may_hide_rows: bool = True
+    cleaned: int = 0  # texts that held control characters, removed when read
 
     def hidden_rows(self, sheet_name: str) -> set[int]:
         """Zero-based rows of a sheet hidden or filtered out (see :func:`hidden_rows`); empty for .xls."""
@@ -132,8 +133,8 @@ def _sniff(path: Path) -> tuple[str, bytes | None, bool]:
         st = os.stat(path)
     except FileNotFoundError:
         raise ReadError("file-not-found") from None
-    except OSError as exc:
-        raise ReadError("file-corrupt", _short(exc)) from exc
+    except OSError as exc:  # a loop of links, a name too long
+        raise ReadError("path-unreadable", exc.strerror or _short(exc)) from exc
     if not stat.S_ISREG(st.st_mode):
         raise ReadError("file-not-spreadsheet", "thư mục / a folder")
     size = st.st_size
@@ -143,8 +144,8 @@ def _sniff(path: Path) -> tuple[str, bytes | None, bool]:
         raise ReadError("file-too-large", f"{size / 1e6:.1f} MB", limit=f"{MAX_FILE_BYTES // 2**20} MB")
     try:
         fh = open(path, "rb")
-    except OSError as exc:  # no permission, a locked file
-        raise ReadError("file-corrupt", _short(exc)) from exc
+    except OSError as exc:  # no permission, a file locked by another program
+        raise ReadError("path-unreadable", exc.strerror or _short(exc)) from exc
     with fh:
         data: bytes | None = None
         if size <= FAST_READ_BYTES:
@@ -338,7 +339,28 @@ def read_workbook(path: str | Path) -> Workbook:
         wb.close()
     if not any(any(str(v).strip() for v in row) for s in sheets for row in s.rows):
         raise ReadError("file-empty")
-    return Workbook(p, sheets, kind, _fix_legacy_text(sheets), may_hide)
+    book = Workbook(p, sheets, kind, _fix_legacy_text(sheets), may_hide)
+    book.cleaned = _clean_control_characters(sheets)
+    return book
+
+
+def _clean_control_characters(sheets: list[Sheet]) -> int:
+    """Remove, in place, the control characters no spreadsheet can store (from a cell or a sheet name of an .xls,
+    typically): copied into a feedback sheet or the tổng hợp they would stop the writer. How many texts held one."""
+    from .text import CONTROL
+
+    texts = [s.name for s in sheets] + [v for s in sheets for row in s.rows for v in row if v.__class__ is str and v]
+    if not CONTROL.search("\n".join(texts)):  # one pass over all the text: most files hold none
+        return 0
+    count = 0
+    for sheet in sheets:
+        if CONTROL.search(sheet.name):
+            sheet.name, count = CONTROL.sub("", sheet.name), count + 1
+        for row in sheet.rows:
+            for i, v in enumerate(row):
+                if v.__class__ is str and CONTROL.search(v):
+                    row[i], count = CONTROL.sub("", v), count + 1
+    return count
 
 
 def _fix_legacy_text(sheets: list[Sheet]) -> str | None:

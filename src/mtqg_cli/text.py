@@ -6,6 +6,16 @@ import re
 import unicodedata
 from functools import lru_cache
 
+# characters a spreadsheet cannot store in a cell or a sheet name (XML 1.0 forbids them): control characters but
+# tab, line feed and carriage return
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def clean(text: str) -> str:
+    """``text`` without the control characters a spreadsheet cannot store."""
+    return CONTROL.sub("", text)
+
+
 _NON_WORD = re.compile(r"[^0-9a-z&]+")
 
 

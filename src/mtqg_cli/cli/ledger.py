@@ -97,7 +97,7 @@ def ingest(
                 what = word("accepted", lang)
             else:
                 what = word("rejected-n", lang, errors=len(r.result.errors))
-            table.add_row(str(r.path), r.unit, what, str(r.version or ""))
+            table.add_row(Text(str(r.path)), r.unit, what, str(r.version or ""))
         out.print(table)
     raise typer.Exit(EXIT_CLEAN if all(r.accepted for r in results) else EXIT_PROBLEMS)
 
@@ -132,10 +132,12 @@ def history(
         return
     for v in versions:
         ok = word("accepted", lang) if v["accepted"] else word("n-errors", lang, errors=v["errors"])
-        out.print(f"[bold]v{v['version']}[/bold]  {v['received_at']}  {v['file']}  ({ok})")
+        line = Text(f"v{v['version']}", style="bold")
+        line.append(f"  {v['received_at']}  {v['file']}  ({ok})")
+        out.print(line, soft_wrap=True)
         for c in v["changes"]:
             where = f"{c['line']} / " if c["line"] else ""
-            out.print(f"    {where}{c['indicator']}: {c['old']} → {c['new']}")
+            out.print(f"    {where}{c['indicator']}: {c['old']} → {c['new']}", markup=False)
 
 
 def status(

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ..numbers import format_number, format_percent
 from ..words import word
@@ -34,11 +35,9 @@ def show_validation(report: Report, console: Console, lang: str) -> None:
         if not result.issues:
             continue
         where = f"{result.path}" + (f" — {result.sheet}" if result.sheet else "")
-        console.print(
-            f"[bold]{where}[/bold]  ({len(result.errors)} {t('error', lang)}, "
-            f"{len(result.warnings)} {t('warning', lang)})",
-            style="red" if result.errors else "yellow",
-        )
+        head = Text(where, style="bold")  # a file's or a sheet's name is printed as it is, never read as markup
+        head.append(f"  ({len(result.errors)} {t('error', lang)}, {len(result.warnings)} {t('warning', lang)})")
+        console.print(head, style="red" if result.errors else "yellow", soft_wrap=True)
         table = Table(show_lines=False, header_style="bold", expand=False)
         for key in ("cell", "level", "problem", "fix", "code"):
             table.add_column(t(key, lang), overflow="fold", style="dim" if key == "code" else None)
@@ -46,9 +45,9 @@ def show_validation(report: Report, console: Console, lang: str) -> None:
             style = "red" if issue.severity == "error" else "yellow"
             table.add_row(
                 issue.cell,
-                f"[{style}]{t(str(issue.severity), lang)}[/{style}]",
-                issue.message(lang),
-                issue.fix(lang),
+                Text(t(str(issue.severity), lang), style=style),
+                Text(issue.message(lang)),  # it quotes the unit's text: never markup
+                Text(issue.fix(lang)),
                 issue.code,
             )
         console.print(table)

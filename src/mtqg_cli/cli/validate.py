@@ -20,9 +20,8 @@ from .options import (
     PathsArg,
     SchemaOpt,
     console,
-    fail,
     handled,
-    progress,
+    reading_progress,
 )
 from .output import dump_json, show_validation
 
@@ -55,21 +54,11 @@ def validate(
 
         mtqg validate bao-cao/ --annotate gui-lai/
     """
-    from ..feedback import write_feedback
-    from ..validate import collect_paths, validate_paths
+    from ..pipeline import check_returns
 
-    with handled(lang):
-        files = collect_paths(paths)
-        if not files:
-            fail("no-workbooks", lang)
-        with progress(fmt is Format.table, len(files), "Đang kiểm tra") as step:
-            report = validate_paths(files, schema, progress=step, jobs=jobs, figures=False)
-        written: list[str] = []
-        if annotate is not None:
-            for result in report.files:
-                path = write_feedback(result, annotate, lang)
-                if path is not None:
-                    written.append(str(path))
+    with handled(lang), reading_progress(fmt is Format.table) as step:
+        report, copies = check_returns(paths, schema, jobs, step, annotate, lang)
+    written = [str(p) for p in copies]
     out = console()
     if fmt is Format.json:
         data = report.to_dict(lang)

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..aggregation import Aggregate
 from ..numbers import format_percent
+from ..text import clean
 from ..validate import Report
 from . import atomic_write, looks_like_formula
 
@@ -77,6 +78,8 @@ def put(
 ) -> Any:
     """Write a cell; text is always stored as text (a value from a received file is never run as a formula)."""
     cell = ws.cell(row=row, column=col)
+    if isinstance(value, str):
+        value = clean(value)  # a file's name may hold what no cell can store
     cell.value = value
     if isinstance(value, str) and looks_like_formula(value):
         cell.data_type = "s"

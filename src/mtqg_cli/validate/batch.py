@@ -21,11 +21,20 @@ from .rows import LongReader, Reader, issue_order
 
 
 class Collected(list[Path]):
-    """The files of a batch as :func:`collect_paths` found them: given again, they are taken as they are."""
+    """The files of a batch as :func:`collect_paths` found them: given again, they are taken as they are.
+    ``skipped``: what was passed over and why ('hidden', 'lock-file'); ``unreadable``: a folder that could not be
+    listed or a link that leads nowhere, with the reason (each becomes an error of the batch)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.skipped: list[tuple[Path, str]] = []
+        self.unreadable: list[tuple[Path, str]] = []
 
 
 def collect_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given, and the spreadsheets inside folders (recursively, sorted; Office lock files skipped)."""
+    """Files as given, and the spreadsheets inside folders (recursively, sorted). Office lock files and hidden
+    files are passed over and listed (``Collected.skipped``); a folder that cannot be read, a link to nothing and
+    a loop of links are listed too (``Collected.unreadable``): nothing is left out without a word."""
     import os
 
     if isinstance(paths, Collected):
@@ -47,22 +56,37 @@ def collect_paths(paths: Iterable[str | Path]) -> list[Path]:
         found: list[str] = []
         stack = [root]
         while stack:  # os.scandir: the directory listing says what is a file, no stat per entry
-            with os.scandir(stack.pop()) as entries:
-                for e in entries:
-                    if e.is_dir(follow_symlinks=False):
-                        stack.append(e.path)
-                    elif (
-                        e.is_file()
-                        and os.path.splitext(e.name)[1].lower() in SPREADSHEET_SUFFIXES
-                        and not e.name.startswith(("~$", ".~lock", "."))
-                    ):
-                        found.append(e.path)
+            folder = stack.pop()
+            try:
+                with os.scandir(folder) as entries:
+                    listed = list(entries)
+            except OSError as exc:
+                unique.unreadable.append((Path(folder), exc.strerror or type(exc).__name__))
+                continue
+            for e in listed:
+                if e.is_dir(follow_symlinks=False):
+                    stack.append(e.path)
+                    continue
+                if os.path.splitext(e.name)[1].lower() not in COLLECTED_SUFFIXES:
+                    continue
+                if e.name.startswith(("~$", ".~lock")):
+                    unique.skipped.append((Path(e.path), "lock-file"))
+                elif e.name.startswith("."):
+                    unique.skipped.append((Path(e.path), "hidden"))
+                elif e.is_file():
+                    found.append(e.path)
+                elif e.is_symlink():  # a link to nothing, or to a folder (links to folders are not followed)
+                    unique.unreadable.append((Path(e.path), "broken link" if not os.path.exists(e.path) else "link"))
         found.sort()
         # every path found here is the folder's path and a name: the folder is made absolute once, not per file
         base = os.path.abspath(root)
         for f in found:
             add(Path(f), os.path.normcase(os.path.join(base, f[len(root) :].lstrip(os.sep + (os.altsep or "")))))
     return unique
+
+
+#: what a folder is searched for: the spreadsheets mtqg reads, and .xlsb, read only to be refused by name
+COLLECTED_SUFFIXES = SPREADSHEET_SUFFIXES | {".xlsb"}
 
 
 def best_schema(workbook: Workbook, schemas: list[Schema]) -> Schema | None:
@@ -115,13 +139,18 @@ def validate_paths(
                 counts[r.schema_id] = counts.get(r.schema_id, 0) + 1
         chosen = max(counts, key=lambda k: counts[k]) if counts else schemas[0].id
         schema = next(s for s in schemas if s.id == chosen)
-        for r in results:
-            if not r.schema_id:
-                r.schema_id = schema.id
-    for form in {r.schema_id for r in results}:
+        # a file holding no known form stays without one: it is not counted under the form most files hold
+    for form in {r.schema_id for r in results if r.schema_id}:
         names = next(({u.code: u.name for u in sc.units} for sc in schemas if sc.id == form), {})
         _check_duplicates([r for r in results if r.schema_id == form], names)
-    return Report(schema, results)
+    if isinstance(files, Collected):
+        for path, reason in files.unreadable:  # a unit's return may be behind it: an error the officer sees
+            issue = Issue("path-unreadable", Severity.ERROR, str(path), params={"detail": reason})
+            results.append(FileResult(path, "", issues=[issue]))
+        skipped = [{"file": str(p), "reason": reason} for p, reason in files.skipped]
+    else:
+        skipped = []
+    return Report(schema, results, skipped=skipped)
 
 
 POOL_MIN_FILES = 32  # below this, starting worker processes costs more than it saves
@@ -321,6 +350,10 @@ def validate_workbook(workbook: Workbook, schema: Schema, result: FileResult) ->
         result.issues.append(Issue("table-not-found", Severity.ERROR, where, params={"schema": schema.title}))
         return
     result.sheet = table.sheet.name
+    if workbook.cleaned:
+        result.issues.append(
+            Issue("text-control-characters", Severity.WARNING, where, table.sheet.name, "", {"count": workbook.cleaned})
+        )
     if workbook.legacy_encoding:
         result.issues.append(
             Issue(

@@ -280,6 +280,7 @@ class Report:
     schema: Schema
     files: list[FileResult]
     period: Any = None  # the reporting period, when known (reports rebuilt from the ledger)
+    skipped: list[dict[str, str]] = field(default_factory=list)  # files passed over (hidden, lock files) and why
 
     @property
     def issues(self) -> list[Issue]:
@@ -335,6 +336,7 @@ class Report:
             "schema": self.schema.id,
             "valid": self.valid,
             "files": [f.to_dict(lang) for f in self.files],
+            "skipped": self.skipped,
             "summary": self.summary(),
         }
 
