@@ -190,3 +190,26 @@ def _with_pid(state):
     result = validate_module.FileResult.__new__(validate_module.FileResult)
     result.__dict__.update(state)
     return result
+
+
+def test_a_worker_that_dies_is_reported_for_its_file_and_the_batch_goes_on(tmp_path, schema, monkeypatch):
+    """A file that kills the process reading it (not a Python error: an abort, memory) is named with
+    reader-died; every other file of the batch is checked as usual."""
+    import os
+
+    folder = _batch(tmp_path, schema, POOL_MIN_FILES + 8)
+    real = validate_module._validate_one
+    main = os.getpid()
+
+    def deadly(path, schemas):
+        if path.name == "f007.xlsx" and os.getpid() != main:
+            os._exit(134)  # what an abort looks like from outside
+        return real(path, schemas)
+
+    monkeypatch.setattr(validate_module, "_validate_one", deadly)  # the worker processes are forked after this
+    report = validate_paths([folder], schema, jobs=2)
+    codes = {f.path.name: [i.code for i in f.issues] for f in report.files}
+    assert len(codes) == POOL_MIN_FILES + 8
+    assert codes.pop("f007.xlsx") == ["reader-died"]
+    assert not any("reader-died" in c or "internal-error" in c for c in codes.values()), codes
+    assert all(f.units for f in report.files if f.path.name != "f007.xlsx")  # every other file was read

@@ -39,6 +39,14 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "Kiểm tra quyền truy cập thư mục/tệp, hoặc liên kết (shortcut) trỏ tới tệp đã xoá; chép tệp thật vào thư mục.",
         "Check the permissions of the folder or file, or a link pointing to a deleted file; copy the real file in.",
     ),
+    "reader-died": (
+        "Chương trình đọc tệp bị dừng đột ngột khi đọc tệp này (thiếu bộ nhớ hoặc tệp dựng sẵn để gây lỗi); "
+        "các tệp khác vẫn được kiểm tra.",
+        "The reader stopped abruptly on this file (out of memory, or a file made to break readers); the other "
+        "files were checked.",
+        "Mở tệp bằng Excel, chép bảng số liệu sang một tệp mới, lưu (.xlsx) rồi gửi lại.",
+        "Open it in Excel, copy the table into a new workbook, save it (.xlsx) and send it again.",
+    ),
     "file-corrupt": (
         "Tệp bị hỏng, không đọc được ({detail}).",
         "The file is damaged and cannot be read ({detail}).",

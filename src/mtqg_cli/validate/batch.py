@@ -238,20 +238,45 @@ def _run_batch(
 
     for s in schemas:  # built once here: forked workers inherit them instead of each building its own
         plan_for(s)
-    rest = files[done:]
-    chunk = max(1, min(64, len(rest) // (workers * 8)))
-    try:
-        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(schemas, figures)) as pool:
-            # paths cross as text, and each result comes back without its path: the one in ``files`` is put back
-            for path, result in zip(rest, pool.map(_worker, map(str, rest), chunksize=chunk), strict=True):
-                result.path = path
+    while done < len(files):
+        rest = files[done:]
+        chunk = max(1, min(64, len(rest) // (workers * 8)))
+        try:
+            with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(schemas, figures)) as pool:
+                # paths cross as text, and each result comes back without its path: the one in ``files`` is put back
+                for path, result in zip(rest, pool.map(_worker, map(str, rest), chunksize=chunk), strict=True):
+                    result.path = path
+                    done += 1
+                    yield result
+                    if progress:
+                        progress(result.path)
+        except BrokenProcessPool:
+            # A worker died (not a Python error: those are caught per file). The file that killed it is among those
+            # handed out and not yet back: each of them is read again in a process of its own, the one that dies
+            # there is reported, and the batch goes on in a new pool.
+            suspects = files[done : done + workers * chunk * 2 + workers]
+            for path in suspects:
+                result = _isolated(path, schemas, figures)
                 done += 1
                 yield result
                 if progress:
-                    progress(result.path)
+                    progress(path)
+
+
+def _isolated(path: Path, schemas: list[Schema], figures: bool) -> FileResult:
+    """One file read in a process of its own: its result, or an error saying the reader died on it."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        with ProcessPoolExecutor(1, initializer=_init_worker, initargs=(schemas, figures)) as pool:
+            result = pool.submit(_worker, str(path)).result()
+            result.path = path
+            return result
     except BrokenProcessPool:
-        # a worker died (not a Python error: those are caught per file); finish the batch here, file by file
-        yield from here(files[done:])
+        result = FileResult(path, schemas[0].id if len(schemas) == 1 else "")
+        result.issues.append(Issue("reader-died", Severity.ERROR, str(path)))
+        return result
 
 
 _WORKER_SCHEMAS: list[Schema] = []
