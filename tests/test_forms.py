@@ -359,3 +359,30 @@ def test_the_form_chosen_is_the_one_trying_every_form_would_choose(tmp_path):
                 partial_score = locate_table(workbook, expected).score * 100 // len(expected.indicators)
     assert {"son-la-du-an-8", "dai-tu-von-2022", "giai-ngan-1719", None} <= chosen
     assert partial_score is not None and 50 <= partial_score < 100
+
+
+def test_a_table_with_its_required_columns_is_found_however_many_optional_ones_are_left_out(tmp_path):
+    """The Đại Từ plan as published: Tổng số, then NSTW and NSĐP under a merged «Trong đó», the total row first;
+    the four optional columns (ĐTPT, sự nghiệp) are absent. The table is found; each missing optional column is a
+    warning, not a refusal."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    ws["A1"] = "UBND HUYỆN ĐẠI TỪ"
+    ws["A3"] = "KẾ HOẠCH VỐN NĂM 2022"
+    ws.append([])
+    ws.append(["STT", "Nội dung", "Tổng số", "Trong đó", None])
+    ws.append([None, None, None, "NSTW", "NSĐP"])
+    ws.merge_cells("D5:E5")
+    ws.append([None, "Tổng cộng", 300, 200, 100])
+    ws.append(["1", "Dự án 1: Giải quyết tình trạng thiếu đất ở, nhà ở, đất sản xuất, nước sinh hoạt", 300, 200, 100])
+    path = tmp_path / "dai-tu.xlsx"
+    book.save(path)
+    result = validate_file(path, load_schema("dai-tu-von-2022"))
+    assert result.accepted, [i.to_dict() for i in result.errors]
+    missing = sorted(i.params["label"] for i in result.issues if i.code == "column-missing")
+    assert len(missing) == 4 and all(i.severity == "warning" for i in result.issues if i.code == "column-missing")
+    assert [(r.line, r.values["tong"], r.values["nstw"], r.values["nsdp"]) for r in result.rows] == [
+        ("da1", 300, 200, 100)
+    ]

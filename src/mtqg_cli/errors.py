@@ -378,6 +378,14 @@ FAILURES: dict[str, tuple[str, str]] = {
         "Không có biểu mẫu «{ref}». Các biểu mẫu hiện có: {known}.",
         "No form «{ref}». Known forms: {known}.",
     ),
+    "schema-not-yaml": (
+        "{path} không phải tệp biểu mẫu .yaml. Soạn biểu mẫu từ một bảng Excel: mtqg schema infer {path} -o bieu.yaml",
+        "{path} is not a .yaml form file. To draft a form from a workbook: mtqg schema infer {path} -o form.yaml",
+    ),
+    "schema-not-utf8": (
+        "{path}: tệp biểu mẫu không phải văn bản UTF-8 ({detail}); lưu lại với bảng mã UTF-8.",
+        "{path}: the form file is not UTF-8 text ({detail}); save it as UTF-8.",
+    ),
     "schema-file-not-found": ("Không tìm thấy tệp biểu mẫu {path}.", "Schema file {path} does not exist."),
     "schema-yaml-syntax": ("{path}{line}: lỗi cú pháp YAML: {detail}", "{path}{line_en}: YAML syntax error: {detail}"),
     "schema-not-mapping": (

@@ -69,7 +69,14 @@ def load_schema(ref: str | Path) -> Schema:
             raise SchemaError("schema-unknown", ref=ref, known=known)
     if not path.is_file():
         raise SchemaError("schema-file-not-found", path=path)
-    text = path.read_text(encoding="utf-8")
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        raise SchemaError("schema-not-yaml", path=path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise SchemaError("schema-not-utf8", path=path, detail=exc.reason) from exc
+    except OSError as exc:
+        raise SchemaError("cannot-access", path=path, detail=exc.strerror or exc) from exc
     key = _cache_key(path, text)
     cached = _cache_get(key)
     if cached is not None:

@@ -9,7 +9,7 @@ phrases, the most specific phrase first. Title blocks above are skipped; a row o
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -199,9 +199,24 @@ def _locate_in_sheet(sheet: Sheet, schema: Schema, folded: Any) -> Table | None:
         table = _table_at(sheet, schema, folded, top)
         if table and (best is None or table.score > best.score):
             best = table
-    if best is None or best.score * 2 < len(schema.indicators):
+    if best is None or not enough_columns(schema, best.columns):
         return None
     return best
+
+
+def enough_columns(schema: Schema, found: Iterable[str]) -> bool:
+    """A table is the form's when it has at least half of the form's columns, or every column the form requires
+    (however many optional ones a unit left out); which form fits a workbook best is still decided by the share
+    of columns found."""
+    codes = set(found)
+    if len(codes) * 2 >= len(schema.indicators):
+        return True
+    required = required_codes(schema)
+    return bool(required) and required <= codes
+
+
+def required_codes(schema: Schema) -> set[str]:
+    return schema.memo("locate.required", lambda s: {i.code for i in s.indicators if i.required})
 
 
 class _FoldedRows:

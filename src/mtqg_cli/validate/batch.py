@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..errors import Issue, Severity
 from ..forms import list_schemas, load_schema
-from ..locate import columns_bound, header_words, locate_table
+from ..locate import columns_bound, header_words, locate_table, required_codes
 from ..reading import SPREADSHEET_SUFFIXES, ReadError, Workbook, a1, probe_cells, read_workbook
 from ..schema import Schema
 from . import checks
@@ -98,7 +98,8 @@ def best_schema(workbook: Workbook, schemas: list[Schema]) -> Schema | None:
     bounds = []
     for n, s in enumerate(schemas):
         most = columns_bound(s, words)
-        if most * 2 >= len(s.indicators):  # fewer than half the columns: never located (locate_in_sheet)
+        # fewer than half the columns, and fewer than it requires: never located (locate.enough_columns)
+        if most * 2 >= len(s.indicators) or most >= len(required_codes(s)) > 0:
             bounds.append(((most * 100) // len(s.indicators), -n, s))
     bounds.sort(key=lambda b: (b[0], b[1]), reverse=True)
     best: tuple[int, int, Schema] | None = None
@@ -387,7 +388,8 @@ def validate_workbook(workbook: Workbook, schema: Schema, result: FileResult) ->
         )
     for code in table.missing:
         ind = schema.indicator_by_code[code]
-        result.issues.append(Issue("column-missing", Severity.ERROR, where, table.sheet.name, "", {"label": ind.label}))
+        level = Severity.ERROR if ind.required else Severity.WARNING  # an optional column left out: said, not refused
+        result.issues.append(Issue("column-missing", level, where, table.sheet.name, "", {"label": ind.label}))
     reader = (LongReader if schema.is_long else Reader)(schema, table, result)
     totals = reader.run()
     if totals is not None:
