@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -379,3 +380,83 @@ def test_ledger_aggregate_json_and_table_equal_the_library(tmp_path, schema, mon
     r = runner.invoke(app, ["aggregate", "-p", "2024", "-s", "son-la-du-an-8", "--store", kho])
     assert r.exit_code == 0, r.output
     assert "Từ kho dữ liệu — 2024" in r.output and "Kỳ trước (2023)" in r.output
+
+
+def test_two_first_ingests_into_a_fresh_store_both_finish(location, tmp_path, schema):
+    """Nobody has created the tables yet: two ingests start together, both create-or-find them, both finish, and
+    every return is recorded once (PostgreSQL in CI, SQLite everywhere)."""
+    folders = [tmp_path / "a", tmp_path / "b"]
+    for k, folder in enumerate(folders):
+        write_samples(folder, schema, period=f"202{k}")
+    env = dict(os.environ)
+    if location[1]:
+        env["MTQG_ARCHIVE"] = location[1]
+    procs = [
+        subprocess.Popen(
+            _cli("ingest", str(folder), "-s", "son-la-du-an-8", "-p", f"202{k}", "--store", location[0]),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        for k, folder in enumerate(folders)
+    ]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+    st = _store(location)
+    for period in ("2020", "2021"):
+        subs = st.submissions_for("son-la-du-an-8", period)
+        assert sorted(s.unit for s in subs) == sorted(u.code for u in schema.units)
+        assert all(s.version == 1 for s in subs)
+    assert st.check() == []
+
+
+def test_the_ledger_keeps_only_what_validate_reads_and_checks_itself(location, tmp_path, schema):
+    """A file that is not a workbook, or whose unit cannot be told, is reported and never archived; a suffix
+    longer than the column is no failure; store check finds figures that differ from their archived original
+    and a database emptied beside its archive; export escapes formulas and goes on past a missing file."""
+    from sqlalchemy import text
+
+    folder = tmp_path / "nhan"
+    write_samples(folder, schema)
+    (folder / "rac.xlsx").write_bytes(b"PK\x03\x04" + b"\x00" * 4096)  # junk named as a workbook
+    odd = folder / "moc-chau_2024.xlsx_ban-cuoi-cung"
+    odd.write_bytes((folder / "moc-chau_2024.xlsx").read_bytes())
+    st = _store(location)
+    results = st.ingest(folder / "rac.xlsx", schema, "2024") + st.ingest(odd, schema, "2024")
+    assert [(r.status, r.unit) for r in results] == [("refused", "?"), ("new", "moc-chau")]
+    for path in sorted(folder.glob("*.xlsx")):
+        st.ingest(path, schema, "2024")
+    archived = sorted(p for p in st.archive_dir.rglob("*") if p.is_file())
+    assert len(archived) == len(schema.units) + 1  # the junk was not kept; the odd suffix was archived as .bin
+    assert sum(p.suffix == ".bin" for p in archived) == 1
+    assert st.check() == []
+    with st.engine.begin() as conn:
+        conn.execute(text("UPDATE mtqg_figures SET value = '999' WHERE indicator = 'to_truyen_thong'"))
+    keys = [key for key, _ in st.check()]
+    assert keys and set(keys) == {"store-figures-differ"}
+    done = st.export(tmp_path / "xuat")
+    assert done.missing == []
+    archived[0].unlink()
+    done = st.export(tmp_path / "xuat2")
+    assert done.missing == [archived[0]]
+    assert (tmp_path / "xuat2" / "figures.csv").is_file()
+    assert "store-file-missing" in [key for key, _ in st.check()]
+    if location[1] is None:  # SQLite: the database deleted beside its archive
+        (Path(location[0]) / "store.sqlite3").unlink()
+        assert [key for key, _ in Store(location[0]).check()] == ["store-database-empty"]
+
+
+def test_export_escapes_what_a_spreadsheet_would_run(tmp_path, schema):
+    folder = tmp_path / "nhan"
+    write_samples(folder, schema)
+    bad = folder / "=HYPERLINK(2)moc-chau_2024.xlsx"
+    (folder / "moc-chau_2024.xlsx").rename(bad)
+    st = Store(tmp_path / "kho")
+    st.ingest(bad, schema, "2024")
+    st.export(tmp_path / "xuat")
+    import csv
+
+    rows = list(csv.reader((tmp_path / "xuat" / "submissions.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert rows[1][5] == "'=HYPERLINK(2)moc-chau_2024.xlsx"
+    figures = list(csv.reader((tmp_path / "xuat" / "figures.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert all(not v.startswith("'") for row in figures[1:] for v in row)  # numbers stay numbers

@@ -24,7 +24,7 @@ from typing import Any
 from .errors import Issue, MtqgError, Severity
 from .periods import Period, deadline, parse_period, units_in_force
 from .schema import Schema
-from .store_upkeep import check, export, sha256_of
+from .store_upkeep import Exported, check, export, sha256_of
 from .validate import FileResult, Report, UnitRow, validate_file
 
 SCHEMA_VERSION = 1
@@ -143,7 +143,17 @@ class Store:
                 conn.exec_driver_sql("BEGIN IMMEDIATE")  # one writer at a time: no lost version numbers
 
         self._tables()
-        self.migrate()
+        from sqlalchemy.exc import OperationalError
+
+        for attempt in range(100):
+            try:
+                self.migrate()
+                break
+            except OperationalError:
+                # SQLite: another process is turning on its journal or creating the tables at this very moment
+                if not self.is_sqlite or attempt == 99:
+                    raise
+                time.sleep(0.02 * (attempt + 1))
 
     # -- schema and migrations
 
@@ -206,6 +216,10 @@ class Store:
         from sqlalchemy import select
 
         with self.engine.begin() as conn:
+            if not self.is_sqlite:
+                # two first runs at once must not both create the tables: PostgreSQL's DDL is transactional, so the
+                # second waits here and then finds them (SQLite's BEGIN IMMEDIATE already serialises writers)
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext('mtqg-migrate'))")
             self.meta.create(conn, checkfirst=True)
             row = conn.execute(select(self.meta.c.value).where(self.meta.c.key == "schema_version")).first()
             current = int(row[0]) if row else 0
@@ -227,18 +241,25 @@ class Store:
         p = Path(path)
         per = parse_period(period)
         received = received_at or dt.datetime.now().replace(microsecond=0)
-        result = validate_file(p, schema)
+        result = validate_file(p, schema)  # the same bounds as validate: nothing is read past them
         units = result.units
         if not units:
             from .units import UnitMatcher
 
             guess = UnitMatcher(schema.units).find_in_text(p.stem.replace("_", " ").replace("-", " "))
-            units = [guess.code] if guess else ["?"]
-        if not p.is_file():
-            return [IngestResult(p, units[0], "unreadable", 0, False, result)]
-        data = p.read_bytes()
+            units = [guess.code] if guess else []
+        refused = next((i for i in result.issues if i.code.startswith(_NOT_KEPT) and not i.cell), None)
+        if not units or refused is not None:
+            # a file that is not a readable workbook (over a bound, not a spreadsheet, unreadable), or whose unit
+            # cannot be told: reported, never archived nor recorded under a made-up unit
+            return [IngestResult(p, units[0] if units else "?", "refused", 0, False, result)]
+        try:
+            data = p.read_bytes()
+        except OSError as exc:
+            result.issues.append(Issue("path-unreadable", Severity.ERROR, str(p), params={"detail": exc.strerror}))
+            return [IngestResult(p, units[0], "refused", 0, False, result)]
         sha = hashlib.sha256(data).hexdigest()
-        self._archive(data, sha, p.suffix.lower())
+        self._archive(data, sha, _suffix(p))
         out = []
         for unit in units:
             out.append(self._record(p, sha, len(data), unit, schema, per, received, result))
@@ -297,9 +318,7 @@ class Store:
                         return IngestResult(path, unit, "duplicate", same[0], bool(same[1]), result)
                     if conn.execute(select(self.files.c.sha256).where(self.files.c.sha256 == sha)).first() is None:
                         conn.execute(
-                            self.files.insert().values(
-                                sha256=sha, size=size, suffix=path.suffix.lower(), stored_at=_now()
-                            )
+                            self.files.insert().values(sha256=sha, size=size, suffix=_suffix(path), stored_at=_now())
                         )
                     last = conn.execute(
                         select(func.max(s.c.version)).where(
@@ -520,10 +539,10 @@ class Store:
 
     # -- safety
 
-    def check(self) -> list[tuple[str, dict[str, object]]]:
+    def check(self, figures: bool = True) -> list[tuple[str, dict[str, object]]]:
         """Every archived file present and matching its hash; every submission pointing at a known file. Each
         problem as a key of ``words.WORDS`` and its parameters."""
-        return check(self)
+        return check(self, figures)
 
     def orphans(self) -> list[Path]:
         """Archived files no submission records (a run stopped between archiving and recording): harmless."""
@@ -535,7 +554,7 @@ class Store:
             p for p in self.archive_dir.rglob("*") if p.is_file() and not p.name.startswith(".") and p.stem not in known
         ]
 
-    def export(self, folder: str | Path) -> Path:
+    def export(self, folder: str | Path) -> Exported:
         """Everything as plain files: submissions.csv, figures.csv and the original workbooks."""
         return export(self, folder)
 
@@ -546,6 +565,17 @@ def _v1(store: Store, conn: Any) -> None:
 
 
 _MIGRATIONS = {1: _v1}
+
+
+# files refused before anything is stored: not a readable workbook, or over a bound
+_NOT_KEPT = ("file-", "path-unreadable", "reader-died", "internal-error")
+_KNOWN_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
+
+
+def _suffix(path: Path) -> str:
+    """The archived copy's suffix: the file's own when it is a spreadsheet's, else '.bin' (a column of 10)."""
+    suffix = path.suffix.lower()
+    return suffix if suffix in _KNOWN_SUFFIXES else ".bin"
 
 
 def _now() -> dt.datetime:

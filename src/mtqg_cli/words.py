@@ -59,6 +59,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "accepted": ("đạt", "accepted"),
     "rejected-n": ("có lỗi ({errors} lỗi)", "rejected ({errors} errors)"),
     "n-errors": ("{errors} lỗi", "{errors} errors"),
+    "refused": ("không ghi sổ: {reason}", "not recorded: {reason}"),
+    "unit-not-found": (
+        "không nhận ra đơn vị (tên đơn vị trong tệp hoặc tên tệp)",
+        "the unit cannot be told (from the workbook or the file name)",
+    ),
     "no-submission": ("Chưa có báo cáo nào.", "No submission."),
     "state-on-time": ("Đúng hạn", "On time"),
     "state-late": ("Muộn", "Late"),
@@ -81,6 +86,20 @@ WORDS: dict[str, tuple[str, str]] = {
     "store-hash-mismatch": (
         "Tệp lưu trữ bị thay đổi (mã băm khác): {path}",
         "Archived file changed (hash mismatch): {path}",
+    ),
+    "store-database-empty": (
+        "Cơ sở dữ liệu của kho ({url}) không có bản ghi nào trong khi thư mục lưu trữ có {count} tệp: cơ sở dữ liệu đã "
+        "bị xoá, thay hoặc làm rỗng. Khôi phục từ bản sao lưu (mtqg store export) hoặc ghi sổ lại các tệp.",
+        "The store's database ({url}) holds no record while the archive holds {count} files: the database was "
+        "deleted, replaced or emptied. Restore it from a backup (mtqg store export) or ingest the files again.",
+    ),
+    "store-form-missing": (
+        "Không nạp được biểu mẫu «{form}»: số liệu của các báo cáo theo biểu mẫu này chưa được đối chiếu.",
+        "The form «{form}» cannot be loaded: the figures of its returns were not checked.",
+    ),
+    "store-figures-differ": (
+        "Bản ghi {id} ({unit}, kỳ {period}): số liệu trong sổ khác với tệp gốc đã lưu ({what}).",
+        "Submission {id} ({unit}, period {period}): the recorded figures differ from the archived original ({what}).",
     ),
     "exported": ("Đã xuất ra {path}", "Exported to {path}"),
     # -- files written

@@ -81,25 +81,32 @@ def ingest(
             "version": r.version,
             "accepted": r.accepted,
             "errors": len(r.result.errors),
+            "issues": [i.to_dict(lang) for i in r.result.errors] if r.status == "refused" else [],
         }
         for r in results
     ]
+    unreadable = [{"file": str(p), "reason": why} for p, why in getattr(files, "unreadable", [])]
     if fmt is Format.json:
-        dump_json({"period": period, "schema": schema, "ingested": rows}, out)
+        dump_json({"period": period, "schema": schema, "ingested": rows, "unreadable": unreadable}, out)
     else:
         table = Table(header_style="bold")
         for key in ("file", "unit-name", "result", "version"):
             table.add_column(word(key, lang))
         for r in results:
-            if r.status == "duplicate":
+            if r.status == "refused":
+                why = r.result.errors[0].message(lang) if r.result.errors else word("unit-not-found", lang)
+                what = word("refused", lang, reason=why)
+            elif r.status == "duplicate":
                 what = word("duplicate", lang)
             elif r.accepted:
                 what = word("accepted", lang)
             else:
                 what = word("rejected-n", lang, errors=len(r.result.errors))
-            table.add_row(Text(str(r.path)), r.unit, what, str(r.version or ""))
+            table.add_row(Text(str(r.path)), r.unit, Text(what), str(r.version or ""))
+        for item in unreadable:
+            table.add_row(Text(item["file"]), "?", Text(word("refused", lang, reason=item["reason"])), "")
         out.print(table)
-    raise typer.Exit(EXIT_CLEAN if all(r.accepted for r in results) else EXIT_PROBLEMS)
+    raise typer.Exit(EXIT_CLEAN if all(r.accepted for r in results) and not unreadable else EXIT_PROBLEMS)
 
 
 def history(
@@ -225,5 +232,9 @@ def store_export(
     from ..store import Store
 
     with handled(lang):
-        Store(store).export(folder)
-    console().print(word("exported", lang, path=folder), markup=False)
+        done = Store(store).export(folder)
+    out = console()
+    for path in done.missing:
+        out.print(Text(word("store-file-missing", lang, path=path), style="red"), soft_wrap=True)
+    out.print(word("exported", lang, path=folder), markup=False)
+    raise typer.Exit(EXIT_PROBLEMS if done.missing else EXIT_CLEAN)
