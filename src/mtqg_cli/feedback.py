@@ -8,6 +8,7 @@ file is never modified. A .xls or .ods original (which openpyxl cannot open) is 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -48,10 +49,8 @@ def feedback_targets(results: list[FileResult], folder: str | Path) -> list[Path
     """Where each file's copy goes, in the order of ``results``: under ``folder``, in the sub-folder the file had
     under the batch's common folder (two units' files with the same name stay apart), never onto a received file
     nor onto another copy."""
-    import os
-
     out = Path(folder)
-    places = [r.path.resolve() for r in results]
+    places = [Path(os.path.realpath(r.path)) for r in results]  # realpath: a loop of links is no failure here
     inputs = {os.path.normcase(str(p)) for p in places}
     common = Path(os.path.commonpath([str(p.parent) for p in places])) if places else Path()
     taken: set[str] = set()
@@ -59,7 +58,7 @@ def feedback_targets(results: list[FileResult], folder: str | Path) -> list[Path
     for result, place in zip(results, places, strict=True):
         base = feedback_path(result, out / place.parent.relative_to(common))
         target, n = base, 2
-        while os.path.normcase(str(target.resolve())) in inputs or os.path.normcase(str(target)) in taken:
+        while os.path.normcase(os.path.realpath(target)) in inputs or os.path.normcase(str(target)) in taken:
             target, n = base.with_name(f"{base.stem}-{n}{base.suffix}"), n + 1
         taken.add(os.path.normcase(str(target)))
         targets.append(target)
@@ -81,7 +80,7 @@ def write_feedback(result: FileResult, folder: str | Path, lang: str = "vi", tar
     if not result.issues or any(i.code.startswith(tuple(_NOT_OPENED)) for i in result.issues if not i.cell):
         return None
     out = target or feedback_path(result, Path(folder))
-    if out.resolve() == result.path.resolve():
+    if os.path.realpath(out) == os.path.realpath(result.path):
         return None
     wb = _open_copy(result)
     if wb is None:

@@ -6,6 +6,7 @@ and print; a script or a notebook makes the same calls and gets the same results
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -219,9 +220,9 @@ def check_outputs(outputs: Sequence[Path], inputs: Sequence[Path], kinds: Iterab
         if out.suffix.lower() not in allowed:
             names = ", ".join(sorted(allowed))
             raise MtqgError("output-kind", path=out, kinds=names)
-    sources = {p.resolve() for p in inputs if p.exists()}
+    sources = {os.path.realpath(p) for p in inputs}  # realpath: a loop of links is no failure here
     for out in outputs:
-        if out.resolve() in sources:
+        if os.path.realpath(out) in sources:
             raise MtqgError("output-is-input", path=out)
 
 

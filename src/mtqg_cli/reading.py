@@ -213,6 +213,8 @@ def _fast_xlsx(data: bytes) -> bool | None:
         pos += 46 + name_len + extra_len + comment_len
     if total > MAX_UNZIPPED_BYTES or not any(e[0] == b"xl/workbook.xml" for e in entries):
         return None
+    if any(e[4] > MAX_SHEET_XML_BYTES and e[0].endswith(b".xml") for e in entries):
+        return None  # a part too big to hold: the general path names it
     hides = False
     for name, flags, method, comp, plain, local in entries:
         if not name.startswith(b"xl/worksheets/") or not name.endswith(b".xml"):
@@ -251,8 +253,9 @@ def _sniff_zip(path: Path) -> tuple[str, bool]:
                     limit=f"{MAX_UNZIPPED_BYTES // 2**20} MB",
                 )
             # A sheet is loaded whole by the reader: refuse one too big to hold before it is unpacked.
+            # (and any other XML part: shared strings, styles are read whole as well)
             biggest = max(
-                (i for i in infos if i.filename.startswith("xl/worksheets/") or i.filename == "content.xml"),
+                (i for i in infos if i.filename.endswith((".xml", ".rels"))),
                 key=lambda i: i.file_size,
                 default=None,
             )

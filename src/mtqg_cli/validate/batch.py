@@ -73,10 +73,17 @@ def collect_paths(paths: Iterable[str | Path]) -> list[Path]:
                     unique.skipped.append((Path(e.path), "lock-file"))
                 elif e.name.startswith("."):
                     unique.skipped.append((Path(e.path), "hidden"))
-                elif e.is_file():
-                    found.append(e.path)
-                elif e.is_symlink():  # a link to nothing, or to a folder (links to folders are not followed)
-                    unique.unreadable.append((Path(e.path), "broken link" if not os.path.exists(e.path) else "link"))
+                else:
+                    try:
+                        is_file = e.is_file()
+                    except OSError as exc:  # a loop of links
+                        unique.unreadable.append((Path(e.path), exc.strerror or type(exc).__name__))
+                        continue
+                    if is_file:
+                        found.append(e.path)
+                    elif e.is_symlink():  # a link to nothing, or to a folder (links to folders are not followed)
+                        gone = not os.path.exists(e.path)
+                        unique.unreadable.append((Path(e.path), "broken link" if gone else "link"))
         found.sort()
         # every path found here is the folder's path and a name: the folder is made absolute once, not per file
         base = os.path.abspath(root)
