@@ -109,37 +109,37 @@ def progress(enabled: bool, total: int, label: str) -> Iterator[Callable[[Any], 
         yield lambda _item: bar.advance(task)
 
 
-@contextmanager
-def reading_progress(enabled: bool) -> Iterator[Callable[[Any], None]]:
-    """A progress bar over the files being read (its total learnt from the first call's batch is not known in
-    advance here, so the bar counts up); and once the first file is back, pandas is loaded (half a second) while
-    the workers run."""
-    err = console(stderr=True)
-    warmed = False
+class _Reading:
+    """What a command passes as ``progress`` to the library: called once per file read; ``start(n)`` once the
+    number of files is known (the bar's total). With ``warm``, pandas is loaded (half a second) once the first file
+    is back, while workers read the rest: the command aggregates next."""
 
-    def warm() -> None:
-        nonlocal warmed
-        if not warmed:
-            warmed = True
+    def __init__(self, bar: Any = None, warm: bool = True) -> None:
+        self.bar, self.task, self.warmed = bar, None, not warm
+
+    def start(self, total: int) -> None:
+        if self.bar is not None and total >= 5:
+            self.task = self.bar.add_task("Đang kiểm tra", total=total)
+
+    def __call__(self, _item: Any) -> None:
+        if self.task is not None:
+            self.bar.advance(self.task)
+        if not self.warmed:
+            self.warmed = True
             import pandas  # noqa: F401
 
+
+@contextmanager
+def reading_progress(enabled: bool, warm: bool = True) -> Iterator[_Reading]:
+    """A progress bar on a terminal (stderr) over the files being read; silent when piped."""
+    err = console(stderr=True)
     if not enabled or not err.is_terminal:
-
-        def quiet(_item: Any) -> None:
-            warm()
-
-        yield quiet
+        yield _Reading(warm=warm)
         return
     from rich.progress import Progress
 
     with Progress(console=err, transient=True) as bar:
-        task = bar.add_task("Đang kiểm tra", total=None)
-
-        def step(_item: Any) -> None:
-            bar.advance(task)
-            warm()
-
-        yield step
+        yield _Reading(bar, warm)
 
 
 def is_interactive() -> bool:

@@ -56,7 +56,7 @@ def validate(
     """
     from ..pipeline import check_returns
 
-    with handled(lang), reading_progress(fmt is Format.table) as step:
+    with handled(lang), reading_progress(fmt is Format.table, warm=False) as step:
         report, copies = check_returns(paths, schema, jobs, step, annotate, lang)
     written = [str(p) for p in copies]
     out = console()
