@@ -460,3 +460,19 @@ def test_export_escapes_what_a_spreadsheet_would_run(tmp_path, schema):
     assert rows[1][5] == "'=HYPERLINK(2)moc-chau_2024.xlsx"
     figures = list(csv.reader((tmp_path / "xuat" / "figures.csv").read_text(encoding="utf-8-sig").splitlines()))
     assert all(not v.startswith("'") for row in figures[1:] for v in row)  # numbers stay numbers
+
+
+def test_status_and_ingest_json_equal_the_library(tmp_path, schema):
+    """`status` and `ingest` print as JSON what the library returns (Status.to_dict, IngestResult.to_dict)."""
+    runner = CliRunner()
+    folder = tmp_path / "nhan"
+    write_samples(folder, schema)
+    kho = str(tmp_path / "kho")
+    r = runner.invoke(
+        app, ["ingest", str(folder), "-s", "son-la-du-an-8", "-p", "2024", "--store", kho, "--format", "json"]
+    )
+    printed = json.loads(r.stdout)["ingested"]
+    again = Store(kho).ingest(folder / "moc-chau_2024.xlsx", schema, "2024")[0].to_dict()
+    assert {**again, "status": "new"} == next(p for p in printed if p["unit"] == "moc-chau")
+    r = runner.invoke(app, ["status", "-p", "2024", "-s", "son-la-du-an-8", "--store", kho, "--format", "json"])
+    assert json.loads(r.stdout) == json.loads(json.dumps(Store(kho).status(schema, "2024").to_dict()))

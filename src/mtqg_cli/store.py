@@ -38,10 +38,21 @@ def default_location() -> str:
 class IngestResult:
     path: Path
     unit: str
-    status: str  # 'new' | 'duplicate'
+    status: str  # 'new' | 'duplicate' | 'refused' (not a readable workbook, or its unit cannot be told)
     version: int
     accepted: bool
     result: FileResult
+
+    def to_dict(self, lang: str = "vi") -> dict[str, Any]:
+        return {
+            "file": str(self.path),
+            "unit": self.unit,
+            "status": self.status,
+            "version": self.version,
+            "accepted": self.accepted,
+            "errors": len(self.result.errors),
+            "issues": [i.to_dict(lang) for i in self.result.errors] if self.status == "refused" else [],
+        }
 
 
 @dataclass

@@ -73,18 +73,7 @@ def ingest(
                 results.extend(ingest_paths(st, [f], s, period, when))
                 step(f)
     out = console()
-    rows = [
-        {
-            "file": str(r.path),
-            "unit": r.unit,
-            "status": r.status,
-            "version": r.version,
-            "accepted": r.accepted,
-            "errors": len(r.result.errors),
-            "issues": [i.to_dict(lang) for i in r.result.errors] if r.status == "refused" else [],
-        }
-        for r in results
-    ]
+    rows = [r.to_dict(lang) for r in results]
     unreadable = [{"file": str(p), "reason": why} for p, why in getattr(files, "unreadable", [])]
     if fmt is Format.json:
         dump_json({"period": period, "schema": schema, "ingested": rows, "unreadable": unreadable}, out)
