@@ -195,3 +195,23 @@ def test_outputs_get_the_usual_permissions(nine_of_eleven, tmp_path):
     os.umask(mask)
     assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~mask
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".th-")]  # no temporary file left behind
+
+
+def test_an_output_cleans_up_what_a_killed_run_left(tmp_path):
+    """A temporary file a killed writer left beside its output is removed by the next write there; one of a
+    writer still running is left alone."""
+    import os
+    import subprocess
+
+    from mtqg_cli.render import atomic_write
+
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # a process that has finished: its id is free
+    left = tmp_path / f".tong-hop.mtqg-tmp-{gone.pid}-abc123.xlsx"
+    left.write_bytes(b"half a file")
+    running = tmp_path / f".tong-hop.mtqg-tmp-{os.getppid()}-def456.xlsx"
+    running.write_bytes(b"being written")
+    atomic_write(tmp_path / "tong-hop.xlsx", lambda tmp: tmp.write_bytes(b"whole"))
+    assert (tmp_path / "tong-hop.xlsx").read_bytes() == b"whole"
+    assert not left.exists() and running.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["tong-hop.xlsx", running.name])

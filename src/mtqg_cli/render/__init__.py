@@ -14,8 +14,8 @@ from pathlib import Path
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-_TMP_MARK = ".mtqg-tmp-"  # in every temporary name, so that only ours are ever cleaned up
-_STALE_SECONDS = 3600  # a temporary file this old was left by a run that was killed
+_TMP_MARK = ".mtqg-tmp-"  # in every temporary name (with the writer's process id), so only ours are cleaned up
+_STALE_SECONDS = 3600  # a temporary file this old was left by a run that was killed, whatever its process id
 
 
 def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
@@ -25,7 +25,8 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     _clean_stale(target.parent)
     stem = target.stem[:40]  # a long name stays a valid temporary name (255 bytes at most)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{stem}{_TMP_MARK}", suffix=target.suffix, dir=target.parent)
+    prefix = f".{stem}{_TMP_MARK}{os.getpid()}-"
+    fd, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=target.suffix, dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -45,12 +46,31 @@ def _clean_stale(folder: Path) -> None:
     try:
         for tmp in folder.glob(f".*{_TMP_MARK}*"):
             try:
-                if now - tmp.stat().st_mtime > _STALE_SECONDS and tmp.is_file():
+                if tmp.is_file() and (not _writer_alive(tmp.name) or now - tmp.stat().st_mtime > _STALE_SECONDS):
                     tmp.unlink()
             except OSError:
                 pass  # another run's, or not ours to remove
     except OSError:
         pass
+
+
+def _writer_alive(name: str) -> bool:
+    """Whether the process that made a temporary file still runs (True when that cannot be told)."""
+    try:
+        pid = int(name.split(_TMP_MARK, 1)[1].split("-", 1)[0])
+    except (IndexError, ValueError):
+        return True
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":
+        return True  # told by its age alone
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's process
+    return True
 
 
 def _umask() -> int:
