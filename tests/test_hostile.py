@@ -71,6 +71,15 @@ def test_validate_and_feedback_over_the_hostile_corpus(corpus):
     assert any(c.startswith("long-file-name/") for c in copies)
     assert not any(c.startswith(("value-at-XFD", "zip-bomb", "shared-strings")) for c in copies)  # never reopened
     assert not [p for p in out.rglob(".*") if ".mtqg-tmp-" in p.name]
+    # a file with thousands of problems is sent back with the first of them and a line saying how many more
+    from openpyxl import load_workbook
+
+    from mtqg_cli.feedback import MAX_LISTED, SHEET
+
+    sheet = load_workbook(out / "repeated-unit-rows" / "lap-don-vi_can-sua.xlsx")[SHEET]
+    numbers = [c.value for c in sheet["A"][4:] if isinstance(c.value, int)]
+    assert numbers == list(range(1, MAX_LISTED + 1))
+    assert "lỗi khác" in str(sheet.cell(row=5 + MAX_LISTED, column=5).value)
     # annotating into the received folder itself never writes over a received file
     again = _mtqg(
         "validate",

@@ -26,6 +26,10 @@ _RED, _YELLOW = "FFC7CE", "FFEB9C"
 # for the copy would pay the very cost the bound refused
 _NOT_OPENED = {"file-", "internal-error"}
 _NAME_BYTES = 120  # a copy's name at most (a file name's limit is 255 bytes; temporary names add to it)
+# what one copy shows at most: a file with thousands of problems (a pasted block, a unit repeated 8,000 times) is
+# sent back with the first of them and a line saying how many more; the unit's fix is the same
+MAX_MARKED_CELLS = 500
+MAX_LISTED = 500
 
 
 def feedback_path(result: FileResult, folder: Path) -> Path:
@@ -130,7 +134,7 @@ def _mark_cells(wb: Any, result: FileResult, lang: str) -> None:
     for issue in result.issues:
         if issue.cell and issue.sheet in wb.sheetnames:
             by_cell.setdefault((issue.sheet, issue.cell), []).append(issue)
-    for (sheet, ref), issues in by_cell.items():
+    for (sheet, ref), issues in list(by_cell.items())[:MAX_MARKED_CELLS]:
         ws = wb[sheet]
         cell = ws[ref]
         if type(cell).__name__ == "MergedCell":
@@ -167,7 +171,8 @@ def _problem_sheet(wb: Any, result: FileResult, lang: str) -> None:
         cell = ws.cell(row=4, column=c, value=h)
         cell.font, cell.border, cell.alignment = bold, border, wrap
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
-    for n, issue in enumerate(result.issues, start=1):
+    listed = result.issues[:MAX_LISTED]
+    for n, issue in enumerate(listed, start=1):
         r = 4 + n
         values: list[Any] = [
             n,
@@ -190,6 +195,11 @@ def _problem_sheet(wb: Any, result: FileResult, lang: str) -> None:
         ws.cell(row=r, column=4).fill = PatternFill("solid", fgColor=fill)
         lines = max(len(values[4]) // 55 + 1, len(values[5]) // 45 + 1)
         ws.row_dimensions[r].height = 16 * lines
+    if len(result.issues) > len(listed):
+        more = ws.cell(
+            row=5 + len(listed), column=5, value=word("more-problems", lang, count=len(result.issues) - len(listed))
+        )
+        more.font = Font(name="Times New Roman", italic=True, size=12)
     for col, width in zip("ABCDEF", (5, 14, 8, 10, 60, 50), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A5"

@@ -119,6 +119,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "{errors} lỗi (tô đỏ), {warnings} cảnh báo (tô vàng). Sửa rồi gửi lại tệp.",
         "{errors} errors (red), {warnings} warnings (yellow).",
     ),
+    "more-problems": (
+        "… và {count} lỗi khác (cùng loại với các lỗi trên: sửa xong các lỗi trên rồi kiểm tra lại).",
+        "… and {count} more problems (of the kinds above: fix those, then check the file again).",
+    ),
     "reading": ("Đang kiểm tra", "Checking"),
 }
 
