@@ -123,6 +123,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "… và {count} lỗi khác (cùng loại với các lỗi trên: sửa xong các lỗi trên rồi kiểm tra lại).",
         "… and {count} more problems (of the kinds above: fix those, then check the file again).",
     ),
+    "more-shown": (
+        "… và {count} lỗi khác của tệp này (xem tất cả: --format json, hoặc --annotate để có bản sao đánh dấu).",
+        "… and {count} more problems in this file (all of them: --format json, or --annotate for a marked copy).",
+    ),
     "reading": ("Đang kiểm tra", "Checking"),
 }
 

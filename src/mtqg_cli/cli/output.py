@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from ..validate import Report
 
 
+MAX_SHOWN = 100  # a file's problems printed at most in the table (all of them: --format json, --annotate)
+
+
 def t(key: str, lang: str) -> str:
     return word(key, lang)
 
@@ -41,7 +44,7 @@ def show_validation(report: Report, console: Console, lang: str) -> None:
         table = Table(show_lines=False, header_style="bold", expand=False)
         for key in ("cell", "level", "problem", "fix", "code"):
             table.add_column(t(key, lang), overflow="fold", style="dim" if key == "code" else None)
-        for issue in result.issues:
+        for issue in result.issues[:MAX_SHOWN]:
             style = "red" if issue.severity == "error" else "yellow"
             table.add_row(
                 issue.cell,
@@ -51,6 +54,8 @@ def show_validation(report: Report, console: Console, lang: str) -> None:
                 issue.code,
             )
         console.print(table)
+        if len(result.issues) > MAX_SHOWN:
+            console.print(word("more-shown", lang, count=len(result.issues) - MAX_SHOWN))
     summary = report.summary()
     forms = ", ".join(f"{k} ({v})" for k, v in sorted(summary["forms"].items(), key=lambda kv: -kv[1]))
     counts = {k: summary[k] for k in ("files", "accepted", "rejected", "errors", "warnings")}
