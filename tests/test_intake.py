@@ -629,3 +629,32 @@ def test_zip_that_understates_a_sheet_is_refused(tmp_path, schema):
     result = validate_file(path, schema)
     assert [i.code for i in result.issues] == ["file-corrupt"]
     assert "false" in result.issues[0].message("en")
+
+
+@pytest.mark.parametrize(
+    "cells, expected",
+    [
+        ('<row r="1"><c r="A1"><v>1</v></c><c r="C1" t="s"><v>0</v></c></row>', (1, 3)),
+        ('<row r="2"><c r="B2" s="1"/></row><row r="5"><c r="AA5"><v>2</v></c></row>', (5, 27)),
+        ('<row r="1"><c><v>1</v></c><c><v>2</v></c></row><row r="9"><c><v>3</v></c></row>', (9, 2)),  # no r
+        ('<x:row r="3"><x:c r="D3"><x:v>1</x:v></x:c></x:row>', (3, 4)),  # a namespace prefix
+        ('<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576" s="2"/></row>', (1, 1)),
+        ('<row r="1"><c r="A1"><v>1</v></c></row><row r="7"><c r="XFD7"><f>1+1</f></c></row>', (1, 1)),
+        (
+            '<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',
+            (1048576, 16384),
+        ),
+    ],
+)
+def test_a_sheets_used_area_is_what_the_reader_lays_out(cells, expected):
+    """The area worked out before reading counts cells holding a value (formatting alone, a formula without a
+    saved value count nothing), with or without references and namespace prefixes. The quick path (references
+    only) may say more, never less, and is only trusted within the bounds: over them, the cells decide."""
+    from mtqg_cli.usedarea import _xlsx_cells, xlsx_sheet_extent
+
+    xml = f"<worksheet><sheetData>{cells}</sheetData></worksheet>".encode()
+    assert _xlsx_cells(xml) == expected
+    rows, cols = xlsx_sheet_extent(xml, 100_000, 5_000_000)
+    assert rows >= expected[0] and cols >= expected[1]
+    assert (rows <= 100_000 and rows * cols <= 5_000_000) == (expected[0] <= 100_000)
+    assert xlsx_sheet_extent(xml, 1, 1) == expected  # over any bound: worked out cell by cell

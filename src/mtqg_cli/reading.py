@@ -342,18 +342,19 @@ def read_workbook(path: str | Path) -> Workbook:
         wb.close()
     if not any(any(str(v).strip() for v in row) for s in sheets for row in s.rows):
         raise ReadError("file-empty")
-    book = Workbook(p, sheets, kind, _fix_legacy_text(sheets), may_hide)
-    book.cleaned = _clean_control_characters(sheets)
+    texts = [v for s in sheets for row in s.rows for v in row if v.__class__ is str and v]  # every text, once
+    book = Workbook(p, sheets, kind, _fix_legacy_text(sheets, texts), may_hide)
+    book.cleaned = _clean_control_characters(sheets, texts)
     return book
 
 
-def _clean_control_characters(sheets: list[Sheet]) -> int:
+def _clean_control_characters(sheets: list[Sheet], texts: list[str]) -> int:
     """Remove, in place, the control characters no spreadsheet can store (from a cell or a sheet name of an .xls,
     typically): copied into a feedback sheet or the tổng hợp they would stop the writer. How many texts held one."""
     from .text import CONTROL
 
-    texts = [s.name for s in sheets] + [v for s in sheets for row in s.rows for v in row if v.__class__ is str and v]
-    if not CONTROL.search("\n".join(texts)):  # one pass over all the text: most files hold none
+    names = "\n".join(s.name for s in sheets)
+    if not CONTROL.search(names) and not CONTROL.search("\n".join(texts)):  # one pass: most files hold none
         return 0
     count = 0
     for sheet in sheets:
@@ -366,11 +367,11 @@ def _clean_control_characters(sheets: list[Sheet]) -> int:
     return count
 
 
-def _fix_legacy_text(sheets: list[Sheet]) -> str | None:
-    """Convert TCVN3/VNI text to Unicode in place; the encoding found, or None."""
+def _fix_legacy_text(sheets: list[Sheet], texts: list[str]) -> str | None:
+    """Convert TCVN3/VNI text to Unicode in place; the encoding found, or None. ``texts``: every text of the
+    sheets."""
     from . import legacy
 
-    texts = [v for s in sheets for row in s.rows for v in row if v.__class__ is str and v]
     encoding = legacy.detect(texts)
     if encoding is None:
         return None

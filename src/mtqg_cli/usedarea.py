@@ -16,8 +16,11 @@ from io import BytesIO
 
 # -- .xlsx: one sheet's XML
 
-_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3})([0-9]{1,7})"')
-_ANY_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
+# a cell tag that is not '<c r="' and a reference within A1..Z9999 (a prefix, no reference, or one farther out)
+_NOT_SMALL = re.compile(rb'<(?:\w+:)?c(?:>|/>|\s(?!r="[A-Z][0-9]{1,4}"))')
+_SMALL_ROWS = 9999
+_QUICK_ROW = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{1,7})"')
+_QUICK_COL = re.compile(rb'<c r="([A-Z]{1,3})[0-9]')
 _TOKENS = re.compile(rb"<(?:\w+:)?row\b([^>]*)>|<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _R_ATTR = re.compile(rb'\sr="([A-Z]{0,3})([0-9]{1,7})"')
 _HAS_VALUE = re.compile(rb"<(?:\w+:)?v>[^<]|<(?:\w+:)?is\b")
@@ -31,20 +34,22 @@ def _column_number(letters: bytes) -> int:
 
 
 def xlsx_sheet_extent(xml: bytes, max_rows: int, max_cells: int) -> tuple[int, int]:
-    """Rows and columns of the area holding values in one worksheet's XML. Worked out from the cells' references
-    alone when that is surely within the bounds (an area cannot be larger than its farthest reference); cell by
-    cell otherwise, counting only cells that hold a value, as the reader does."""
-    rows = cols = refs = 0
-    for m in _CELL_REF.finditer(xml):
-        refs += 1
-        r = int(m.group(2))
-        c = _column_number(m.group(1))
-        if r > rows:
-            rows = r
-        if c > cols:
-            cols = c
-    if rows <= max_rows and rows * cols <= max_cells and refs == len(_ANY_CELL.findall(xml)):
-        return rows, cols  # every cell has its reference: the area is at most this
+    """Rows and columns of the area holding values in one worksheet's XML, or more when that is surely within
+    the bounds. When every cell carries its reference, the farthest reference bounds the area (a form's return,
+    A1..Z9999, is told by one scan at C speed; otherwise the distinct rows and columns are looked at); when some
+    cell does not, or the references reach past the bounds, the area is worked out cell by cell, counting only
+    cells that hold a value, as the reader does."""
+    # a form's return: every cell written <c r="A1".."Z9999" ...>: one scan at C speed says so
+    if _SMALL_ROWS * 26 <= max_cells and _SMALL_ROWS <= max_rows and not _NOT_SMALL.search(xml):
+        return _SMALL_ROWS, 26
+    prefixed = b":c " in xml or b":c>" in xml  # cells written with a namespace prefix ('<x:c'): cell by cell
+    if prefixed or xml.count(b'<c r="') != xml.count(b"<c ") + xml.count(b"<c>"):
+        return _xlsx_cells(xml)  # some cell without its reference first: cell by cell
+    rows = max(map(int, set(_QUICK_ROW.findall(xml))), default=0)
+    letters = set(_QUICK_COL.findall(xml))  # the farthest column: the longest letters, then the last of them
+    cols = _column_number(max(letters, key=lambda c: (len(c), c))) if letters else 0
+    if rows <= max_rows and rows * cols <= max_cells:
+        return rows, cols
     return _xlsx_cells(xml)
 
 
