@@ -378,6 +378,19 @@ FAILURES: dict[str, tuple[str, str]] = {
         "Không có biểu mẫu «{ref}». Các biểu mẫu hiện có: {known}.",
         "No form «{ref}». Known forms: {known}.",
     ),
+    "date-invalid": (
+        "Ngày «{text}» không hợp lệ: ghi theo dạng 2026-01-31.",
+        "Invalid date «{text}»: write 2026-01-31.",
+    ),
+    "level-invalid": (
+        "Cấp «{level}» không có: commune (xã), district (huyện) hoặc province (tỉnh).",
+        "No level «{level}»: commune, district or province.",
+    ),
+    "province-unknown": (
+        "Không có tỉnh, thành phố «{name}» vào ngày đó (xem: mtqg units list --level province).",
+        "No province «{name}» on that day (see: mtqg units list --level province).",
+    ),
+    "unit-not-found": ("Không tìm thấy đơn vị «{name}».", "No unit «{name}»."),
     "schema-not-yaml": (
         "{path} không phải tệp biểu mẫu .yaml. Soạn biểu mẫu từ một bảng Excel: mtqg schema infer {path} -o bieu.yaml",
         "{path} is not a .yaml form file. To draft a form from a workbook: mtqg schema infer {path} -o form.yaml",

@@ -23,6 +23,7 @@ _PREFIXES = [
     "thanh pho",
     "thi xa",
     "thi tran",
+    "dac khu",
     "huyen",
     "phuong",
     "quan",
@@ -40,7 +41,7 @@ _PREFIX_RE = re.compile(r"^(?:(?:" + "|".join(re.escape(p) for p in _PREFIXES) +
 # Kinds of unit by level, folded, as they appear before a name.
 LEVEL_WORDS = {
     "district": ["huyen", "thanh pho", "thi xa", "quan", "h", "tp", "tx"],
-    "commune": ["xa", "phuong", "thi tran", "x", "p", "tt"],
+    "commune": ["xa", "phuong", "thi tran", "dac khu", "x", "p", "tt"],
 }
 
 

@@ -127,6 +127,16 @@ WORDS: dict[str, tuple[str, str]] = {
         "… và {count} lỗi khác của tệp này (xem tất cả: --format json, hoặc --annotate để có bản sao đánh dấu).",
         "… and {count} more problems in this file (all of them: --format json, or --annotate for a marked copy).",
     ),
+    "kind-word": ("Loại", "Kind"),
+    "province-word": ("Tỉnh, thành phố", "Province"),
+    "valid-word": ("Hiệu lực", "In force"),
+    "units-count": ("{count} đơn vị vào ngày {on}.", "{count} units on {on}."),
+    "became": ("trở thành", "became"),
+    "came-from": ("lập từ", "made from"),
+    "written-as": ("Tên đã ghi", "Written as"),
+    "confidence-word": ("Độ tin cậy", "Confidence"),
+    "no-unit": ("không nhận ra; gần nhất: {nearest}", "not recognised; nearest: {nearest}"),
+    "wrong-level-name": ("tên của một cấp khác", "the name of another level"),
     "reading": ("Đang kiểm tra", "Checking"),
 }
 

@@ -10,6 +10,7 @@ from .report import report
 from .sample import sample
 from .schema import schema_app
 from .template import template
+from .units import units_app
 from .validate import validate
 
 app = typer.Typer(
@@ -35,6 +36,7 @@ app.command()(ingest)
 app.command()(history)
 app.command()(status)
 app.add_typer(store_app, name="store")
+app.add_typer(units_app, name="units")
 
 
 def main() -> None:

@@ -1,0 +1,133 @@
+"""The country's units as shipped data: the counts the reform gives, what became what, names as people write them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from mtqg_cli.cli.app import app
+from mtqg_cli.country import country, match_names
+from mtqg_cli.text import strip_accents
+
+BEFORE, AFTER = dt.date(2025, 6, 30), dt.date(2026, 1, 1)
+
+
+def test_the_counts_of_the_reform():
+    cat = country()
+    assert len(cat.in_force(level="province", on=AFTER)) == 34
+    communes = cat.in_force(on=AFTER)
+    assert len(communes) == 3321
+    assert Counter(u.kind for u in communes) == {"Xã": 2621, "Phường": 687, "Đặc khu": 13}
+    assert len(cat.in_force(level="province", on=BEFORE)) == 63
+    assert len(cat.in_force(level="district", on=BEFORE)) == 696
+    assert len(cat.in_force(on=BEFORE)) == 10040  # 10,035 communes and 5 island districts without communes
+    assert cat.in_force(level="district", on=AFTER) == []
+
+
+def test_every_old_commune_became_a_new_one_and_splits_are_kept():
+    cat = country()
+    old, new = cat.in_force(on=BEFORE), cat.in_force(on=AFTER)
+    assert all(u.became for u in old)
+    assert all(u.came_from for u in new)
+    split = [u for u in old if len(u.became) > 1]
+    assert len(split) == 471
+    for u in old:  # a commune goes to the province its old province became part of: never elsewhere
+        assert len({cat.by_key[k].province for k in u.became}) == 1
+
+
+@pytest.mark.parametrize(
+    "args, count",
+    [
+        (["Lai Châu", "--on", "2026-01-01"], 38),
+        (["Thái Nguyên", "--on", "2026-01-01"], 92),
+        (["Lạng Sơn", "--on", "2026-01-01"], 65),
+        (["Sơn La", "--level", "district", "--on", "2025-06-30"], 12),
+        (["son la", "--on", "2026-01-01"], 75),
+        (["--on", "2026-01-01"], 3321),
+        (["--on", "2025-06-30"], 10040),
+    ],
+)
+def test_units_list(args, count):
+    result = CliRunner().invoke(app, ["units", "list", *args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["count"] == count
+
+
+def test_units_show_and_match_through_the_command_line(tmp_path):
+    from openpyxl import Workbook
+
+    runner = CliRunner()
+    shown = json.loads(runner.invoke(app, ["units", "show", "03847", "--format", "json"]).stdout)
+    assert [(u["name"], u["valid_to"] or u["valid_from"]) for u in shown] == [
+        ("Xã Mường Bú", "2025-06-30"),
+        ("Xã Mường Bú", "2025-07-01"),
+    ]
+    book = Workbook()
+    for name in ("Tên đơn vị", "X. Mường Bú", "Xã Chiềng Mung", "Phường Tô Hiệu", "Xã Không Có"):
+        book.active.append([name, 1])
+    book.save(tmp_path / "bao-cao.xlsx")
+    result = runner.invoke(app, ["units", "match", str(tmp_path / "bao-cao.xlsx"), "-t", "Sơn La", "--format", "json"])
+    assert result.exit_code == 1  # one name is not a unit
+    rows = json.loads(result.stdout)
+    assert [(r["name"], (r["unit"] or {}).get("code")) for r in rows] == [
+        ("X. Mường Bú", "03847"),
+        ("Xã Chiềng Mung", "04123"),
+        ("Phường Tô Hiệu", "03646"),
+        ("Xã Không Có", None),
+    ]
+
+
+_SON_LA = country().in_force("Sơn La", on=AFTER)
+_BARE = Counter((u.province, strip_accents(u.short)) for u in country().in_force(on=AFTER))
+_TWINS = [u for u in country().in_force(on=AFTER) if _BARE[(u.province, strip_accents(u.short))] > 1]  # Sơn Hà, Sơn Hạ
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(_TWINS), st.sampled_from(["{kind} {name}", "{k}. {name}", "{name}"]))
+def test_names_that_differ_only_by_accents_are_told_apart_by_them(unit, shape):
+    written = shape.format(kind=unit.kind, k=unit.kind[0], name=unit.short)
+    [row] = match_names([written], unit.province, AFTER)
+    assert row["unit"] is not None and row["unit"]["key"] == unit.key, (written, row)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from(_SON_LA),
+    st.sampled_from(["{kind} {name}", "{k}. {name}", "{name}", "{kind_lower} {name}"]),
+    st.sampled_from([str, str.upper, strip_accents, lambda t: strip_accents(t).lower()]),
+)
+def test_a_commune_is_found_however_its_name_is_written(unit, shape, case):
+    """'Xã Mường Bú', 'X. Mường Bú', 'Mường Bú', 'MƯỜNG BÚ', 'Muong Bu': the same commune, with full confidence."""
+    written = case(shape.format(kind=unit.kind, k=unit.kind[0], kind_lower=unit.kind.lower(), name=unit.short))
+    [row] = match_names([written], "Sơn La", AFTER)
+    assert row["unit"] is not None and row["unit"]["key"] == unit.key, (written, row)
+    assert row["confidence"] == 100
+
+
+_TRAPS = [
+    (commune, district)
+    for district in country().in_force(level="district", on=BEFORE)
+    for commune in country().in_force(on=AFTER)
+    if commune.province == district.province and commune.short == district.short
+]
+
+
+def test_the_reform_reuses_district_names_for_communes():
+    assert len(_TRAPS) > 50  # the trap is common: a new commune named after its old district
+    assert any(c.short == "Mai Sơn" and c.province == "Sơn La" for c, _ in _TRAPS)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(_TRAPS))
+def test_a_district_name_is_never_taken_for_the_commune_of_the_same_name(trap):
+    """'Xã Mai Sơn' is the commune; 'Huyện Mai Sơn' (the former district) is not, whatever the spelling."""
+    commune, district = trap
+    as_commune, as_district = match_names([commune.name, district.name], commune.province, AFTER)
+    assert as_commune["unit"]["key"] == commune.key
+    assert as_district["unit"] is None and as_district["wrong_level"]
