@@ -229,10 +229,12 @@ def test_aggregate_of_a_mixed_folder_says_what_it_left_out():
     assert data["schema"] == "giai-ngan-1719" and data["completeness"]["text"] == "12/12 đơn vị đã nộp"
     assert sorted({f["schema"] for f in data["other_forms"]}) == [
         "dai-tu-von-2022",
+        "lai-chau-du-an-8-xa",
         "son-la-du-an-8",
         "son-la-du-an-8-ket-qua",
+        "son-la-du-an-8-xa",
     ]
-    assert len(data["other_forms"]) == 23
+    assert len(data["other_forms"]) == 23 + 12 + 8
 
 
 def test_aggregate_and_report_json_equal_the_library(annex_folder, tmp_path):

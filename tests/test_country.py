@@ -131,3 +131,57 @@ def test_a_district_name_is_never_taken_for_the_commune_of_the_same_name(trap):
     as_commune, as_district = match_names([commune.name, district.name], commune.province, AFTER)
     assert as_commune["unit"]["key"] == commune.key
     assert as_district["unit"] is None and as_district["wrong_level"]
+
+
+def test_commune_forms_take_their_units_from_the_country(tmp_path):
+    from mtqg_cli.forms import load_schema
+
+    son_la, lai_chau = load_schema("son-la-du-an-8-xa"), load_schema("lai-chau-du-an-8-xa")
+    assert len(son_la.units) == 75 and len(lai_chau.units) == 38
+    bu = next(u for u in son_la.units if u.name == "Mường Bú")
+    assert (bu.code, bu.gso, bu.kind, bu.level, bu.valid_from) == (
+        "muong-bu",
+        "03847",
+        "xã",
+        "commune",
+        AFTER.replace(month=7, day=1, year=2025),
+    )
+    assert len({u.code for u in son_la.units}) == 75
+
+
+def test_communes_named_as_people_write_them_are_read_and_added_up(tmp_path):
+    """Returns from Sơn La's communes, named several ways, each found by its form (two commune forms share their
+    headings) and added up; the 2026 status expects the 75 communes; the district form refuses a 2026 template."""
+    from mtqg_cli.aggregation import aggregate
+    from mtqg_cli.forms import load_schema
+    from mtqg_cli.samples import write_unit_workbook
+    from mtqg_cli.store import Store
+    from mtqg_cli.validate import validate_paths
+
+    form = load_schema("son-la-du-an-8-xa")
+    written = {
+        "muong-bu": "X. Mường Bú",
+        "chieng-mung": "CHIENG MUNG",
+        "to-hieu": "phường Tô Hiệu",
+        "mai-son": "Xã Mai Sơn",
+    }
+    folder = tmp_path / "nhan"
+    for k, (code, label) in enumerate(written.items(), start=1):
+        values = {i.code: k for i in form.indicators}
+        write_unit_workbook(folder / f"{code}.xlsx", form, form.unit_by_code[code], values, period="2026", label=label)
+    report = validate_paths([folder])  # no --schema: the form is chosen by the names
+    assert report.schema.id == "son-la-du-an-8-xa"
+    assert sorted(u for f in report.files for u in f.units) == sorted(written)
+    assert all(f.accepted for f in report.files), [i.to_dict() for i in report.issues]
+    agg = aggregate(report)
+    assert int(agg.totals["to_truyen_thong"]) == 1 + 2 + 3 + 4
+    store = Store(tmp_path / "kho")
+    for path in sorted(folder.glob("*.xlsx")):
+        store.ingest(path, form, "2026")
+    status = store.status(form, "2026")
+    assert len(status.units) == 75 and status.reported == 4
+    assert store.status(load_schema("son-la-du-an-8"), "2026").units == []  # the districts are gone in 2026
+    result = CliRunner().invoke(app, ["template", "son-la-du-an-8", "--all", "-o", str(tmp_path / "t"), "-p", "2026"])
+    assert result.exit_code == 2 and "son-la-du-an-8-xa" in result.output
+    result = CliRunner().invoke(app, ["template", "son-la-du-an-8", "--all", "-o", str(tmp_path / "t"), "-p", "2025"])
+    assert result.exit_code == 0 and len(list((tmp_path / "t").glob("*.xlsx"))) == 11

@@ -338,14 +338,23 @@ def test_the_form_chosen_is_the_one_trying_every_form_would_choose(tmp_path):
     files += [tmp_path / "both.xlsx", tmp_path / "partial.xlsx", tmp_path / "none.xlsx"]
 
     def trying_every(workbook, forms):
-        best = None
+        """The definition: the largest share of the form's columns found; between forms with the same headings,
+        the one whose units the table names (batch._units_read); then the first listed."""
+        from mtqg_cli.validate.batch import _units_read
+
+        scored = []
         for n, s in enumerate(forms):
             table = locate_table(workbook, s)
             if table is not None:
-                key = ((table.score * 100) // len(s.indicators), -n)
                 assert table.score <= columns_bound(s, header_words(workbook))  # the bound is one
-                best = max(best, (key, s), key=lambda b: b[0]) if best else (key, s)
-        return None if best is None else best[1]
+                scored.append(((table.score * 100) // len(s.indicators), -n, s))
+        if not scored:
+            return None
+        top = max(score for score, _, _ in scored)
+        tied = [(order, s) for score, order, s in scored if score == top]
+        if len(tied) == 1:
+            return tied[0][1]
+        return max(tied, key=lambda t: (_units_read(workbook, t[1]), t[0]))[1]
 
     chosen = set()
     partial_score = None

@@ -356,6 +356,12 @@ FAILURES: dict[str, tuple[str, str]] = {
     ),
     "output-needed": ("Cần -o bao-cao.docx và/hoặc -o phu-luc.xlsx.", "Give -o bao-cao.docx and/or -o phu-luc.xlsx."),
     "unit-not-in-form": ("Không có đơn vị «{name}». Các đơn vị: {names}.", "Unknown unit «{name}». Units: {names}."),
+    "template-no-units": (
+        "Không có đơn vị nào của biểu mẫu {form} tồn tại trong kỳ {period} (các huyện kết thúc ngày 30/6/2025). "
+        "Biểu mẫu dùng cho kỳ này: {forms}.",
+        "None of the units of the form {form} exists in the period {period} (districts ended on 30/06/2025). "
+        "Forms for that period: {forms}.",
+    ),
     "unit-needed": ("Cần --unit TÊN hoặc --all.", "Give --unit NAME or --all."),
     "cannot-access": (
         "Không đọc hoặc ghi được {path}: {detail}. Kiểm tra quyền truy cập và chỗ trống trên đĩa.",
@@ -409,6 +415,11 @@ FAILURES: dict[str, tuple[str, str]] = {
     "schema-targets": (
         "{path}, dòng {line}, khoá «targets»: các chỉ tiêu không khớp tổng: {problems}",
         "{path}, line {line}, key «targets»: published sums do not hold: {problems}",
+    ),
+    "units-province-unknown": (
+        "Không có tỉnh, thành phố «{province}» vào ngày {day} trong danh mục đơn vị cả nước (mtqg units list "
+        "--level province --on {day}).",
+        "No province «{province}» on {day} in the country's units (mtqg units list --level province --on {day}).",
     ),
     "units-list-not-found": ("Không tìm thấy danh mục đơn vị «{file}».", "Unit list «{file}» not found."),
     "units-list-invalid": ("{path}: {detail}", "{path}: {detail}"),

@@ -255,9 +255,51 @@ def _line_of(node: yaml.Node | None, loc: list[Any]) -> int:
     return line
 
 
+def _country_units(ref: UnitsFrom, deps: list[Path] | None) -> list[Unit]:
+    """The units of a province, of one level, in force on a day, from the shipped catalogue (``country.py``): code
+    a slug of the short name ('muong-bu'; with the GSO code when two names fold alike), GSO code, kind, dates."""
+    from importlib import resources
+
+    from .country import LAST_DAY_BEFORE, REFORM, country
+    from .infer import slug
+
+    if deps is not None:
+        deps.append(Path(str(resources.files("mtqg_cli.data") / "country" / "units.csv.gz")))
+    day = ref.on or (LAST_DAY_BEFORE if ref.level == "district" else REFORM)
+    try:
+        found = country().in_force(ref.province, ref.level if ref.level != "province" else "province", day)
+    except LookupError:
+        raise SchemaError("units-province-unknown", province=ref.province, day=day.isoformat()) from None
+    codes = [slug(u.short, "-") for u in found]
+    clash = {c for c in codes if codes.count(c) > 1}
+    units = [
+        Unit(
+            code=f"{code}-{u.code}" if code in clash else code,
+            name=u.short,
+            kind=u.kind.lower(),
+            gso=u.code,
+            level=ref.level,
+            valid_from=u.valid_from,
+            valid_to=u.valid_to,
+        )
+        for code, u in zip(codes, found, strict=True)
+        if code not in ref.exclude
+    ]
+    if ref.only:
+        by_code = {u.code: u for u in units}
+        missing = [c for c in ref.only if c not in by_code]
+        if missing:
+            raise SchemaError("units-list-missing", path=ref.province, missing=", ".join(missing))
+        units = [by_code[c] for c in ref.only]
+    return units
+
+
 def load_units(ref: UnitsFrom, base: Path, deps: list[Path] | None = None) -> list[Unit]:
-    """Units of one level from a list in ``units/`` beside the schema (or the shipped ``schemas/units``).
-    ``deps`` gets every file looked for, up to the one read (what a cached form depends on)."""
+    """Units of one level from a list in ``units/`` beside the schema (or the shipped ``schemas/units``), or from
+    the country's units (``province``). ``deps`` gets every file looked for, up to the one read (what a cached
+    form depends on)."""
+    if ref.province:
+        return _country_units(ref, deps)
     candidates = [base / "units" / f"{ref.file}.yaml"] + [d / "units" / f"{ref.file}.yaml" for d in schema_dirs()]
     path = None
     for candidate in candidates:

@@ -6,6 +6,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from .errors import MtqgError
 
@@ -95,4 +96,23 @@ def units_in_force(units: list, period: Period) -> list:
         u
         for u in units
         if (u.valid_to is None or u.valid_to >= period.start) and (u.valid_from is None or u.valid_from <= period.end)
+    ]
+
+
+def units_for_period(schema: Any, period: str) -> list:
+    """The form's units that exist during ``period`` (a code: '2026', '2025-H2')."""
+    return units_in_force(list(schema.units), parse_period(period))
+
+
+def forms_for_period(schema: Any, period: str) -> list[str]:
+    """Other forms of the same project and province whose units exist during ``period``: what serves it."""
+    from .forms import list_schemas
+
+    return [
+        other.id
+        for other in list_schemas()
+        if other.id != schema.id
+        and other.project.code == schema.project.code
+        and other.province == schema.province
+        and units_for_period(other, period)
     ]

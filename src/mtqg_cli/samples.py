@@ -164,7 +164,7 @@ def write_unit_workbook(
         )
         put(4, 1, heading, bold)
         ws.merge_cells(f"A5:{last}5")
-        put(5, 1, f"(Kèm theo báo cáo của UBND huyện {unit.name}; thực hiện {schema.source.document})", italic)
+        put(5, 1, f"(Kèm theo báo cáo của UBND {kind} {unit.name}; thực hiện {schema.source.document})", italic)
         r = 7
         put(r, 1, "TT", bold, True)
         ws.merge_cells(start_row=r, start_column=1, end_row=r + 1, end_column=1)

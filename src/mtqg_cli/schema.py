@@ -97,12 +97,22 @@ class Unit(_Model):
 
 
 class UnitsFrom(_Model):
-    """A unit list shipped in schemas/units/: which file, which level, optionally which units."""
+    """Where a form's units come from: a unit list shipped in schemas/units/ (``file``), or the country's units
+    by reference (``province``, ``level``, and the day they are taken on, ``on``: by default the first day of the
+    new communes for ``commune``, the last day of the districts for ``district``); optionally which units."""
 
-    file: str
+    file: str = ""
+    province: str = ""
+    on: dt.date | None = None
     level: str
     only: list[str] = []
     exclude: list[str] = []
+
+    @model_validator(mode="after")
+    def _one_source(self) -> UnitsFrom:
+        if bool(self.file) == bool(self.province):
+            raise ValueError("units_from needs either 'file' or 'province'")
+        return self
 
 
 class Line(_Model):

@@ -31,13 +31,18 @@ def template(
         mtqg template son-la-du-an-8 --unit "Mộc Châu" -o bieu-gui-di/
     """
     from ..forms import load_schema
+    from ..periods import forms_for_period, units_for_period
     from ..samples import unit_file_name, write_unit_workbook
     from ..units import UnitMatcher
 
     with handled(lang):
         s = load_schema(schema)
+        in_force = units_for_period(s, period)
+        if not in_force:  # the form's units no longer (or not yet) exist: say which form serves that period
+            serving = ", ".join(forms_for_period(s, period)) or "—"
+            fail("template-no-units", lang, form=s.id, period=period, forms=serving)
         if all_units:
-            units = list(s.units)
+            units = in_force
         elif unit:
             matcher = UnitMatcher(s.units)
             units = []

@@ -110,16 +110,36 @@ def best_schema(workbook: Workbook, schemas: list[Schema]) -> Schema | None:
             bounds.append(((most * 100) // len(s.indicators), -n, s))
     bounds.sort(key=lambda b: (b[0], b[1]), reverse=True)
     best: tuple[int, int, Schema] | None = None
+    tied: list[tuple[int, Schema]] = []  # forms whose table the workbook holds equally well (the same headings)
     for bound, order, s in bounds:
-        if best is not None and (bound, order) < (best[0], best[1]):
-            break  # this form and every one after it score at most their bound: none can win
+        if best is not None and bound < best[0]:
+            break  # this form and every one after it score at most their bound: none can win or tie
         table = locate_table(workbook, s)
         if table is None:
             continue
         score = (table.score * 100) // len(s.indicators)  # share of the form's columns found
-        if best is None or (score, order) > (best[0], best[1]):
-            best = (score, order, s)
-    return best[2] if best else None
+        if best is None or score > best[0]:
+            best, tied = (score, order, s), [(order, s)]
+        elif score == best[0]:
+            tied.append((order, s))
+    if best is None:
+        return None
+    if len(tied) > 1:  # two forms with the same headings (two provinces' commune forms): the one whose units it names
+        return max(tied, key=lambda t: (_units_read(workbook, t[1]), t[0]))[1]  # then the first listed
+    return best[2]
+
+
+def _units_read(workbook: Workbook, schema: Schema) -> tuple[int, int, int, int]:
+    """How many of the form's units a workbook's table names, how few of them only by a guess, how few errors it
+    has against the form, and how many of the form's own words (its province, its plan) the workbook mentions."""
+    from ..text import fold
+
+    trial = FileResult(workbook.path, schema.id)
+    validate_workbook(workbook, schema, trial)
+    guessed = sum(1 for i in trial.issues if i.code == "unit-guessed")
+    text = " ".join(fold(v) for sheet in workbook.sheets for row in sheet.rows[:12] for v in row if isinstance(v, str))
+    said = sum(1 for phrase in (schema.province, schema.source.document) if phrase and fold(phrase) in text)
+    return len(trial.units), -guessed, -len(trial.errors), said
 
 
 def validate_paths(
