@@ -185,3 +185,38 @@ def test_communes_named_as_people_write_them_are_read_and_added_up(tmp_path):
     assert result.exit_code == 2 and "son-la-du-an-8-xa" in result.output
     result = CliRunner().invoke(app, ["template", "son-la-du-an-8", "--all", "-o", str(tmp_path / "t"), "-p", "2025"])
     assert result.exit_code == 0 and len(list((tmp_path / "t").glob("*.xlsx"))) == 11
+
+
+def test_a_district_return_for_a_period_after_the_reform_names_the_communes_that_report_instead(tmp_path):
+    from mtqg_cli.forms import load_schema
+    from mtqg_cli.samples import target_values, write_unit_workbook
+    from mtqg_cli.store import Store
+
+    form = load_schema("son-la-du-an-8")
+    unit = form.unit_by_code["mai-son"]
+    path = write_unit_workbook(tmp_path / "mai-son.xlsx", form, unit, target_values(form, unit), period="2026")
+    store = Store(tmp_path / "kho")
+    [late] = store.ingest(path, form, "2026")
+    assert not late.accepted
+    [issue] = [i for i in late.result.issues if i.code == "unit-not-in-period"]
+    assert "Xã Mai Sơn" in issue.params["successors"] and "Xã Chiềng Mung" in issue.params["successors"]
+    [fine] = store.ingest(path, form, "2025-H1")  # the first half of 2025: the district still existed
+    assert fine.accepted
+
+
+def test_commune_figures_regroup_by_former_district_by_name(tmp_path):
+    """--by-former: the 75 communes' figures set beside the 12 former districts, by name; a commune made from the
+    communes of two districts says so."""
+    from mtqg_cli.aggregation import aggregate
+    from mtqg_cli.forms import load_schema
+    from mtqg_cli.samples import write_unit_workbook
+    from mtqg_cli.validate import validate_paths
+
+    form = load_schema("son-la-du-an-8-xa")
+    for unit in form.units:
+        write_unit_workbook(tmp_path / f"{unit.code}.xlsx", form, unit, {i.code: 1 for i in form.indicators}, "2026")
+    frame = aggregate(validate_paths([tmp_path], form, jobs=1)).by_former()
+    names = set(frame.index)
+    assert {"Huyện Mai Sơn", "Thành phố Sơn La", "Thị xã Mộc Châu"} <= {n for group in names for n in group.split(",")}
+    assert int(frame["to_truyen_thong"].sum()) == 75
+    assert all(name.startswith(("Huyện", "Thành phố", "Thị xã")) for group in names for name in group.split(","))

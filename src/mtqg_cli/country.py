@@ -93,6 +93,28 @@ class Country:
             raise LookupError(name)
         return found
 
+    def successors(self, code: str, level: str) -> list[CountryUnit]:
+        """What a unit that ended on 30/06/2025 became (by its GSO code): a commune's new commune(s); a district's,
+        the new communes its communes went to; a province's, the new province."""
+        unit = self.by_key.get(f"o:{code}")
+        if unit is None or unit.level != level:
+            return []
+        if level == "district":
+            olds = [u for u in self.units if u.parent == unit.key and u.level == "commune"]
+        elif level == "province":
+            olds = [u for u in self.units if u.parent and self.by_key[u.parent].parent == unit.key]
+        else:
+            olds = [unit]
+        keys = dict.fromkeys(k for old in olds for k in old.became)
+        if level == "province":
+            keys = dict.fromkeys(self.by_key[k].parent for k in keys)
+        return [self.by_key[k] for k in keys]
+
+    def former_districts(self, unit: CountryUnit) -> list[CountryUnit]:
+        """The districts whose communes a new commune was made from (more than one: the split is stated)."""
+        keys = dict.fromkeys(self.by_key[k].parent for k in unit.came_from)
+        return [self.by_key[k] for k in keys if self.by_key[k].level == "district"]
+
     def find(self, text: str) -> list[CountryUnit]:
         """Units named ``text`` (full or short name, folded, any period) or with that GSO code."""
         folded = _bare(text)

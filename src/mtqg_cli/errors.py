@@ -127,6 +127,16 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "Gộp số liệu của đơn vị vào một dòng.",
         "Put the unit's figures in one row.",
     ),
+    "unit-not-in-period": (
+        "Đơn vị {unit} không còn (hoặc chưa có) trong kỳ {period}; báo cáo kỳ này do các đơn vị kế tiếp gửi: "
+        "{successors}.",
+        "The unit {unit} did not exist in the period {period}; that period's returns come from its successors: "
+        "{successors}.",
+        "Nhận báo cáo của các xã, phường kế tiếp theo biểu mẫu cấp xã (mtqg template … -p {period}); báo cáo cấp "
+        "huyện chỉ dùng cho các kỳ đến 30/6/2025.",
+        "Collect the successors' returns on the commune form (mtqg template … -p {period}); district returns only "
+        "serve periods up to 30/06/2025.",
+    ),
     "unit-duplicate-file": (
         "Đơn vị {unit} đã có trong tệp {other}.",
         "The unit {unit} is also reported in {other}.",

@@ -266,8 +266,9 @@ def _country_units(ref: UnitsFrom, deps: list[Path] | None) -> list[Unit]:
     if deps is not None:
         deps.append(Path(str(resources.files("mtqg_cli.data") / "country" / "units.csv.gz")))
     day = ref.on or (LAST_DAY_BEFORE if ref.level == "district" else REFORM)
+    catalogue = country()
     try:
-        found = country().in_force(ref.province, ref.level if ref.level != "province" else "province", day)
+        found = catalogue.in_force(ref.province, ref.level if ref.level != "province" else "province", day)
     except LookupError:
         raise SchemaError("units-province-unknown", province=ref.province, day=day.isoformat()) from None
     codes = [slug(u.short, "-") for u in found]
@@ -281,6 +282,7 @@ def _country_units(ref: UnitsFrom, deps: list[Path] | None) -> list[Unit]:
             level=ref.level,
             valid_from=u.valid_from,
             valid_to=u.valid_to,
+            former=[d.name for d in catalogue.former_districts(u)],  # by name: 'Huyện Mai Sơn'
         )
         for code, u in zip(codes, found, strict=True)
         if code not in ref.exclude

@@ -184,6 +184,7 @@ class Store:
 
             guess = UnitMatcher(schema.units).find_in_text(p.stem.replace("_", " ").replace("-", " "))
             units = [guess.code] if guess else []
+        _check_in_force(result, schema, units, per)
         refused = next((i for i in result.issues if i.code.startswith(_NOT_KEPT) and not i.cell), None)
         if not units or refused is not None:
             # a file that is not a readable workbook (over a bound, not a spreadsheet, unreadable), or whose unit
@@ -506,6 +507,22 @@ _MIGRATIONS = {1: _v1}
 # files refused before anything is stored: not a readable workbook, or over a bound
 _NOT_KEPT = ("file-", "path-unreadable", "reader-died", "internal-error")
 _KNOWN_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
+
+
+def _check_in_force(result: FileResult, schema: Schema, units: list[str], period: Period) -> None:
+    """A return for a period from a unit that did not exist then (a district after 30/06/2025) is an error naming
+    what the unit became: the returns of that period come from its successors."""
+    from .country import country
+
+    for code in units:
+        unit = schema.unit_by_code.get(code)
+        if unit is None or units_in_force([unit], period):
+            continue
+        level = unit.level or schema.reporting.level
+        after = country().successors(unit.gso, level) if unit.gso else []
+        names = ", ".join(u.name for u in after[:12]) + (f" (+{len(after) - 12})" if len(after) > 12 else "")
+        params = {"unit": unit.name, "period": period.code, "successors": names or "—"}
+        result.issues.append(Issue("unit-not-in-period", Severity.ERROR, str(result.path), params=params))
 
 
 def _suffix(path: Path) -> str:

@@ -123,7 +123,7 @@ def show_former(agg: Aggregate, console: Console, lang: str) -> None:
     """Totals regrouped by former district."""
     frame = agg.by_former()
     table = Table(title=word("by-former", lang), header_style="bold")
-    table.add_column(word("former-district", lang))
+    table.add_column(word("former-district", lang), no_wrap=True)
     inds = [i for i in agg.schema.indicators if i.code in frame.columns]
     for ind in inds:
         table.add_column(ind.code, justify="right")
