@@ -220,3 +220,35 @@ def test_commune_figures_regroup_by_former_district_by_name(tmp_path):
     assert {"Huyện Mai Sơn", "Thành phố Sơn La", "Thị xã Mộc Châu"} <= {n for group in names for n in group.split(",")}
     assert int(frame["to_truyen_thong"].sum()) == 75
     assert all(name.startswith(("Huyện", "Thành phố", "Thị xã")) for group in names for name in group.split(","))
+
+
+def test_cumulative_figures_add_the_districts_before_the_reform_and_the_communes_after(tmp_path):
+    """son-la-du-an-8-xa continues son-la-du-an-8: district returns for 2024 and 2025-H1 plus commune returns for
+    2025-H2 give one cumulative figure; the year cut by the reform is said in words."""
+    from mtqg_cli.forms import load_schema
+    from mtqg_cli.pipeline import LedgerExtras
+    from mtqg_cli.samples import write_unit_workbook
+    from mtqg_cli.store import Store
+
+    districts, communes = load_schema("son-la-du-an-8"), load_schema("son-la-du-an-8-xa")
+    store = Store(tmp_path / "kho")
+    for period, value in (("2024", 10), ("2025-H1", 3)):
+        for unit in districts.units[:2]:
+            values = {i.code: value for i in districts.indicators}
+            path = write_unit_workbook(tmp_path / period / f"{unit.code}.xlsx", districts, unit, values, period)
+            assert store.ingest(path, districts, period)[0].accepted
+    for unit in communes.units[:3]:
+        values = {i.code: 1 for i in communes.indicators}
+        path = write_unit_workbook(tmp_path / "xa" / f"{unit.code}.xlsx", communes, unit, values, "2025-H2")
+        assert store.ingest(path, communes, "2025-H2")[0].accepted
+    extras = LedgerExtras.of(store, communes, "2025-H2")
+    assert extras.continued == [("son-la-du-an-8", "2024"), ("son-la-du-an-8", "2025-H1")]
+    assert int(extras.cumulative["to_truyen_thong"]) == 2 * 10 + 2 * 3 + 3 * 1
+    [(vi, en)] = extras.cut_years
+    assert "Năm 2025" in vi and "2025-H1" in vi and "2025-H2" in vi and "son-la-du-an-8-xa" in en
+    result = CliRunner().invoke(
+        app,
+        ["aggregate", "-p", "2025-H2", "-s", "son-la-du-an-8-xa", "--store", str(tmp_path / "kho"), "--format", "json"],
+    )
+    ledger = json.loads(result.stdout)["ledger"]
+    assert ledger["cumulative"]["to_truyen_thong"] == 29.0 and len(ledger["notes"]) == 1

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import Issue, MtqgError
 from .validate import Report
+from .words import word
 
 if TYPE_CHECKING:
     from .aggregation import Aggregate
@@ -36,6 +37,10 @@ class LedgerExtras:
     change: dict[str, Decimal]
     cumulative: dict[str, Decimal]
     unusual: list[Issue] = field(default_factory=list)
+    # what the cumulative figures add from the form this one continues: (form, period), and the years whose
+    # figures come from both forms, said in words (vi, en)
+    continued: list[tuple[str, str]] = field(default_factory=list)
+    cut_years: list[tuple[str, str]] = field(default_factory=list)
 
     @classmethod
     def of(cls, store: Store, schema: Schema, period: str) -> LedgerExtras:
@@ -49,8 +54,25 @@ class LedgerExtras:
             for k in set(now) | set(before)
             if not (schema.indicator_by_code.get(k) and schema.indicator_by_code[k].formula)
         }
+        continued = store.continued(schema, per.code)
+        own = [c for c in store.periods(schema.id) if parse_period(c).start <= per.start]
+        cut = []
+        years = {parse_period(c).start.year for _, c in continued} & {parse_period(c).start.year for c in own}
+        for year in sorted(years):
+            old = ", ".join(c for _, c in continued if parse_period(c).start.year == year)
+            new = ", ".join(c for c in own if parse_period(c).start.year == year)
+            params = {"year": year, "old": old, "old_form": schema.continues, "new": new, "new_form": schema.id}
+            cut.append((word("cut-year", "vi", **params), word("cut-year", "en", **params)))
         return cls(
-            per.code, prev, now, before, change, store.cumulative(schema, per.code), store.unusual(schema, per.code)
+            per.code,
+            prev,
+            now,
+            before,
+            change,
+            store.cumulative(schema, per.code),
+            store.unusual(schema, per.code),
+            continued,
+            cut,
         )
 
     def to_dict(self, lang: str = "vi") -> dict[str, Any]:
@@ -61,6 +83,8 @@ class LedgerExtras:
             "previous": {k: float(v) for k, v in self.previous.items()},
             "change": {k: float(v) for k, v in self.change.items()},
             "warnings": [i.to_dict(lang) for i in self.unusual],
+            "continued": [{"form": form, "period": code} for form, code in self.continued],
+            "notes": [en if lang == "en" else vi for vi, en in self.cut_years],
         }
 
 

@@ -244,6 +244,9 @@ class Schema(_Model):
     rules: list[Rule] = []
     samples: Samples | None = None
     summary: Summary | None = None
+    # the form this one takes over from (the district form a commune form replaced on 01/07/2025): the ledger's
+    # cumulative figures add that form's returns for the periods before this one's
+    continues: str = ""
 
     @model_validator(mode="before")
     @classmethod

@@ -434,20 +434,41 @@ class Store:
         return sums
 
     def cumulative(self, schema: Schema, period: str) -> dict[str, Decimal]:
-        """Sums over every period of the same kind up to and including ``period`` (lũy kế). Rates and running
-        totals (``cumulative: true``) are not added up."""
+        """Sums over every period of the same kind up to and including ``period`` (lũy kế), and, for a form that
+        continues another (``continues``), that form's periods before this one's (see :meth:`continued`). Rates and
+        running totals (``cumulative: true``) are not added up."""
         end = parse_period(period)
         out: dict[str, Decimal] = {}
-        for code in self.periods(schema.id):
-            p = parse_period(code)
-            if p.kind != end.kind or p.start > end.start:
-                continue
-            for k, v in self.totals(schema, code).items():
+        own = [
+            c
+            for c in self.periods(schema.id)
+            if parse_period(c).kind == end.kind and parse_period(c).start <= end.start
+        ]
+        parts = [(schema.id, c) for c in own] + self.continued(schema, period)
+        for form_id, code in parts:
+            form = schema if form_id == schema.id else _load(form_id)
+            for k, v in self.totals(form, code).items():
                 ind = schema.indicator_by_code.get(k)
                 if ind is None or ind.formula or ind.role == "context" or ind.cumulative:
                     continue
                 out[k] = out.get(k, Decimal(0)) + v
         return out
+
+    def continued(self, schema: Schema, period: str) -> list[tuple[str, str]]:
+        """(form, period) of the form ``schema`` continues, added to its cumulative figures: the periods that end
+        before this form's first recorded period up to ``period``, longest first, none overlapping another."""
+        if not schema.continues:
+            return []
+        end = parse_period(period)
+        own = [parse_period(c) for c in self.periods(schema.id)]
+        starts = [p.start for p in own if p.start <= end.start] or [end.start]
+        first = min(starts)
+        taken: list[Period] = []
+        for code in sorted(self.periods(schema.continues), key=lambda c: parse_period(c).start - parse_period(c).end):
+            p = parse_period(code)
+            if p.end < first and not any(p.start <= t.end and t.start <= p.end for t in taken):
+                taken.append(p)
+        return [(schema.continues, p.code) for p in sorted(taken, key=lambda p: p.start)]
 
     def unusual(self, schema: Schema, period: str, factor: int = 3) -> list[Issue]:
         """Warnings for figures far outside a unit's own history: more than ``factor`` times the previous period,
@@ -507,6 +528,12 @@ _MIGRATIONS = {1: _v1}
 # files refused before anything is stored: not a readable workbook, or over a bound
 _NOT_KEPT = ("file-", "path-unreadable", "reader-died", "internal-error")
 _KNOWN_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
+
+
+def _load(form_id: str) -> Schema:
+    from .forms import load_schema
+
+    return load_schema(form_id)
 
 
 def _check_in_force(result: FileResult, schema: Schema, units: list[str], period: Period) -> None:

@@ -137,6 +137,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "confidence-word": ("Độ tin cậy", "Confidence"),
     "no-unit": ("không nhận ra; gần nhất: {nearest}", "not recognised; nearest: {nearest}"),
     "wrong-level-name": ("tên của một cấp khác", "the name of another level"),
+    "cut-year": (
+        "Năm {year} bị cắt bởi việc sắp xếp đơn vị hành chính: số liệu {old} theo biểu {old_form}, {new} theo biểu "
+        "{new_form}; lũy kế cộng cả hai.",
+        "The year {year} is cut by the reform of administrative units: figures for {old} from the form {old_form}, "
+        "for {new} from the form {new_form}; the cumulative figures add both.",
+    ),
     "reading": ("Đang kiểm tra", "Checking"),
 }
 

@@ -115,6 +115,8 @@ def show_extras(extras: LedgerExtras, agg: Aggregate, console: Console, lang: st
             format_number(extras.change.get(ind.code)) if ind.code in extras.change else "",
         )
     console.print(table)
+    for vi, en in extras.cut_years:
+        console.print(Text(en if lang == "en" else vi, style="italic"))
     for issue in extras.unusual:
         console.print(f"[yellow]{issue.message(lang)}[/yellow] {issue.fix(lang)}")
 
