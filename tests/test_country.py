@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -246,9 +247,51 @@ def test_cumulative_figures_add_the_districts_before_the_reform_and_the_communes
     assert int(extras.cumulative["to_truyen_thong"]) == 2 * 10 + 2 * 3 + 3 * 1
     [(vi, en)] = extras.cut_years
     assert "Năm 2025" in vi and "2025-H1" in vi and "2025-H2" in vi and "son-la-du-an-8-xa" in en
-    result = CliRunner().invoke(
-        app,
-        ["aggregate", "-p", "2025-H2", "-s", "son-la-du-an-8-xa", "--store", str(tmp_path / "kho"), "--format", "json"],
-    )
+    kho = str(tmp_path / "kho")
+    args = ["aggregate", "-p", "2025-H2", "-s", "son-la-du-an-8-xa", "--store", kho, "--format", "json"]
+    result = CliRunner().invoke(app, args)
     ledger = json.loads(result.stdout)["ledger"]
     assert ledger["cumulative"]["to_truyen_thong"] == 29.0 and len(ledger["notes"]) == 1
+    # against the 2022-2025 targets of the districts' part (416 community communication teams in the annex)
+    assert ledger["targets_from"] == "son-la-du-an-8"
+    assert ledger["against_targets"]["to_truyen_thong"] == {"cumulative": 29.0, "target": 416.0, "percent": 7.0}
+    table = CliRunner().invoke(app, args[:-2]).output
+    assert "son-la-du-an-8" in table and "416" in table
+
+
+def test_a_year_begun_by_communes_without_the_districts_first_half_is_said(tmp_path):
+    """2024 by districts, then 2025-H2 by communes and nothing for 2025-H1: the gap is said, not hidden."""
+    from mtqg_cli.forms import load_schema
+    from mtqg_cli.pipeline import LedgerExtras
+    from mtqg_cli.samples import write_unit_workbook
+    from mtqg_cli.store import Store
+
+    districts, communes = load_schema("son-la-du-an-8"), load_schema("son-la-du-an-8-xa")
+    store = Store(tmp_path / "kho")
+    unit = districts.units[0]
+    path = write_unit_workbook(tmp_path / "h.xlsx", districts, unit, {i.code: 5 for i in districts.indicators}, "2024")
+    store.ingest(path, districts, "2024")
+    unit = communes.units[0]
+    path = write_unit_workbook(tmp_path / "x.xlsx", communes, unit, {i.code: 1 for i in communes.indicators}, "2025-H2")
+    store.ingest(path, communes, "2025-H2")
+    extras = LedgerExtras.of(store, communes, "2025-H2")
+    assert int(extras.cumulative["to_truyen_thong"]) == 6
+    [(vi, en)] = extras.cut_years
+    assert "Năm 2025: chỉ có số liệu 2025-H2" in vi and "01/07/2025" in vi and "son-la-du-an-8 " in vi
+
+
+def test_a_form_adds_agencies_to_the_units_it_refers_to(tmp_path, monkeypatch):
+    import yaml
+
+    from mtqg_cli.forms import load_schema
+
+    data = yaml.safe_load(
+        (Path(__file__).resolve().parents[1] / "schemas" / "lai-chau-du-an-8-xa.yaml").read_text("utf-8")
+    )
+    data["id"] = "lai-chau-them-co-quan"
+    data["units"] = [
+        {"code": "so-ldtbxh", "name": "Sở Lao động - Thương binh và Xã hội", "kind": "sở", "level": "agency"}
+    ]
+    (tmp_path / "lai-chau-them-co-quan.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    form = load_schema(tmp_path / "lai-chau-them-co-quan.yaml")
+    assert len(form.units) == 39 and form.units[-1].code == "so-ldtbxh"

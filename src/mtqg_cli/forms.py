@@ -197,7 +197,8 @@ def _load_schema_text(path: Path, text: str, deps: list[Path]) -> Schema:
                 detail=f"{path}, dòng {at}, khoá «units_from»: {msg}",
                 detail_en=f"{path}, line {at}, key «units_from»: {msg}",
             ) from exc
-        data["units"] = [u.model_dump() for u in load_units(ref, path.parent, deps)]
+        listed = data.get("units") or []  # agencies (phòng, ban, hội) a form adds to the units it refers to
+        data["units"] = [u.model_dump() for u in load_units(ref, path.parent, deps)] + list(listed)
     try:
         schema = Schema.model_validate(data)
     except ValidationError as exc:

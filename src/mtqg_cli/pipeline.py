@@ -41,6 +41,10 @@ class LedgerExtras:
     # figures come from both forms, said in words (vi, en)
     continued: list[tuple[str, str]] = field(default_factory=list)
     cut_years: list[tuple[str, str]] = field(default_factory=list)
+    # the phase targets the cumulative figures are set against (the reporting units' part: the form's own, or
+    # that of the form it continues) and where they come from
+    targets: dict[str, Decimal] = field(default_factory=dict)
+    targets_from: str = ""
 
     @classmethod
     def of(cls, store: Store, schema: Schema, period: str) -> LedgerExtras:
@@ -63,6 +67,13 @@ class LedgerExtras:
             new = ", ".join(c for c in own if parse_period(c).start.year == year)
             params = {"year": year, "old": old, "old_form": schema.continues, "new": new, "new_form": schema.id}
             cut.append((word("cut-year", "vi", **params), word("cut-year", "en", **params)))
+        if schema.continues and own:  # the year the form began in, when the form it continues left a gap in it
+            first = min((parse_period(c) for c in own), key=lambda p: p.start)
+            if first.start.timetuple().tm_yday > 1 and first.start.year not in years:
+                params = {"year": first.start.year, "new": first.code, "new_form": schema.id}
+                params |= {"old_form": schema.continues, "start": f"{first.start:%d/%m/%Y}"}
+                cut.append((word("partial-year", "vi", **params), word("partial-year", "en", **params)))
+        targets, targets_from = _phase_targets(schema)
         return cls(
             per.code,
             prev,
@@ -73,6 +84,8 @@ class LedgerExtras:
             store.unusual(schema, per.code),
             continued,
             cut,
+            targets,
+            targets_from,
         )
 
     def to_dict(self, lang: str = "vi") -> dict[str, Any]:
@@ -84,8 +97,36 @@ class LedgerExtras:
             "change": {k: float(v) for k, v in self.change.items()},
             "warnings": [i.to_dict(lang) for i in self.unusual],
             "continued": [{"form": form, "period": code} for form, code in self.continued],
+            "targets_from": self.targets_from or None,
+            "against_targets": {
+                k: {
+                    "cumulative": float(self.cumulative.get(k, Decimal(0))),
+                    "target": float(t),
+                    "percent": round(float(self.cumulative.get(k, Decimal(0)) / t * 100), 1) if t else None,
+                }
+                for k, t in self.targets.items()
+            },
             "notes": [en if lang == "en" else vi for vi, en in self.cut_years],
         }
+
+
+def _phase_targets(schema: Schema) -> tuple[dict[str, Decimal], str]:
+    """The reporting units' part of the phase targets (the whole phase when the form gives no part): the form's
+    own, else those of the form it continues."""
+    from .forms import SchemaError, load_schema
+
+    for form_id in (schema.id, schema.continues):
+        if not form_id:
+            continue
+        try:
+            form = schema if form_id == schema.id else load_schema(form_id)
+        except SchemaError:
+            continue
+        part = form.units_part
+        values = dict(part.values) if part is not None else dict(form.targets.phase)
+        if values:
+            return values, form.id
+    return {}, ""
 
 
 @dataclass

@@ -143,6 +143,16 @@ WORDS: dict[str, tuple[str, str]] = {
         "The year {year} is cut by the reform of administrative units: figures for {old} from the form {old_form}, "
         "for {new} from the form {new_form}; the cumulative figures add both.",
     ),
+    "partial-year": (
+        "Năm {year}: chỉ có số liệu {new} theo biểu {new_form}; trước ngày {start} chưa có số liệu theo biểu "
+        "{old_form} trong sổ.",
+        "The year {year}: figures for {new} only, from the form {new_form}; none from the form {old_form} before "
+        "{start} in the ledger.",
+    ),
+    "targets-from": (
+        "Chỉ tiêu giai đoạn lấy theo biểu {form} (phần của các đơn vị báo cáo), mà biểu này kế tiếp.",
+        "Phase targets from the form {form} (the reporting units' part), which this form continues.",
+    ),
     "reading": ("Đang kiểm tra", "Checking"),
 }
 

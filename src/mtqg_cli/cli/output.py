@@ -104,17 +104,27 @@ def show_extras(extras: LedgerExtras, agg: Aggregate, console: Console, lang: st
         word("change", lang),
     ):
         table.add_column(heading, justify="right")
+    if extras.targets:  # the phase targets the cumulative figures are set against (perhaps the continued form's)
+        table.add_column(word("target", lang), justify="right")
+        table.add_column("%", justify="right")
     for ind in agg.schema.indicators:
         if ind.code not in extras.cumulative and ind.code not in extras.change:
             continue
         cum = extras.cumulative.get(ind.code)
-        table.add_row(
+        cells = [
             ind.label,
             format_number(cum) if cum is not None else "",
             format_number(extras.previous.get(ind.code)) if ind.code in extras.previous else "",
             format_number(extras.change.get(ind.code)) if ind.code in extras.change else "",
-        )
+        ]
+        if extras.targets:
+            target = extras.targets.get(ind.code)
+            share = format_percent(float((cum or 0) / target * 100)) if target else ""
+            cells += [format_number(target) if target is not None else "", share]
+        table.add_row(*cells)
     console.print(table)
+    if extras.targets_from and extras.targets_from != agg.schema.id:
+        console.print(Text(word("targets-from", lang, form=extras.targets_from), style="italic"))
     for vi, en in extras.cut_years:
         console.print(Text(en if lang == "en" else vi, style="italic"))
     for issue in extras.unusual:
