@@ -295,3 +295,21 @@ def test_a_form_adds_agencies_to_the_units_it_refers_to(tmp_path, monkeypatch):
     (tmp_path / "lai-chau-them-co-quan.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
     form = load_schema(tmp_path / "lai-chau-them-co-quan.yaml")
     assert len(form.units) == 39 and form.units[-1].code == "so-ldtbxh"
+
+
+def test_the_tong_hop_workbook_sets_communes_beside_their_former_districts(tmp_path):
+    from openpyxl import load_workbook
+
+    root = Path(__file__).resolve().parents[1] / "sample_data" / "son-la-du-an-8-xa"
+    out = tmp_path / "tong-hop.xlsx"
+    result = CliRunner().invoke(app, ["aggregate", str(root), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(out)["Theo huyện cũ"]
+    rows = [r for r in sheet.iter_rows(min_row=5, values_only=True) if r[0]]
+    assert all(str(r[0]).startswith(("Huyện", "Thành phố", "Thị xã")) for r in rows)
+    column = [c.value for c in sheet[4]].index("Thành lập và duy trì tổ truyền thông cộng đồng (tổ)")
+    from mtqg_cli.aggregation import aggregate
+    from mtqg_cli.validate import validate_paths
+
+    expected = aggregate(validate_paths([root], "son-la-du-an-8-xa")).totals["to_truyen_thong"]
+    assert sum(r[column] for r in rows) == expected  # the regrouped figures add up to the communes' total

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import Issue, MtqgError
 from .validate import Report
-from .words import word
+from .words import choose, word
 
 if TYPE_CHECKING:
     from .aggregation import Aggregate
@@ -106,7 +106,7 @@ class LedgerExtras:
                 }
                 for k, t in self.targets.items()
             },
-            "notes": [en if lang == "en" else vi for vi, en in self.cut_years],
+            "notes": [choose(pair, lang) for pair in self.cut_years],
         }
 
 

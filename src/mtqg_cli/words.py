@@ -157,6 +157,11 @@ WORDS: dict[str, tuple[str, str]] = {
 }
 
 
+def choose(pair: tuple[str, str], lang: str = "vi") -> str:
+    """One of a (Vietnamese, English) pair of texts made earlier, in ``lang``."""
+    return pair[1] if lang == "en" else pair[0]
+
+
 def word(key: str, lang: str = "vi", **params: Any) -> str:
     """The entry ``key`` in ``lang`` ('vi' unless 'en'), filled from ``params``."""
     vi, en = WORDS[key]

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..numbers import format_number, format_percent
-from ..words import word
+from ..words import choose, word
 
 if TYPE_CHECKING:
     from ..aggregation import Aggregate
@@ -125,8 +125,8 @@ def show_extras(extras: LedgerExtras, agg: Aggregate, console: Console, lang: st
     console.print(table)
     if extras.targets_from and extras.targets_from != agg.schema.id:
         console.print(Text(word("targets-from", lang, form=extras.targets_from), style="italic"))
-    for vi, en in extras.cut_years:
-        console.print(Text(en if lang == "en" else vi, style="italic"))
+    for pair in extras.cut_years:
+        console.print(Text(choose(pair, lang), style="italic"))
     for issue in extras.unusual:
         console.print(f"[yellow]{issue.message(lang)}[/yellow] {issue.fix(lang)}")
 

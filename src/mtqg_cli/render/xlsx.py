@@ -15,6 +15,7 @@ from ..aggregation import Aggregate
 from ..numbers import format_percent
 from ..text import clean
 from ..validate import Report
+from ..words import word
 from . import atomic_write, looks_like_formula
 
 FONT = "Times New Roman"
@@ -41,6 +42,8 @@ def _build(agg: Aggregate, report: Report | None, lang: str) -> Any:
         ws.title = "Tổng hợp"
         _summary_sheet(ws, agg, lang)
     _progress_sheet(wb.create_sheet("Tiến độ"), agg, lang)
+    if agg.lines is None and any(agg.schema.unit_by_code[u].former for u in agg.reported):
+        _former_sheet(wb.create_sheet("Theo huyện cũ"), agg, lang)
     _status_sheet(wb.create_sheet("Tình hình nộp"), agg, report, lang)
     _rejected_sheet(wb.create_sheet("Tệp bị loại"), agg, lang)
     return wb
@@ -430,6 +433,32 @@ def _status_sheet(ws: Any, agg: Aggregate, report: Report | None, lang: str) -> 
     for col, width in zip("ABCD", (6, 24, 18, 60), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
+
+
+def _former_sheet(ws: Any, agg: Aggregate, lang: str) -> None:
+    """The communes' figures regrouped by their former districts, by name (a commune made from the communes of
+    several districts under all of them together: the split is stated, not guessed)."""
+    st = _Styles()
+    frame = agg.by_former()
+    inds = [i for i in agg.schema.indicators if i.code in frame.columns]
+    put(ws, 1, 1, word("by-former", lang).upper(), st.title, st.left)
+    put(ws, 2, 1, agg.completeness(lang), st.subtitle, st.left)
+    headers = [word("former-district", lang)] + [f"{i.label} ({i.unit})" if i.unit else i.label for i in inds]
+    for c, h in enumerate(headers, start=1):
+        put(ws, 4, c, h, st.header, st.center, border=st.border, fill=st.header_fill)
+    for r, (name, row) in enumerate(frame.iterrows(), start=5):
+        put(ws, r, 1, str(name).replace(",", ", "), st.body, st.left, border=st.border)
+        for c, ind in enumerate(inds, start=2):
+            value = row[ind.code]
+            put(ws, r, c, None if value != value else float(value), st.body, st.right, _fmt(ind), st.border)
+    from openpyxl.utils import get_column_letter
+
+    ws.column_dimensions["A"].width = 30
+    for c in range(2, len(inds) + 2):
+        ws.column_dimensions[get_column_letter(c)].width = 12
+    fit_header_rows(ws, 4, 4)
+    ws.freeze_panes = "B5"
+    _print_setup(ws, 4, 4)
 
 
 def _rejected_sheet(ws: Any, agg: Aggregate, lang: str) -> None:
