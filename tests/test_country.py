@@ -186,6 +186,8 @@ def test_communes_named_as_people_write_them_are_read_and_added_up(tmp_path):
     assert result.exit_code == 2 and "son-la-du-an-8-xa" in result.output
     result = CliRunner().invoke(app, ["template", "son-la-du-an-8", "--all", "-o", str(tmp_path / "t"), "-p", "2025"])
     assert result.exit_code == 0 and len(list((tmp_path / "t").glob("*.xlsx"))) == 11
+    result = CliRunner().invoke(app, ["sample", str(tmp_path / "s"), "-s", "son-la-du-an-8", "-p", "2026"])
+    assert result.exit_code == 2 and not (tmp_path / "s").exists()
 
 
 def test_a_district_return_for_a_period_after_the_reform_names_the_communes_that_report_instead(tmp_path):

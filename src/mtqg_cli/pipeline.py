@@ -269,6 +269,10 @@ def compile_report(
         raise MtqgError("output-needed")
     check_outputs(outputs, [])
     data = load_data(paths, schema, period or None, store, jobs, progress, counted=getattr(progress, "start", None))
+    if period and data.report.period is None:  # the units expected are those that existed in the period
+        from .periods import parse_period
+
+        data.report.period = parse_period(period)
     html_kind = [html.suffix.lower()] if html else []
     check_outputs([*outputs, *([html] if html else [])], data.files, [*OUTPUT_KINDS, *html_kind])
     settings = load_settings(config)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ..words import word
-from .options import Lang, LangOpt, console, handled
+from .options import Lang, LangOpt, console, fail, handled
 
 
 def sample(
@@ -24,8 +24,18 @@ def sample(
         mtqg sample thu-nghiem/ && mtqg validate thu-nghiem/
     """
     from ..forms import load_schema
+    from ..periods import forms_for_period, units_for_period
     from ..samples import write_samples
 
     with handled(lang):
-        paths = write_samples(folder, load_schema(schema), period=period)
+        form = load_schema(schema)
+        if not units_for_period(form, period):  # as template: no returns from units that do not exist then
+            fail(
+                "template-no-units",
+                lang,
+                form=form.id,
+                period=period,
+                forms=", ".join(forms_for_period(form, period)) or "—",
+            )
+        paths = write_samples(folder, form, period=period)
     console().print(word("written-n", lang, count=len(paths), path=folder), markup=False)
