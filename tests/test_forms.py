@@ -339,8 +339,8 @@ def test_the_form_chosen_is_the_one_trying_every_form_would_choose(tmp_path):
 
     def trying_every(workbook, forms):
         """The definition: the largest share of the form's columns found; between forms with the same headings,
-        the one whose units the table names (batch._units_read); then the first listed."""
-        from mtqg_cli.validate.batch import _units_read
+        the one whose units the table names (batch._units_named); then the first listed."""
+        from mtqg_cli.validate.batch import _units_named
 
         scored = []
         for n, s in enumerate(forms):
@@ -354,7 +354,7 @@ def test_the_form_chosen_is_the_one_trying_every_form_would_choose(tmp_path):
         tied = [(order, s) for score, order, s in scored if score == top]
         if len(tied) == 1:
             return tied[0][1]
-        return max(tied, key=lambda t: (_units_read(workbook, t[1]), t[0]))[1]
+        return max(tied, key=lambda t: (_units_named(workbook, t[1], locate_table(workbook, t[1])), t[0]))[1]
 
     chosen = set()
     partial_score = None

@@ -100,6 +100,15 @@ class UnitMatcher:
         self._gso = {u.gso: u for u in units if u.gso}
         self._longest: int | None = None  # words in the longest name key, worked out on first use
 
+    def exact(self, text: object) -> Unit | None:
+        """The unit ``text`` names exactly (after folding case, accents and prefixes, or by GSO code), else None:
+        no fuzzy search."""
+        raw = str(text).strip() if text is not None else ""
+        if raw in self._gso:
+            return self._gso[raw]
+        found = self._exact.get(core_name(raw)) if raw else None
+        return found[0] if found and len(found) == 1 else None
+
     def match(self, text: object) -> Match:
         raw = str(text).strip() if text is not None else ""
         if not raw:

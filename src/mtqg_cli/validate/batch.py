@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..errors import Issue, Severity
 from ..forms import list_schemas, load_schema
-from ..locate import columns_bound, header_words, locate_table, required_codes
+from ..locate import Table, columns_bound, header_words, locate_table, required_codes
 from ..reading import SPREADSHEET_SUFFIXES, ReadError, Workbook, a1, probe_cells, read_workbook
 from ..schema import Schema
 from . import checks
@@ -110,7 +110,7 @@ def best_schema(workbook: Workbook, schemas: list[Schema]) -> Schema | None:
             bounds.append(((most * 100) // len(s.indicators), -n, s))
     bounds.sort(key=lambda b: (b[0], b[1]), reverse=True)
     best: tuple[int, int, Schema] | None = None
-    tied: list[tuple[int, Schema]] = []  # forms whose table the workbook holds equally well (the same headings)
+    tied: list[tuple[int, Schema, Table]] = []  # forms whose table the workbook holds equally well (same headings)
     for bound, order, s in bounds:
         if best is not None and bound < best[0]:
             break  # this form and every one after it score at most their bound: none can win or tie
@@ -119,27 +119,44 @@ def best_schema(workbook: Workbook, schemas: list[Schema]) -> Schema | None:
             continue
         score = (table.score * 100) // len(s.indicators)  # share of the form's columns found
         if best is None or score > best[0]:
-            best, tied = (score, order, s), [(order, s)]
+            best, tied = (score, order, s), [(order, s, table)]
         elif score == best[0]:
-            tied.append((order, s))
+            tied.append((order, s, table))
     if best is None:
         return None
     if len(tied) > 1:  # two forms with the same headings (two provinces' commune forms): the one whose units it names
-        return max(tied, key=lambda t: (_units_read(workbook, t[1]), t[0]))[1]  # then the first listed
+        return max(tied, key=lambda t: (_units_named(workbook, t[1], t[2]), t[0]))[1]  # then the first listed
     return best[2]
 
 
-def _units_read(workbook: Workbook, schema: Schema) -> tuple[int, int, int, int]:
-    """How many of the form's units a workbook's table names, how few of them only by a guess, how few errors it
-    has against the form, and how many of the form's own words (its province, its plan) the workbook mentions."""
+def _units_named(workbook: Workbook, schema: Schema, table: Table) -> tuple[int, int, int]:
+    """Between forms with the same columns: whether the table's unit column is headed as the form heads it ('Xã,
+    phường' or 'Huyện, thành phố'), how many rows name one of the form's units exactly and at its level (a long
+    form: whether its title names the unit), and how many of the form's own words (its province, its plan) the
+    workbook's first rows mention."""
     from ..text import fold
+    from ..units import level_of
 
-    trial = FileResult(workbook.path, schema.id)
-    validate_workbook(workbook, schema, trial)
-    guessed = sum(1 for i in trial.issues if i.code == "unit-guessed")
+    unit_col = table.unit_col
+    heading = " ".join(
+        fold(row[unit_col])
+        for row in table.sheet.rows[table.header_top : table.header_bottom + 1]
+        if unit_col < len(row)
+    )
+    headed = int(any(phrase and phrase in heading for phrase in schema.unit_column_phrases))
+    matcher = plan_for(schema).matcher
+    level = schema.reporting.level
+    named = 0
+    if schema.is_long:
+        named = int(any(matcher.find_in_text(v) for r in table.sheet.rows[: table.header_top] for v in r if v))
+    else:
+        for row in table.sheet.rows[table.data_start : table.data_start + 500]:
+            label = row[unit_col] if unit_col < len(row) else ""
+            if label and level_of(label) in (None, level) and matcher.exact(label) is not None:
+                named += 1
     text = " ".join(fold(v) for sheet in workbook.sheets for row in sheet.rows[:12] for v in row if isinstance(v, str))
     said = sum(1 for phrase in (schema.province, schema.source.document) if phrase and fold(phrase) in text)
-    return len(trial.units), -guessed, -len(trial.errors), said
+    return headed, named, said
 
 
 def validate_paths(
