@@ -13,7 +13,6 @@ import csv
 import datetime as dt
 import gzip
 import io
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -129,7 +128,7 @@ def match_names(
     nearest candidates when none, and a unit of another level when the name says so ('Huyện Mai Sơn' among
     communes)."""
     from .schema import Unit
-    from .units import UnitMatcher, level_of
+    from .units import UnitMatcher, core_name_accented, level_of
 
     day = on or dt.date.today()
     cat = country()
@@ -139,11 +138,11 @@ def match_names(
     # names that differ only by their accents (Sơn Hà, Sơn Hạ) are told apart by the accents as written
     accented: dict[str, list[CountryUnit]] = {}
     for u in scope:
-        for form in {_accented(u.name), _accented(u.short)}:
+        for form in {core_name_accented(u.name), core_name_accented(u.short)}:
             accented.setdefault(form, []).append(u)
     for name in names:
         said = level_of(name)
-        exact = accented.get(_accented(name), [])
+        exact = accented.get(core_name_accented(name), [])
         found = matcher.match(name)
         if len(exact) == 1:
             unit: CountryUnit | None = exact[0]
@@ -159,19 +158,6 @@ def match_names(
             row["unit"], row["confidence"] = None, 0
         out.append(row)
     return out
-
-
-_ACCENTED_PREFIX = re.compile(
-    r"^(?:(?:ủy ban nhân dân|ubnd|thành phố|thị xã|thị trấn|đặc khu|huyện|phường|quận|tỉnh|xã|tp|tx|tt|h|x|p)\.?\s+)+"
-)
-
-
-def _accented(text: str) -> str:
-    """A name compared with its accents: NFC, lower case, single spaces, without 'Xã', 'X.', 'Phường' before it."""
-    import unicodedata
-
-    name = " ".join(unicodedata.normalize("NFC", text).lower().split())
-    return _ACCENTED_PREFIX.sub("", name) or name
 
 
 def _bare(text: str) -> str:

@@ -52,6 +52,21 @@ def core_name(text: object) -> str:
     return stripped or folded
 
 
+_WORDS = re.compile(r"[^\W_]+")
+
+
+def core_name_accented(text: object) -> str:
+    """:func:`core_name` keeping the accents ('X. Sơn Hạ' -> 'sơn hạ'): the same prefixes dropped, for names that
+    differ only by their accents."""
+    import unicodedata
+
+    folded = fold(text)
+    prefix = _PREFIX_RE.match(folded)
+    words = _WORDS.findall(unicodedata.normalize("NFC", str(text)).lower())
+    n = len(prefix.group(0).split()) if prefix else 0
+    return " ".join(words[n:] if n < len(words) else words)
+
+
 def name_keys(unit: Unit) -> list[str]:
     """The keys a unit is matched by: its name, aliases and code, folded and without prefixes."""
     keys = (core_name(name) for name in [unit.name, *unit.aliases, unit.code.replace("-", " ")])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -140,10 +139,6 @@ def reading_progress(enabled: bool, warm: bool = True) -> Iterator[_Reading]:
 
     with Progress(console=err, transient=True) as bar:
         yield _Reading(bar, warm)
-
-
-def is_interactive() -> bool:
-    return sys.stderr.isatty()
 
 
 def dump_schema_list(schemas: list[Any]) -> None:

@@ -19,6 +19,7 @@ from .xlsx import (
     _unit_cells,
     fit_header_rows,
     put,
+    title_rows,
 )
 
 
@@ -41,18 +42,8 @@ def _annex(agg: Aggregate, lang: str) -> Any:
     ws = wb.active
     ws.title = "Phụ lục"
     ncols = 2 + len(inds)
-    last = get_column_letter(ncols)
-    ws.merge_cells(f"A1:{last}1")
-    put(ws, 1, 1, f"PHỤ LỤC: {schema.title.upper()}", st.title, st.center)
-    ws.merge_cells(f"A2:{last}2")
-    put(
-        ws,
-        2,
-        1,
-        f"({agg.completeness(lang)}; số liệu của các đơn vị, tổng và tỷ lệ tính bằng công thức)",
-        st.subtitle,
-        st.center,
-    )
+    subtitle = f"({agg.completeness(lang)}; số liệu của các đơn vị, tổng và tỷ lệ tính bằng công thức)"
+    title_rows(ws, ncols, f"PHỤ LỤC: {schema.title.upper()}", subtitle, st)
     hdr = 4
     _form_header(ws, schema, hdr, schema.layout.line_column[0] if schema.is_long else "Đơn vị", st)
     col_of = {ind.code: get_column_letter(3 + k) for k, ind in enumerate(inds)}

@@ -150,6 +150,16 @@ def fit_header_rows(ws: Any, top: int, bottom: int, minimum: float = 20.0) -> di
     return need
 
 
+def title_rows(ws: Any, ncols: int, title: str, subtitle: str, st: _Styles) -> None:
+    """A sheet's title and subtitle, each centred over ``ncols`` columns (rows 1 and 2)."""
+    from openpyxl.utils import get_column_letter
+
+    last = get_column_letter(ncols)
+    for row, text, font in ((1, title, st.title), (2, subtitle, st.subtitle)):
+        ws.merge_cells(f"A{row}:{last}{row}")
+        put(ws, row, 1, text, font, st.center)
+
+
 def _form_header(ws: Any, schema: Any, hdr: int, label_head: str, st: _Styles) -> None:
     """The official forms' two-row header: TT and the label column over both rows; a group heading merged over
     its indicators, each indicator (with its ĐVT) under it; an indicator without a group over both rows."""
@@ -188,19 +198,8 @@ def _summary_sheet(ws: Any, agg: Aggregate, lang: str) -> None:
     schema = agg.schema
     inds = schema.indicators
     ncols = 2 + len(inds)
-    last = get_column_letter(ncols)
-    ws.merge_cells(f"A1:{last}1")
-    put(ws, 1, 1, f"TỔNG HỢP: {schema.title.upper()}", st.title, st.center)
-    ws.merge_cells(f"A2:{last}2")
-    put(
-        ws,
-        2,
-        1,
-        f"({schema.source.document} ngày {schema.source.date:%d/%m/%Y} của {schema.source.issuer}) — "
-        f"{agg.completeness(lang)}",
-        st.subtitle,
-        st.center,
-    )
+    source = f"{schema.source.document} ngày {schema.source.date:%d/%m/%Y} của {schema.source.issuer}"
+    title_rows(ws, ncols, f"TỔNG HỢP: {schema.title.upper()}", f"({source}) — {agg.completeness(lang)}", st)
     hdr = 4
     _form_header(ws, schema, hdr, "Đơn vị", st)
     numbers_row = hdr + 2
@@ -283,12 +282,7 @@ def _lines_sheet(ws: Any, agg: Aggregate, lang: str) -> None:
     schema = agg.schema
     inds = schema.indicators
     assert agg.lines is not None
-    ncols = 2 + len(inds)
-    last = get_column_letter(ncols)
-    ws.merge_cells(f"A1:{last}1")
-    put(ws, 1, 1, f"TỔNG HỢP: {schema.title.upper()}", st.title, st.center)
-    ws.merge_cells(f"A2:{last}2")
-    put(ws, 2, 1, agg.completeness(lang), st.subtitle, st.center)
+    title_rows(ws, 2 + len(inds), f"TỔNG HỢP: {schema.title.upper()}", agg.completeness(lang), st)
     hstyle = {"font": st.header, "align": st.center, "border": st.border, "fill": st.header_fill}
     put(ws, 4, 1, "TT", **hstyle)
     put(ws, 4, 2, schema.layout.line_column[0], **hstyle)

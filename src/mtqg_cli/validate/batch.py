@@ -125,11 +125,19 @@ def best_schema(workbook: Workbook, schemas: list[Schema]) -> Schema | None:
     if best is None:
         return None
     if len(tied) > 1:  # two forms with the same headings (two provinces' commune forms): the one whose units it names
-        return max(tied, key=lambda t: (_units_named(workbook, t[1], t[2]), t[0]))[1]  # then the first listed
+        title = _title_text(workbook)  # folded once, asked of every tied form
+        return max(tied, key=lambda t: (_units_named(workbook, t[1], t[2], title), t[0]))[1]  # then the first listed
     return best[2]
 
 
-def _units_named(workbook: Workbook, schema: Schema, table: Table) -> tuple[int, int, int]:
+def _title_text(workbook: Workbook) -> str:
+    """The folded text of the sheets' first rows (title blocks)."""
+    from ..text import fold
+
+    return " ".join(fold(v) for sheet in workbook.sheets for row in sheet.rows[:12] for v in row if isinstance(v, str))
+
+
+def _units_named(workbook: Workbook, schema: Schema, table: Table, title: str | None = None) -> tuple[int, int, int]:
     """Between forms with the same columns: whether the table's unit column is headed as the form heads it ('Xã,
     phường' or 'Huyện, thành phố'), how many rows name one of the form's units exactly and at its level (a long
     form: whether its title names the unit), and how many of the form's own words (its province, its plan) the
@@ -154,7 +162,7 @@ def _units_named(workbook: Workbook, schema: Schema, table: Table) -> tuple[int,
             label = row[unit_col] if unit_col < len(row) else ""
             if label and level_of(label) in (None, level) and matcher.exact(label) is not None:
                 named += 1
-    text = " ".join(fold(v) for sheet in workbook.sheets for row in sheet.rows[:12] for v in row if isinstance(v, str))
+    text = _title_text(workbook) if title is None else title
     said = sum(1 for phrase in (schema.province, schema.source.document) if phrase and fold(phrase) in text)
     return headed, named, said
 
