@@ -261,6 +261,52 @@ def test_cumulative_figures_add_the_districts_before_the_reform_and_the_communes
     assert "son-la-du-an-8" in table and "416" in table
 
 
+def test_the_word_report_sets_the_cumulative_figures_against_the_phase_targets_and_the_former_districts(tmp_path):
+    """report from the ledger --by-former: the Word report has the cumulative table (district returns of 2024 plus
+    commune returns of 2025-H2, against the districts' 416 teams), its notes in words, and the table by former
+    district with the districts' names as columns."""
+    from docx import Document
+
+    from mtqg_cli.forms import load_schema
+    from mtqg_cli.samples import write_unit_workbook
+    from mtqg_cli.store import Store
+
+    districts, communes = load_schema("son-la-du-an-8"), load_schema("son-la-du-an-8-xa")
+    store = Store(tmp_path / "kho")
+    for unit in districts.units[:2]:
+        values = {i.code: 10 for i in districts.indicators}
+        path = write_unit_workbook(tmp_path / "2024" / f"{unit.code}.xlsx", districts, unit, values, "2024")
+        assert store.ingest(path, districts, "2024")[0].accepted
+    chosen = [u for u in communes.units if u.code in ("mai-son", "chieng-mung", "to-hieu")]
+    assert len(chosen) == 3
+    for unit in chosen:
+        values = {i.code: 2 for i in communes.indicators}
+        path = write_unit_workbook(tmp_path / "xa" / f"{unit.code}.xlsx", communes, unit, values, "2025-H2")
+        assert store.ingest(path, communes, "2025-H2")[0].accepted
+    out = tmp_path / "bao-cao.docx"
+    args = ["report", "-p", "2025-H2", "-s", "son-la-du-an-8-xa", "--store", str(tmp_path / "kho"), "-o", str(out)]
+    assert CliRunner().invoke(app, [*args, "--by-former"]).exit_code == 0
+    doc = Document(str(out))
+    heads = [[c.text for c in t.rows[0].cells] for t in doc.tables]
+    cumulative = doc.tables[heads.index(["TT", "Chỉ tiêu", "ĐVT", "Lũy kế", "Chỉ tiêu giai đoạn", "Tỷ lệ (%)"])]
+    row = next(r for r in cumulative.rows if r.cells[1].text.startswith("Thành lập và duy trì tổ truyền thông"))
+    assert [c.text for c in row.cells[3:]] == ["26", "416", "6,3%"]  # 2 × 10 + 3 × 2 against 416
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Lũy kế cộng cả số liệu các kỳ 2024 theo biểu son-la-du-an-8" in text
+    assert "Năm 2025: chỉ có số liệu 2025-H2" in text and "[[former_table]]" not in text
+    [headers] = [h for h in heads if "Huyện Mai Sơn" in h]
+    former = doc.tables[heads.index(headers)]
+    assert headers[:3] == ["TT", "Chỉ tiêu", "ĐVT"] and "Thành phố Sơn La" in headers
+    row = next(r for r in former.rows if r.cells[1].text.startswith("Thành lập và duy trì tổ truyền thông"))
+    by_name = dict(zip(headers[3:], (c.text for c in row.cells[3:]), strict=True))
+    assert by_name["Huyện Mai Sơn"] == "4" and by_name["Thành phố Sơn La"] == "2"
+    # without --by-former, no such table and no mark left behind
+    assert CliRunner().invoke(app, args).exit_code == 0
+    doc = Document(str(out))
+    assert not any("Huyện Mai Sơn" in c.text for t in doc.tables for c in t.rows[0].cells)
+    assert "KẾT QUẢ THEO HUYỆN CŨ" not in "\n".join(p.text for p in doc.paragraphs)
+
+
 def test_a_year_begun_by_communes_without_the_districts_first_half_is_said(tmp_path):
     """2024 by districts, then 2025-H2 by communes and nothing for 2025-H1: the gap is said, not hidden."""
     from mtqg_cli.forms import load_schema

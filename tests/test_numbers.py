@@ -88,3 +88,13 @@ def test_formatting():
     assert format_number(Decimal("-12.5")) == "-12,5"
     assert format_percent(85.26) == "85,3%"
     assert format_percent(61.8) == "61,8%"
+
+
+def test_halves_round_away_from_zero_as_excel_round_does():
+    """An officer checks a figure with Excel's ROUND: 6,25% is 6,3%, 117,95 is 118,0, -2,5 is -3 (Python's and
+    Babel's default, half to even, would print 6,2% and 2 for 2,5)."""
+    assert format_percent(6.25) == "6,3%"
+    assert format_percent(117.95) == "118,0%"
+    assert format_number(Decimal("2.5"), 0) == "3"
+    assert format_number(Decimal("-2.5"), 0) == "-3"
+    assert format_number(Decimal("0.125"), 2) == "0,13"

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 
 from .limits import MAX_FIGURE_DIGITS
@@ -185,7 +185,8 @@ def format_number(value: object, decimals: int | None = None) -> str:
     if decimals is None:
         decimals = 0 if d == d.to_integral_value() else max(0, -int(d.normalize().as_tuple().exponent))
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(d.quantize(Decimal(1).scaleb(-decimals)), format=pattern, locale="vi_VN")
+    d = d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)  # as Excel's ROUND: 6,25 -> 6,3
+    return format_decimal(d, format=pattern, locale="vi_VN")
 
 
 def format_percent(value: float | Decimal | None, decimals: int = 1) -> str:
@@ -194,6 +195,6 @@ def format_percent(value: float | Decimal | None, decimals: int = 1) -> str:
 
     if value is None:
         return ""
-    fraction = Decimal(repr(float(value))) / 100
+    points = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
-    return babel_percent(fraction, format=pattern, locale="vi_VN")
+    return babel_percent(points / 100, format=pattern, locale="vi_VN")

@@ -259,6 +259,7 @@ def compile_report(
     lang: str = "vi",
     pdf: bool = False,
     html: Path | None = None,
+    by_former: bool = False,
 ) -> Compiled:
     """``mtqg report``: read (files, or the ledger when only ``period`` is given), aggregate, write the Word report
     and/or the Excel annex (by suffix), the PDF and the HTML page."""
@@ -277,7 +278,9 @@ def compile_report(
     check_outputs([*outputs, *([html] if html else [])], data.files, [*OUTPUT_KINDS, *html_kind])
     settings = load_settings(config)
     agg = aggregate(data.report)
-    written, notes = write_report_outputs(agg, data, outputs, period, settings, template, lang, pdf, html)
+    written, notes = write_report_outputs(
+        agg, data, outputs, period, settings, template, lang, pdf, html, by_former=by_former
+    )
     return Compiled(data, agg, written, notes)
 
 
@@ -306,6 +309,7 @@ def write_report_outputs(
     pdf: bool = False,
     html: Path | None = None,
     today: dt.date | None = None,
+    by_former: bool = False,
 ) -> tuple[list[Path], list[str]]:
     """Each output by its kind (.docx: the Word report, and its PDF with ``pdf``; .xlsx: the Excel annex), then
     the HTML page. The paths written, and notes for the user (a PDF that could not be made)."""
@@ -316,7 +320,9 @@ def write_report_outputs(
     notes: list[str] = []
     for out in outputs:
         if out.suffix.lower() == ".docx":
-            render_docx(agg, out, data.report, settings, period, template, status=data.status)
+            render_docx(
+                agg, out, data.report, settings, period, template, today, data.status, True, data.extras, by_former
+            )
             if pdf:
                 made = convert_to_pdf(out)
                 if made is None:

@@ -153,6 +153,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "Chỉ tiêu giai đoạn lấy theo biểu {form} (phần của các đơn vị báo cáo), mà biểu này kế tiếp.",
         "Phase targets from the form {form} (the reporting units' part), which this form continues.",
     ),
+    "cumulative-adds": (
+        "Lũy kế cộng cả số liệu các kỳ {periods} theo biểu {form}, mà biểu này kế tiếp.",
+        "The cumulative figures add the periods {periods} from the form {form}, which this form continues.",
+    ),
     "reading": ("Đang kiểm tra", "Checking"),
 }
 

@@ -54,6 +54,10 @@ def report(
         bool, typer.Option("--list-variables", help="In danh sách biến dùng được trong mẫu Word riêng rồi thoát.")
     ] = False,
     pdf: Annotated[bool, typer.Option("--pdf", help="Ghi thêm bản PDF (cần LibreOffice).")] = False,
+    by_former: Annotated[
+        bool,
+        typer.Option("--by-former", help="Thêm bảng số liệu của các xã, phường cộng theo huyện cũ (trước 01/7/2025)."),
+    ] = False,
     html: Annotated[
         Path | None, typer.Option("--html", help="Ghi thêm một trang HTML tự chứa (bảng, biểu đồ) để xem nhanh.")
     ] = None,
@@ -78,7 +82,9 @@ def report(
     from ..pipeline import compile_report
 
     with handled(lang), reading_progress(fmt is Format.table) as step:
-        done = compile_report(paths, outputs, schema, period, store, jobs, step, config, template, lang, pdf, html)
+        done = compile_report(
+            paths, outputs, schema, period, store, jobs, step, config, template, lang, pdf, html, by_former
+        )
     validation, agg = done.data.report, done.agg
     if "pdf-unavailable" in done.notes:
         console(stderr=True).print(word("no-pdf", lang))

@@ -19,6 +19,7 @@ from ..errors import MtqgError
 from ..forms import shipped_dir
 from ..numbers import format_number, format_percent
 from ..validate import Report
+from ..words import word
 from . import atomic_write
 
 DEFAULT_TEMPLATE = "bao-cao-tong-hop.docx"
@@ -56,8 +57,11 @@ def report_context(
     period: str = "",
     today: dt.date | None = None,
     status: Any = None,
+    extras: Any = None,
+    by_former: bool = False,
 ) -> dict[str, Any]:
-    """Every variable the report templates may use (see ``mtqg report --list-variables``)."""
+    """Every variable the report templates may use (see ``mtqg report --list-variables``). ``extras`` are the
+    ledger's figures (cumulative, against the phase targets); ``by_former`` adds the figures by former district."""
     schema = agg.schema
     comp = schema.compiler.model_dump()
     comp.update(settings or {})
@@ -147,6 +151,9 @@ def report_context(
         "units_table": units_table,
         "chart_indicators": "",
         "chart_units": "",
+        **_cumulative(agg, extras),
+        **_former(agg, by_former),
+        "former_table": "",
         **PLACEHOLDERS,
     }
 
@@ -203,6 +210,12 @@ VARIABLES: dict[str, str] = {
     "units_table": "bảng theo đơn vị: u.n, u.name, u.state, u.mean, u.done, u.behind",
     "chart_indicators": "biểu đồ % so với chỉ tiêu theo chỉ tiêu (hình)",
     "chart_units": "biểu đồ % so với chỉ tiêu theo đơn vị (hình)",
+    "cumulative": "lũy kế từ kho dữ liệu: c.n, c.label, c.unit, c.cumulative, c.target, c.percent",
+    "cumulative_period": "kỳ tính lũy kế đến (khi lập báo cáo từ kho dữ liệu)",
+    "cumulative_notes": "các ghi chú về lũy kế: biểu mẫu kế tiếp, năm bị cắt bởi sắp xếp đơn vị hành chính",
+    "former_columns": "các huyện cũ (khi lập báo cáo với --by-former)",
+    "former_rows": "các dòng theo huyện cũ: f.label, f.unit, f.values (theo thứ tự former_columns)",
+    "former_table": "bảng theo huyện cũ dựng sẵn (khi lập báo cáo với --by-former)",
     "assessment": "đoạn đánh giá (mặc định: chỗ để cán bộ viết)",
     "closing": "đoạn đề xuất (mặc định: chỗ để cán bộ viết)",
     "recipients": "danh sách nơi nhận",
@@ -212,6 +225,59 @@ VARIABLES: dict[str, str] = {
     "signer_name": "họ tên người ký",
     **{k: "chỗ để cán bộ tổng hợp viết (mục tương ứng của đề cương)" for k in PLACEHOLDERS},
 }
+
+
+def _cumulative(agg: Aggregate, extras: Any) -> dict[str, Any]:
+    """The ledger's cumulative figures since the phase began, against the reporting units' phase targets (those
+    of the form continued when this one has none), with what the figures add and the years cut by the reform."""
+    if extras is None or not extras.cumulative:
+        return {"cumulative": [], "cumulative_period": "", "cumulative_notes": []}
+    rows: list[dict[str, Any]] = []
+    for ind in agg.schema.indicators:
+        cum = extras.cumulative.get(ind.code)
+        if cum is None:
+            continue
+        target = extras.targets.get(ind.code)
+        rows.append(
+            {
+                "n": len(rows) + 1,
+                "label": ind.label,
+                "unit": ind.unit,
+                "cumulative": format_number(cum),
+                "target": format_number(target) if target is not None else "",
+                "percent": format_percent(float(cum / target * 100)) if target else "",
+            }
+        )
+    notes = []
+    if extras.continued:
+        periods = ", ".join(code for _, code in extras.continued)
+        notes.append(word("cumulative-adds", "vi", form=extras.continued[0][0], periods=periods))
+    if extras.targets_from and extras.targets_from != agg.schema.id:
+        notes.append(word("targets-from", "vi", form=extras.targets_from))
+    notes += [vi for vi, _ in extras.cut_years]
+    return {"cumulative": rows, "cumulative_period": extras.period, "cumulative_notes": notes}
+
+
+def _former(agg: Aggregate, by_former: bool) -> dict[str, Any]:
+    """The reported units' figures regrouped by former district, by name (indicators as rows: their labels need
+    the width; former districts as columns)."""
+    if not by_former:
+        return {"former_columns": [], "former_rows": []}
+    frame = agg.by_former()
+    columns = [str(name).replace(",", ", ") for name in frame.index]
+    rows = []
+    for ind in agg.schema.indicators:
+        if ind.code not in frame.columns:
+            continue
+        values = [frame.at[name, ind.code] for name in frame.index]
+        rows.append(
+            {
+                "label": ind.label,
+                "unit": ind.unit,
+                "values": ["" if v != v else format_number(Decimal(repr(float(v)))) for v in values],
+            }
+        )
+    return {"former_columns": columns, "former_rows": rows}
 
 
 def _pct(text: str) -> float:
@@ -286,6 +352,8 @@ def render_docx(
     today: dt.date | None = None,
     status: Any = None,
     charts: bool = True,
+    extras: Any = None,
+    by_former: bool = False,
 ) -> Path:
     """Render the Word report atomically; refuse a template that needs a variable the context lacks."""
     import io
@@ -295,7 +363,7 @@ def render_docx(
     from jinja2 import Environment
 
     tpl = DocxTemplate(str(template_path(template)))
-    context = report_context(agg, report, settings, period, today, status)
+    context = report_context(agg, report, settings, period, today, status, extras, by_former)
     unknown = sorted(tpl.get_undeclared_template_variables(context=context))
     if unknown:
         names = ", ".join(unknown)
@@ -309,9 +377,59 @@ def render_docx(
         png = unit_chart(agg)
         if png:
             context["chart_units"] = InlineImage(tpl, io.BytesIO(png), width=Mm(220))
+    if context["former_rows"]:
+        context["former_table"] = FORMER_MARK
     env = Environment(autoescape=True)
     tpl.render(context, env)
+    if context["former_rows"]:
+        _former_tables(tpl.docx, context["former_columns"], context["former_rows"])
     return atomic_write(path, lambda tmp: tpl.save(str(tmp)))
+
+
+FORMER_MARK = "[[former_table]]"
+WIDE_CM = 25.2  # the landscape section's text width (297 mm less 25 + 20 mm margins)
+FORMER_PER_TABLE = 8  # former districts side by side on one landscape page, beside the indicators' labels
+
+
+def _former_tables(doc: Any, columns: list[str], rows: list[dict[str, Any]]) -> None:
+    """Replace the paragraph holding the mark with the table by former district (indicators as rows, at most
+    ``FORMER_PER_TABLE`` districts per table, the labels repeated in each), built with python-docx."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    from .template_builder import _cell_text, _repeat_header, _set_widths
+
+    mark = next((p for p in doc.paragraphs if FORMER_MARK in p.text), None)
+    if mark is None:  # an officer's own template without the table's place
+        return
+    anchor = mark._element
+    for start in range(0, len(columns), FORMER_PER_TABLE):
+        chunk = columns[start : start + FORMER_PER_TABLE]
+        table = doc.add_table(rows=1 + len(rows), cols=3 + len(chunk))
+        table.style = "Table Grid"
+        each = min(2.4, (WIDE_CM - 2.8 - 6.0) / len(chunk))  # the label keeps at least 6 cm
+        _set_widths(table, [1.0, WIDE_CM - 2.8 - each * len(chunk), 1.8, *([each] * len(chunk))])
+        _repeat_header(table.rows[0])
+        for k, heading in enumerate(["TT", "Chỉ tiêu", "ĐVT", *chunk]):
+            _cell_text(table.rows[0].cells[k], heading, 11, bold=True)
+        for n, row in enumerate(rows, start=1):
+            cells = table.rows[n].cells
+            _cell_text(cells[0], str(n), 11)
+            _cell_text(cells[1], row["label"], 11, align="left")
+            _cell_text(cells[2], row["unit"], 11)
+            for k, value in enumerate(row["values"][start : start + FORMER_PER_TABLE], start=3):
+                _cell_text(cells[k], value, 11, align="right")
+            tr_pr = table.rows[n]._tr.get_or_add_trPr()  # a row is never split across pages
+            tr_pr.append(tr_pr.makeelement(qn("w:cantSplit"), {qn("w:val"): "true"}))
+        anchor.addnext(table._tbl)
+        anchor = table._tbl
+        gap = doc.add_paragraph()
+        gap.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        gap.paragraph_format.space_after = Pt(6)
+        anchor.addnext(gap._element)
+        anchor = gap._element
+    mark._element.getparent().remove(mark._element)
 
 
 def render_html(

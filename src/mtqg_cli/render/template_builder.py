@@ -261,6 +261,29 @@ def build_report_template(path: str | Path) -> Path:
         "{% else %}Không có chỉ tiêu nào đạt dưới 50% chỉ tiêu giai đoạn.{% endif %}",
         **body,
     )
+    # From the ledger only: the cumulative figures since the phase began against the phase targets.
+    _para(doc, "{%p if cumulative %}", 14)
+    _para(
+        doc,
+        "Lũy kế từ đầu giai đoạn đến kỳ {{ cumulative_period }} (theo sổ theo dõi báo cáo), so với chỉ tiêu giai đoạn:",
+        **body,
+    )
+    _loop_table(
+        doc,
+        "c in cumulative",
+        [
+            ("TT", 1.0, "n", "center"),
+            ("Chỉ tiêu", 7.4, "label", "left"),
+            ("ĐVT", 1.7, "unit", "center"),
+            ("Lũy kế", 1.9, "cumulative", "right"),
+            ("Chỉ tiêu giai đoạn", 2.5, "target", "right"),
+            ("Tỷ lệ (%)", 2.0, "percent", "right"),
+        ],
+    )
+    _para(doc, "{%p for t in cumulative_notes %}", 14)
+    _para(doc, "{{ t }}", 13, italic=True, align="justify", indent=1.27)
+    _para(doc, "{%p endfor %}", 14)
+    _para(doc, "{%p endif %}", 14)
     heading("3. Bố trí, huy động, phân bổ và sử dụng nguồn lực")
     _para(doc, "{{ funds_text }}", **body)
     _para(doc, "{{ placeholder_funds }}", **todo)
@@ -328,6 +351,12 @@ def build_report_template(path: str | Path) -> Path:
     )
     _para(doc, "", 6)
     _para(doc, "{{ chart_units }}", 12)
+    # Optional (report --by-former): the communes' figures by former district, a table made at rendering time.
+    _para(doc, "{%p if former_rows %}", 14)
+    _para(doc, "KẾT QUẢ THEO HUYỆN CŨ", 14, bold=True, before=12)
+    _para(doc, "(Số liệu của các xã, phường báo cáo, cộng theo huyện trước ngày 01/7/2025)", 13, italic=True, after=6)
+    _para(doc, "{{ former_table }}", 12)
+    _para(doc, "{%p endif %}", 14)
 
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
