@@ -378,8 +378,18 @@ FAILURES: dict[str, tuple[str, str]] = {
         "Cannot read or write {path}: {detail}. Check the permissions and the free disk space.",
     ),
     "period-invalid": (
-        "Kỳ báo cáo «{text}» không hợp lệ: dùng 2024 (năm), 2024-06 (tháng), 2024-Q2 (quý) hoặc 2024-H1 (6 tháng).",
-        "Invalid period «{text}»: use 2024 (year), 2024-06 (month), 2024-Q2 (quarter) or 2024-H1 (half-year).",
+        "Kỳ báo cáo «{text}» không hợp lệ: dùng 2024 (năm), 2024-06 (tháng), 2024-Q2 (quý), 2024-H1 (6 tháng), "
+        "2024-CN (cập nhật số liệu năm), 2021-2023 (đánh giá giai đoạn) hoặc 2024-03-20 (báo cáo đột xuất).",
+        "Invalid period «{text}»: use 2024 (year), 2024-06 (month), 2024-Q2 (quarter), 2024-H1 (half-year), "
+        "2024-CN (update of a year), 2021-2023 (evaluation of a span) or 2024-03-20 (ad hoc report).",
+    ),
+    "period-kind-not-in-form": (
+        "Biểu mẫu {form} không có loại báo cáo cho kỳ «{period}». Các loại báo cáo của biểu mẫu: {kinds}.",
+        "The form {form} has no report kind for the period «{period}». Its report kinds: {kinds}.",
+    ),
+    "period-kind-needs-code": (
+        "Loại báo cáo «{kind}» cần kỳ cụ thể, ví dụ {example}.",
+        "The report kind «{kind}» needs a period, for example {example}.",
     ),
     "store-cannot-open": ("Không mở được kho dữ liệu {url}: {detail}", "Cannot open the store {url}: {detail}"),
     "config-not-found": ("Không tìm thấy tệp cấu hình {path}.", "Config file {path} does not exist."),
@@ -422,9 +432,15 @@ FAILURES: dict[str, tuple[str, str]] = {
         "{path}: must be a mapping.",
     ),
     "schema-invalid": ("{detail}", "{detail_en}"),
-    "schema-targets": (
-        "{path}, dòng {line}, khoá «targets»: các chỉ tiêu không khớp tổng: {problems}",
-        "{path}, line {line}, key «targets»: published sums do not hold: {problems}",
+    "output-exists": (
+        "{path} đã có; không ghi đè. Chọn tên tệp khác hoặc chuyển tệp cũ đi.",
+        "{path} exists; it is not written over. Choose another name or move the old file.",
+    ),
+    "definition-unreadable": (
+        "{path} không đọc được như một bảng định nghĩa biểu mẫu ({detail}). Mở và lưu lại bằng Excel dạng .xlsx, "
+        "hoặc tạo bảng mới: mtqg schema new -o bieu.xlsx",
+        "{path} cannot be read as a form definition workbook ({detail}). Open and save it as .xlsx in Excel, or "
+        "start one: mtqg schema new -o form.xlsx",
     ),
     "units-province-unknown": (
         "Không có tỉnh, thành phố «{province}» vào ngày {day} trong danh mục đơn vị cả nước (mtqg units list "

@@ -57,6 +57,47 @@ def list_schemas() -> list[Schema]:
     return list(found.values())
 
 
+def marks_left(ref: str | Path) -> list[tuple[str, str]]:
+    """Where a draft's TODO marks are still in a form's file, (Vietnamese, English): key and line of a .yaml, sheet,
+    row and column of a definition workbook."""
+    from .infer import marks
+
+    path = form_file(ref)
+    if path.suffix.lower() in DEFINITION_SUFFIXES:
+        from .definition import place_of, read_definition
+
+        data, places = read_definition(path)
+        return [
+            (
+                f"{path.name}, {place_of(places, loc, data).text('vi')}",
+                f"{path.name}, {place_of(places, loc, data).text('en')}",
+            )
+            for loc in marks(data)
+        ]
+    text = path.read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    out = []
+    for loc in marks(data):
+        key, line = ".".join(str(p) for p in loc), _line_of(node, list(loc))
+        out.append((f"{path}, dòng {line}, khoá «{key}»", f"{path}, line {line}, key «{key}»"))
+    return out
+
+
+def form_file(ref: str | Path) -> Path:
+    """The file a form is read from: the given path, or the form's file found by its id."""
+    path = Path(ref)
+    if path.suffix:
+        if not path.is_file():
+            raise SchemaError("schema-file-not-found", path=path)
+        return path
+    found = _find_by_id(str(ref))
+    if found is None:
+        known = ", ".join(sorted(p.stem for d in schema_dirs() for p in d.glob("*.yaml")))
+        raise SchemaError("schema-unknown", ref=ref, known=known)
+    return found
+
+
 def load_schema(ref: str | Path) -> Schema:
     """Load a schema by id ('son-la-du-an-8') or by path to a YAML file."""
     path = Path(ref)
@@ -69,6 +110,8 @@ def load_schema(ref: str | Path) -> Schema:
             raise SchemaError("schema-unknown", ref=ref, known=known)
     if not path.is_file():
         raise SchemaError("schema-file-not-found", path=path)
+    if path.suffix.lower() in DEFINITION_SUFFIXES:
+        return _load_definition(path)
     if path.suffix.lower() not in (".yaml", ".yml"):
         raise SchemaError("schema-not-yaml", path=path)
     try:
@@ -177,25 +220,73 @@ def _load_schema_text(path: Path, text: str, deps: list[Path]) -> Schema:
         ) from exc
     if not isinstance(data, dict):
         raise SchemaError("schema-not-mapping", path=path)
-
     node: Any = None  # the YAML node tree, composed only when an error needs line numbers
 
-    def nodes() -> Any:
+    def where(loc: list[Any], lang: str) -> str:
         nonlocal node
         if node is None:
             node = yaml.compose(text, Loader=yaml.SafeLoader)
-        return node
+        key = ".".join(str(p) for p in loc) or "(gốc)"
+        at = _line_of(node, loc)
+        return f"{path}, line {at}, key «{key}»" if lang == "en" else f"{path}, dòng {at}, khoá «{key}»"
 
+    return _build_schema(path, data, deps, where)
+
+
+DEFINITION_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def _load_definition(path: Path) -> Schema:
+    """A form defined in an Excel workbook (see ``definition.py``); mistakes name the sheet, row and column."""
+    import hashlib
+
+    from .definition import DefinitionError, message_vi, place_of, read_definition
+
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise SchemaError("cannot-access", path=path, detail=exc.strerror or exc) from exc
+    key = _cache_key(path, hashlib.sha256(content).hexdigest())
+    cached = _cache_get(key)
+    if cached is not None:
+        return cached
+    try:
+        data, places = read_definition(path)
+    except DefinitionError as exc:
+        vi = "\n".join(f"{path.name}, {p.text('vi')}: {m}" for p, m, _ in exc.problems)
+        en = "\n".join(f"{path.name}, {p.text('en')}: {m}" for p, _, m in exc.problems)
+        raise SchemaError("schema-invalid", detail=vi, detail_en=en) from exc
+    except Exception as exc:  # not a workbook openpyxl can read: a renamed file, a damaged zip
+        raise SchemaError("definition-unreadable", path=path, detail=type(exc).__name__) from exc
+
+    def where(loc: list[Any], lang: str) -> str:
+        return f"{path.name}, {place_of(places, loc, data).text(lang)}"
+
+    deps: list[Path] = []
+    schema = _build_schema(path, data, deps, where, message_vi)
+    _cache_put(key, deps, schema)
+    return schema
+
+
+def _build_schema(
+    path: Path,
+    data: dict[str, Any],
+    deps: list[Path],
+    where: Any,
+    translate: Any = None,
+) -> Schema:
+    """The form from its data (a YAML file's or a definition workbook's): units taken by reference, the model
+    checked. ``where(loc, lang)`` names the place of a part; ``translate(error)`` a message in Vietnamese."""
     if "units_from" in data:
         try:
             ref = UnitsFrom.model_validate(data.pop("units_from"))
         except ValidationError as exc:
-            at = _line_of(nodes(), ["units_from"])
-            msg = exc.errors()[0]["msg"]
+            err = exc.errors()[0]
+            msg = err["msg"]
             raise SchemaError(
                 "schema-invalid",
-                detail=f"{path}, dòng {at}, khoá «units_from»: {msg}",
-                detail_en=f"{path}, line {at}, key «units_from»: {msg}",
+                detail=f"{where(['units_from'], 'vi')}: {translate(err) if translate else msg}",
+                detail_en=f"{where(['units_from'], 'en')}: {msg}",
             ) from exc
         listed = data.get("units") or []  # agencies (phòng, ban, hội) a form adds to the units it refers to
         data["units"] = [u.model_dump() for u in load_units(ref, path.parent, deps)] + list(listed)
@@ -205,15 +296,15 @@ def _load_schema_text(path: Path, text: str, deps: list[Path]) -> Schema:
         lines_vi, lines_en = [], []
         for err in exc.errors():
             loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
-            key = ".".join(str(p) for p in loc) or "(gốc)"
-            at = _line_of(nodes(), loc)
-            lines_vi.append(f"{path}, dòng {at}, khoá «{key}»: {err['msg']}")
-            lines_en.append(f"{path}, line {at}, key «{key}»: {err['msg']}")
+            lines_vi.append(f"{where(loc, 'vi')}: {translate(err) if translate else err['msg']}")
+            lines_en.append(f"{where(loc, 'en')}: {err['msg']}")
         raise SchemaError("schema-invalid", detail="\n".join(lines_vi), detail_en="\n".join(lines_en)) from exc
     problems = schema.check_targets()
     if problems:
         raise SchemaError(
-            "schema-targets", path=path, line=_line_of(nodes(), ["targets"]), problems="; ".join(problems)
+            "schema-invalid",
+            detail=f"{where(['targets'], 'vi')}: các chỉ tiêu không khớp tổng: {'; '.join(problems)}",
+            detail_en=f"{where(['targets'], 'en')}: published sums do not hold: {'; '.join(problems)}",
         )
     return schema
 

@@ -57,6 +57,10 @@ def infer_schema(path: str | Path, schema_id: str | None = None) -> dict[str, An
     ):
         data_start += 1
     rows, has_total = _data_rows(sheet, data_start, label_col, number_col)
+    target_rows = (
+        [r for r in rows if wide_target_row(r["label"])] if any(w in texts[label_col] for w in _UNIT_WORDS) else []
+    )
+    rows = [r for r in rows if r not in target_rows]
     types = _validation_types(Path(path), sheet.name)
     groups: dict[str, str] = {}
     indicators = []
@@ -70,7 +74,7 @@ def infer_schema(path: str | Path, schema_id: str | None = None) -> dict[str, An
             code = ("c_" + code)[:30] if not code[0].isalpha() else code + "_2"
         used.add(code)
         kind = types.get(c) or _column_type(sheet, rows, c, unit)
-        ind: dict[str, Any] = {"code": code, "label": label, "unit": unit, "type": kind, "min": 0}
+        ind: dict[str, Any] = {"code": code, "label": label, "unit": unit, "type": kind, "min": 0, "_col": c}
         if unit == "%" or fold(label).startswith(("ty le", "ti le")):
             # a rate: the total row does not add it up (TODO: give its 'formula' so it is recomputed)
             ind["type"] = "decimal"
@@ -90,32 +94,41 @@ def infer_schema(path: str | Path, schema_id: str | None = None) -> dict[str, An
     draft: dict[str, Any] = {
         "id": sid,
         "version": 1,
-        "title": title or "TODO: tên biểu mẫu",
-        "source": {"document": "TODO: số văn bản", "date": "2025-01-01", "issuer": "TODO: cơ quan ban hành"},
-        "programme": {"code": "TODO", "name": "TODO: tên chương trình"},
-        "project": {"code": "TODO", "name": "TODO: tên dự án"},
-        "reporting": {"level": "district", "period": "year", "deadline": "TODO"},
+        "title": title or f"{MARK}: tên biểu mẫu",
+        "source": {
+            "document": f"{MARK}: số, ký hiệu văn bản căn cứ (và sửa ngày ở dòng dưới)",
+            "date": "2026-01-01",
+            "issuer": f"{MARK}: cơ quan ban hành",
+        },
+        "programme": {"code": MARK, "name": f"{MARK}: tên chương trình"},
+        "project": {"code": MARK, "name": f"{MARK}: tên dự án"},
+        "reporting": {"level": "commune", "period": "year", "deadline": f"{MARK}: hạn nộp, ví dụ 20/10"},
     }
     if wide:
         draft["layout"] = {"shape": "wide", "unit_column": [label_header]}
-        names = [r["label"] for r in rows]
-        draft["units"] = [{"code": slug(_core(n), "-"), "name": _core(n)} for n in dict.fromkeys(names)] or [
-            {"code": "todo", "name": "TODO: đơn vị"}
-        ]
+        names = list(dict.fromkeys(r["label"] for r in rows))
+        draft["reporting"]["level"] = _level(names)
+        draft["units"] = [_unit(n) for n in names] or [{"code": "can-dien", "name": f"{MARK}: đơn vị"}]
+        if target_rows:
+            values = {}
+            for ind in indicators:
+                p = parse_number(sheet.value(target_rows[0]["row"], ind["_col"]))
+                if p.kind is Kind.NUMBER and p.value is not None:
+                    values[ind["code"]] = int(p.value) if p.value == p.value.to_integral_value() else float(p.value)
+            if values:
+                draft["targets"] = {"phase": values}
+            draft["other_rows"] = [{"code": "chi-tieu", "labels": [r["label"] for r in target_rows]}]
     else:
         draft["layout"] = {"shape": "long", "line_column": [label_header]}
         reporter = _reporter(sheet, top)
-        draft["units"] = (
-            [{"code": slug(reporter, "-"), "name": reporter}]
-            if reporter
-            else [{"code": "todo", "name": "TODO: đơn vị"}]
-        )
+        draft["units"] = [_unit(reporter)] if reporter else [{"code": "can-dien", "name": f"{MARK}: đơn vị báo cáo"}]
+        draft["reporting"]["level"] = _level([reporter]) if reporter else "commune"
         draft["lines"] = _lines(rows)
     if number_col is not None:
         draft["layout"]["number_column"] = [raw_leaf[number_col]]
     if groups:
         draft["groups"] = [{"code": k, "label": v} for k, v in groups.items()]
-    draft["indicators"] = indicators
+    draft["indicators"] = [{k: v for k, v in ind.items() if k != "_col"} for ind in indicators]
     rules: list[dict[str, Any]] = []
     if not wide and any(line.get("parent") for line in draft.get("lines", [])):
         rules.append({"code": "dong-cha-bang-tong-dong-con", "kind": "children_sum", "tolerance": 0.05})
@@ -125,8 +138,64 @@ def infer_schema(path: str | Path, schema_id: str | None = None) -> dict[str, An
     return draft
 
 
+MARK = "TODO"  # what a draft could not decide; `mtqg schema check` fails while one is left
+_TARGET_WORDS = ("chi tieu", "ke hoach", "muc tieu")
+
+
+def wide_target_row(label: str) -> bool:
+    """A row of the plan's targets in a table of units ('Chỉ tiêu giai đoạn', 'Kế hoạch giao')."""
+    return fold(label).startswith(_TARGET_WORDS)
+
+
+def _level(names: list[str]) -> str:
+    """The level the rows' names say: Xã/Phường -> commune, Huyện/Thành phố -> district, Phòng/Ban/Hội ->
+    agency (the most frequent; commune, the only level under the province since 01/07/2025, when none says)."""
+    from collections import Counter
+
+    from .units import agency_kind, level_of
+
+    counts: Counter[str] = Counter()
+    for name in names:
+        level = "agency" if agency_kind(name) else level_of(name)
+        if level:
+            counts[level] += 1
+    return counts.most_common(1)[0][0] if counts else "commune"
+
+
+def _unit(name: str) -> dict[str, Any]:
+    """A unit from its row's name: an agency keeps its full name ('Phòng Tài chính - Kế hoạch', kind 'phòng'); an
+    administrative unit its name without the prefix and the prefix as its kind ('Xã Mường Bú': 'Mường Bú', 'xã')."""
+    from .units import agency_kind
+
+    agency = agency_kind(name)
+    if agency:
+        return {"code": slug(name, "-")[:40], "name": name, "kind": agency}
+    core = _core(name)
+    kind = name[: len(name) - len(core)].strip().rstrip(".").lower() if core != name else ""
+    kind = {"x": "xã", "p": "phường", "h": "huyện", "tp": "thành phố", "tx": "thị xã", "tt": "thị trấn"}.get(kind, kind)
+    unit: dict[str, Any] = {"code": slug(core, "-"), "name": core}
+    if kind and not kind.startswith(("ubnd", "ủy ban")):
+        unit["kind"] = kind
+    return unit
+
+
+def marks(data: Any, loc: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Where a draft's marks are left (the paths of the values still starting with TODO)."""
+    if isinstance(data, dict):
+        return [m for k, v in data.items() for m in marks(v, (*loc, k))]
+    if isinstance(data, list):
+        return [m for k, v in enumerate(data) for m in marks(v, (*loc, k))]
+    return [loc] if isinstance(data, str) and data.strip().upper().startswith(MARK) else []
+
+
 def write_draft(draft: dict[str, Any], path: str | Path, source: str | Path) -> Path:
+    """The draft as YAML, or as an Excel definition when ``path`` ends in .xlsx."""
     from .render import atomic_write
+
+    if Path(path).suffix.lower() in (".xlsx", ".xlsm"):
+        from .definition import write_definition
+
+        return write_definition(draft, path)
 
     head = (
         f"# Bản nháp biểu mẫu, suy ra từ {Path(source).name} bằng `mtqg schema infer`.\n"

@@ -30,11 +30,25 @@ class Period:
 
 
 def parse_period(text: str) -> Period:
-    """'2024' -> the year; '2024-06' -> June; '2024-Q2'; '2024-H1'."""
+    """'2024' -> the year; '2024-06' -> June; '2024-Q2'; '2024-H1'; '2024-CN' -> the update of 2024's figures;
+    '2021-2023' -> a span of years (an evaluation); '2024-03-20' -> a day (an ad hoc report: a monitoring round
+    that ended that day)."""
     t = text.strip().upper()
     if m := re.fullmatch(r"(\d{4})", t):
         y = int(m.group(1))
         return Period(dt.date(y, 1, 1), dt.date(y, 12, 31), f"{y}", "year")
+    if m := re.fullmatch(r"(\d{4})-CN", t):
+        y = int(m.group(1))
+        return Period(dt.date(y, 1, 1), dt.date(y, 12, 31), f"{y}-CN", "update")
+    if (m := re.fullmatch(r"(\d{4})-(\d{4})", t)) and int(m.group(1)) <= int(m.group(2)):
+        a, b = int(m.group(1)), int(m.group(2))
+        return Period(dt.date(a, 1, 1), dt.date(b, 12, 31), f"{a}-{b}", "span")
+    if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", t):
+        try:
+            day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            raise MtqgError("period-invalid", text=text) from None
+        return Period(day, day, day.isoformat(), "day")
     if m := re.fullmatch(r"(\d{4})-(\d{1,2})", t):
         y, mo = int(m.group(1)), int(m.group(2))
         if 1 <= mo <= 12:
@@ -60,6 +74,10 @@ def _shift(p: Period, n: int) -> str:
     y = p.start.year
     if p.kind == "year":
         return str(y + n)
+    if p.kind == "update":
+        return f"{y + n}-CN"
+    if p.kind in ("span", "day"):  # an evaluation or a one-off report has no period before it
+        return p.code
     if p.kind == "month":
         idx = y * 12 + p.start.month - 1 + n
         return f"{idx // 12}-{idx % 12 + 1:02d}"
@@ -72,21 +90,78 @@ def _shift(p: Period, n: int) -> str:
     return f"{idx // 2}-H{idx % 2 + 1}"
 
 
+# A report kind's period kind (as forms write it) -> the kind of the period codes it takes.
+PERIOD_OF_KIND = {
+    "month": "month",
+    "quarter": "quarter",
+    "half-year": "half-year",
+    "year": "year",
+    "update": "update",
+    "evaluation": "span",
+    "ad-hoc": "day",
+}
+EXAMPLE_CODE = {
+    "month": "2026-06",
+    "quarter": "2026-Q3",
+    "half-year": "2026-H1",
+    "year": "2026",
+    "update": "2026-CN",
+    "evaluation": "2021-2023",
+    "ad-hoc": "2026-03-20",
+}
+
+
+def resolve_period(schema: Any, text: str) -> tuple[Period, Any]:
+    """The period ``text`` names and the form's report kind that covers it: a period code ('2024-H1') or the
+    code of one of the form's kinds ('giua-ky' for an evaluation of a given span). A period of a kind the form
+    does not have is refused, naming the kinds it has."""
+    from .text import fold
+
+    kinds = schema.reporting.all_kinds
+    named = next((k for k in kinds if fold(k.code) == fold(text) or (k.name and fold(k.name) == fold(text))), None)
+    if named is not None:
+        if not named.span:
+            raise MtqgError("period-kind-needs-code", kind=named.name or named.code, example=EXAMPLE_CODE[named.period])
+        text = named.span
+    per = parse_period(text)
+    fitting = [k for k in kinds if PERIOD_OF_KIND[k.period] == per.kind and (not k.span or k.span == per.code)]
+    if not fitting:
+        listed = "; ".join(f"{k.name or k.code} ({k.span or EXAMPLE_CODE[k.period]})" for k in kinds)
+        raise MtqgError("period-kind-not-in-form", period=text, form=schema.id, kinds=listed)
+    return per, fitting[0]
+
+
+def period_words(per: Period, lang: str = "vi") -> str:
+    """The period in words: 'năm 2024', '6 tháng đầu năm 2024', 'quý III năm 2026', 'tháng 6 năm 2024',
+    'cập nhật số liệu năm 2024', 'giai đoạn 2021-2023', 'ngày 20/03/2024'."""
+    y = per.start.year
+    roman = ("I", "II", "III", "IV")
+    if lang == "en":
+        return {
+            "year": f"the year {y}",
+            "update": f"the update of {y}'s figures",
+            "span": f"{per.start.year}-{per.end.year}",
+            "day": f"{per.start:%d/%m/%Y}",
+            "month": f"{per.start:%m/%Y}",
+            "quarter": f"Q{(per.start.month + 2) // 3} {y}",
+            "half-year": f"{'first' if per.start.month == 1 else 'second'} half of {y}",
+        }[per.kind]
+    return {
+        "year": f"năm {y}",
+        "update": f"cập nhật số liệu năm {y}",
+        "span": f"giai đoạn {per.start.year}-{per.end.year}",
+        "day": f"ngày {per.start:%d/%m/%Y}",
+        "month": f"tháng {per.start.month} năm {y}",
+        "quarter": f"quý {roman[(per.start.month - 1) // 3]} năm {y}",
+        "half-year": f"6 tháng {'đầu' if per.start.month == 1 else 'cuối'} năm {y}",
+    }[per.kind]
+
+
 def deadline(period: Period, rule: str) -> dt.date | None:
-    """The date a period's report is due. 'DD/MM': that day of the period's last year (Sơn La: before 10/9 each
-    year); '+N': N days after the period ends (a monthly report due on the 5th: '+5'). '' -> no deadline."""
-    rule = (rule or "").strip()
-    if not rule:
-        return None
-    if m := re.fullmatch(r"\+(\d{1,3})", rule):
-        return period.end + dt.timedelta(days=int(m.group(1)))
-    if m := re.fullmatch(r"(\d{1,2})/(\d{1,2})", rule):
-        day, month = int(m.group(1)), int(m.group(2))
-        due = dt.date(period.end.year, month, day)
-        if due < period.start:  # e.g. a monthly form due '05/..' would not use this form; keep the year's date
-            due = dt.date(period.end.year + 1, month, day)
-        return due
-    return None
+    """The date a period's report is due under ``rule`` (see :mod:`mtqg_cli.deadlines`); '' -> no deadline."""
+    from .deadlines import due_date
+
+    return due_date(period, rule)
 
 
 def units_in_force(units: list, period: Period) -> list:

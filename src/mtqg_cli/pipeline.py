@@ -48,9 +48,9 @@ class LedgerExtras:
 
     @classmethod
     def of(cls, store: Store, schema: Schema, period: str) -> LedgerExtras:
-        from .periods import parse_period
+        from .periods import parse_period, resolve_period
 
-        per = parse_period(period)
+        per = resolve_period(schema, period)[0]
         prev = per.previous().code
         now, before = store.totals(schema, per.code), store.totals(schema, prev)
         change = {
@@ -271,9 +271,9 @@ def compile_report(
     check_outputs(outputs, [])
     data = load_data(paths, schema, period or None, store, jobs, progress, counted=getattr(progress, "start", None))
     if period and data.report.period is None:  # the units expected are those that existed in the period
-        from .periods import parse_period
+        from .periods import resolve_period
 
-        data.report.period = parse_period(period)
+        data.report.period = resolve_period(data.report.schema, period)[0]
     html_kind = [html.suffix.lower()] if html else []
     check_outputs([*outputs, *([html] if html else [])], data.files, [*OUTPUT_KINDS, *html_kind])
     settings = load_settings(config)

@@ -16,7 +16,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from .errors import MtqgError
 from .schema import Schema, Unit
+from .units import unit_title
 
 SAMPLE_PERIOD = "2024"
 
@@ -136,8 +138,8 @@ def write_unit_workbook(
     inds = schema.indicators
     ncols = 2 + len(inds)
     last = get_column_letter(ncols)
-    kind = unit.kind or "huyện"
-    name = label or f"{kind[:1].upper()}{kind[1:]} {unit.name}"
+    heading_name, full_name = unit_title(unit, schema.reporting.level)
+    name = label or full_name
 
     def put(row: int, col: int, value: Any, font: Any = normal, border: bool = False) -> None:
         cell = ws.cell(row=row, column=col, value=value)
@@ -150,7 +152,7 @@ def write_unit_workbook(
     if layout == "standard":
         right = _right_block(ncols)
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(2, min(4, right - 1)))
-        put(1, 1, f"UBND {kind.upper()} {unit.name.upper()}", bold)
+        put(1, 1, heading_name, bold)
         if ncols > right:
             ws.merge_cells(start_row=1, start_column=right, end_row=1, end_column=ncols)
             ws.merge_cells(start_row=2, start_column=right, end_row=2, end_column=ncols)
@@ -164,7 +166,8 @@ def write_unit_workbook(
         )
         put(4, 1, heading, bold)
         ws.merge_cells(f"A5:{last}5")
-        put(5, 1, f"(Kèm theo báo cáo của UBND {kind} {unit.name}; thực hiện {schema.source.document})", italic)
+        of = full_name if heading_name == full_name.upper() else f"UBND {full_name}"
+        put(5, 1, f"(Kèm theo báo cáo của {of}; thực hiện {schema.source.document})", italic)
         r = 7
         put(r, 1, "TT", bold, True)
         ws.merge_cells(start_row=r, start_column=1, end_row=r + 1, end_column=1)
@@ -241,7 +244,7 @@ def write_unit_workbook(
             first = r - len(schema.lines)
             _make_fillable(wb, ws, schema, list(range(first, r)), period, unit)
         r += 1
-        _signature(ws, r, ncols, put, bold, italic)
+        _signature(ws, r, ncols, put, bold, italic, heading_name == full_name.upper())
         return _save(wb, ws, path, ncols, header)
     # the unit's row
     unit_row = r
@@ -262,11 +265,13 @@ def write_unit_workbook(
     if blank:
         _make_fillable(wb, ws, schema, [unit_row], period, unit)
     r += 2
-    _signature(ws, r, ncols, put, bold, italic)
+    _signature(ws, r, ncols, put, bold, italic, heading_name == full_name.upper())
     return _save(wb, ws, path, ncols, header)
 
 
-def _signature(ws: Any, r: int, ncols: int, put: Any, bold: Any, italic: Any) -> None:
+def _signature(ws: Any, r: int, ncols: int, put: Any, bold: Any, italic: Any, agency: bool = False) -> None:
+    """Who signs the return: the preparer and the head (an agency's head, or for a commune the People's
+    Committee's chair), with room to sign and no name invented."""
     ws.cell(
         row=r, column=1, value="Ghi chú: Số liệu tính đến ngày báo cáo; đơn vị tính ghi tại tiêu đề cột."
     ).font = italic
@@ -275,10 +280,16 @@ def _signature(ws: Any, r: int, ncols: int, put: Any, bold: Any, italic: Any) ->
     put(r, 2, "NGƯỜI LẬP BIỂU", bold)
     if ncols > right:
         ws.merge_cells(start_row=r, start_column=right, end_row=r, end_column=ncols)
-    put(r, right, "TM. ỦY BAN NHÂN DÂN", bold)
-    put(r + 1, right, "CHỦ TỊCH", bold)
-    put(r + 5, 2, "Nguyễn Văn A", bold)
-    put(r + 5, right, "Lò Văn B", bold)
+        ws.merge_cells(start_row=r + 1, start_column=right, end_row=r + 1, end_column=ncols)
+        ws.merge_cells(start_row=r + 2, start_column=right, end_row=r + 2, end_column=ncols)
+    if agency:
+        put(r, right, "THỦ TRƯỞNG CƠ QUAN", bold)
+        put(r + 1, right, "(Ký, ghi rõ họ tên, đóng dấu)", italic)
+    else:
+        put(r, right, "TM. ỦY BAN NHÂN DÂN", bold)
+        put(r + 1, right, "CHỦ TỊCH", bold)
+        put(r + 2, right, "(Ký, ghi rõ họ tên, đóng dấu)", italic)
+    put(r + 1, 2, "(Ký, ghi rõ họ tên)", italic)
 
 
 def _heading(ind: Any) -> str:
@@ -430,15 +441,7 @@ def _make_fillable(wb: Any, ws: Any, schema: Schema, rows: list[int], period: st
         ("3. Dòng «Tổng cộng» tự tính; không sửa công thức.", False),
         ("4. Không đổi tên cột, không chèn hay xoá cột.", False),
         ("5. Dùng phông chữ Unicode (Times New Roman), không dùng .VnTime hay VNI-Times.", False),
-        (
-            f"6. Hạn gửi: trước ngày {schema.reporting.deadline} hằng năm"
-            + (
-                f" (cập nhật số liệu trước ngày {schema.reporting.update_deadline} năm sau)."
-                if schema.reporting.update_deadline
-                else "."
-            ),
-            False,
-        ),
+        (_due_line(schema, period), False),
         ("", False),
         ("Các chỉ tiêu:", True),
     ]
@@ -462,3 +465,21 @@ def _numeric(v: Any) -> Any:
     if isinstance(v, int | float | Decimal) and not isinstance(v, bool):
         return v
     return None
+
+
+def _due_line(schema: Schema, period: str) -> str:
+    """'6. Hạn gửi Báo cáo năm năm 2026: trước ngày 10/09/2026.' and the form's other reports with their rules."""
+    from .periods import deadline, period_words, resolve_period
+
+    try:
+        per, kind = resolve_period(schema, period)
+    except MtqgError:
+        return "6. Hạn gửi: theo văn bản yêu cầu báo cáo."
+    due = deadline(per, kind.deadline)
+    text = f"6. {kind.title} {period_words(per)}: " + (
+        f"gửi trước ngày {due:%d/%m/%Y}." if due else "gửi theo yêu cầu."
+    )
+    others = [k for k in schema.reporting.all_kinds if k is not kind and k.deadline]
+    if others:
+        text += " Các báo cáo khác của biểu: " + "; ".join(f"{k.title}: hạn {k.deadline}" for k in others) + "."
+    return text

@@ -7,6 +7,7 @@ a unit's figures is built from the schema (:meth:`Schema.row_model`), so a new f
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from functools import cached_property
@@ -57,11 +58,68 @@ class Compiler(_Model):
     archive: str = "VT"
 
 
+PeriodKind = Literal["month", "quarter", "half-year", "year", "update", "evaluation", "ad-hoc"]
+KIND_NAMES = {
+    "month": "Báo cáo tháng",
+    "quarter": "Báo cáo quý",
+    "half-year": "Báo cáo 6 tháng",
+    "year": "Báo cáo năm",
+    "update": "Cập nhật số liệu năm",
+    "evaluation": "Báo cáo đánh giá",
+    "ad-hoc": "Báo cáo đột xuất",
+}
+
+
+class ReportKind(_Model):
+    """One report a form's units send: its period kind and deadline (see :mod:`mtqg_cli.deadlines`); an
+    evaluation names the span of years it covers (``span: 2021-2023``)."""
+
+    code: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: str = ""
+    period: PeriodKind
+    deadline: str = ""
+    span: str = ""
+
+    @model_validator(mode="after")
+    def _readable(self) -> ReportKind:
+        from .deadlines import parse_deadline
+
+        parse_deadline(self.deadline)  # a DeadlineError (a ValueError) names the text and the forms understood
+        if self.period == "evaluation" and not re.fullmatch(r"\d{4}-\d{4}", self.span):
+            raise ValueError("an evaluation needs 'span', the years it covers: 2021-2023")
+        return self
+
+    @property
+    def title(self) -> str:
+        return self.name or KIND_NAMES[self.period]
+
+
 class Reporting(_Model):
-    level: Literal["province", "district", "commune"]
+    """Who reports (``level``) and which reports: ``kinds``, or the one kind ``period`` with ``deadline`` (and the
+    update of a year's figures, ``update_deadline``) of forms written before kinds existed."""
+
+    level: Literal["province", "district", "commune", "agency"]
     period: Literal["month", "quarter", "half-year", "year"] = "year"
     deadline: str = ""
     update_deadline: str = ""
+    kinds: list[ReportKind] = []
+
+    @model_validator(mode="after")
+    def _deadlines_readable(self) -> Reporting:
+        from .deadlines import parse_deadline
+
+        parse_deadline(self.deadline)
+        parse_deadline(self.update_deadline)
+        return self
+
+    @property
+    def all_kinds(self) -> list[ReportKind]:
+        if self.kinds:
+            return list(self.kinds)
+        out = [ReportKind(code=self.period, period=self.period, deadline=self.deadline)]
+        if self.update_deadline:
+            out.append(ReportKind(code="update", period="update", deadline=self.update_deadline))
+        return out
 
 
 class Layout(_Model):
@@ -179,6 +237,8 @@ class Targets(_Model):
     parts: list[TargetPart] = []
     units: dict[str, dict[str, Decimal]] = {}
     lines: dict[str, dict[str, Decimal]] = {}  # long forms: the published figures of each line
+    # the targets of one year (the plan's yearly annex): year -> unit code ('*': the whole) -> indicator -> figure
+    years: dict[str, dict[str, dict[str, Decimal]]] = {}
 
 
 class Samples(_Model):

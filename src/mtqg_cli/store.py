@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Issue, MtqgError, Severity
-from .periods import Period, deadline, parse_period, units_in_force
+from .periods import Period, deadline, parse_period, resolve_period, units_in_force
 from .schema import Schema
 from .store_results import IngestResult, Status, UnitStatus
 from .store_upkeep import Exported, check, export, sha256_of
@@ -175,7 +175,7 @@ class Store:
     ) -> list[IngestResult]:
         """Validate one workbook and record it (one submission per unit it holds). Never raises for bad data."""
         p = Path(path)
-        per = parse_period(period)
+        per = resolve_period(schema, period)[0]
         received = received_at or dt.datetime.now().replace(microsecond=0)
         result = validate_file(p, schema)  # the same bounds as validate: nothing is read past them
         units = result.units
@@ -357,13 +357,13 @@ class Store:
                 rows.sort(key=lambda r: order.get(r.line or "", 0))
             results.append(FileResult(Path(f"{sub.file_name} (v{sub.version})"), schema.id, "", rows, []))
         report = Report(schema, results)
-        report.period = parse_period(period)
+        report.period = resolve_period(schema, period)[0]
         return report
 
     def status(self, schema: Schema, period: str) -> Status:
-        per = parse_period(period)
-        due = deadline(per, schema.reporting.deadline)
-        st = Status(schema, per, due)
+        per, kind = resolve_period(schema, period)
+        due = deadline(per, kind.deadline)
+        st = Status(schema, per, due, kind)
         subs = self.submissions_for(schema.id, per.code)
         for unit in units_in_force(schema.units, per):
             mine = [s for s in subs if s.unit == unit.code]
@@ -398,7 +398,7 @@ class Store:
         """Every version of a unit's return for a period, each with the figures that changed since the one before."""
         out = []
         previous: dict[tuple[str, str], Decimal | None] | None = None
-        for sub in self.submissions_for(schema.id, parse_period(period).code, unit):
+        for sub in self.submissions_for(schema.id, resolve_period(schema, period)[0].code, unit):
             figures = self.figures_of(sub.id)
             changes = []
             if previous is not None:
@@ -437,7 +437,7 @@ class Store:
         """Sums over every period of the same kind up to and including ``period`` (lũy kế), and, for a form that
         continues another (``continues``), that form's periods before this one's (see :meth:`continued`). Rates and
         running totals (``cumulative: true``) are not added up."""
-        end = parse_period(period)
+        end = resolve_period(schema, period)[0]
         out: dict[str, Decimal] = {}
         own = [
             c
@@ -459,7 +459,7 @@ class Store:
         before this form's first recorded period up to ``period``, longest first, none overlapping another."""
         if not schema.continues:
             return []
-        end = parse_period(period)
+        end = resolve_period(schema, period)[0]
         own = [parse_period(c) for c in self.periods(schema.id)]
         starts = [p.start for p in own if p.start <= end.start] or [end.start]
         first = min(starts)
@@ -473,7 +473,7 @@ class Store:
     def unusual(self, schema: Schema, period: str, factor: int = 3) -> list[Issue]:
         """Warnings for figures far outside a unit's own history: more than ``factor`` times the previous period,
         or a running total (cumulative) that goes down."""
-        per = parse_period(period)
+        per = resolve_period(schema, period)[0]
         prev = per.previous().code
         now, before = self.latest_accepted(schema.id, per.code), self.latest_accepted(schema.id, prev)
         issues = []

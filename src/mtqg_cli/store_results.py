@@ -49,6 +49,7 @@ class Status:
     schema: Schema
     period: Period
     deadline: dt.date | None
+    kind: Any = None  # the form's report kind (schema.ReportKind) the period is of
     units: list[UnitStatus] = field(default_factory=list)
 
     @property
@@ -69,6 +70,8 @@ class Status:
         return {
             "schema": self.schema.id,
             "period": self.period.code,
+            "report_kind": self.kind.code if self.kind else None,
+            "report_kind_name": self.kind.title if self.kind else None,
             "deadline": self.deadline.isoformat() if self.deadline else None,
             "reporting_rate": round(self.rate(), 1),
             "on_time_rate": round(self.on_time_rate(), 1),

@@ -89,6 +89,66 @@ _LEVEL_AT_START = re.compile(
 )
 
 
+# Kinds of agency (phòng, ban, hội, …) as written before their names, with their accents (lower case): 'Ban Dân
+# tộc' is an agency, 'Bản Lầm' a village name; longest first.
+AGENCY_KINDS = sorted(
+    [
+        "phòng",
+        "ban",
+        "hội",
+        "sở",
+        "trung tâm",
+        "văn phòng",
+        "đoàn",
+        "liên đoàn",
+        "công an",
+        "chi cục",
+        "kho bạc",
+        "ủy ban mặt trận",
+        "ủy ban mttq",
+        "mặt trận",
+        "bộ chỉ huy",
+        "ban chỉ huy",
+        "hạt",
+        "đài",
+        "chi nhánh",
+        "ngân hàng",
+        "bảo hiểm xã hội",
+        "cục",
+        "viện",
+        "bệnh viện",
+        "trường",
+    ],
+    key=len,
+    reverse=True,
+)
+
+
+def agency_kind(text: object) -> str | None:
+    """The kind of agency a name starts with ('Phòng Tài chính - Kế hoạch' -> 'phòng'), else None."""
+    import unicodedata
+
+    words = unicodedata.normalize("NFC", str(text or "")).strip().lower()
+    words = words.replace("uỷ", "ủy")
+    return next((k for k in AGENCY_KINDS if words == k or words.startswith(k + " ")), None)
+
+
+def unit_title(unit: Unit, level: str = "") -> tuple[str, str]:
+    """How a unit is named on its own return: (the heading of the issuing body, the unit's full name).
+    A commune: ('UBND XÃ MƯỜNG BÚ', 'Xã Mường Bú'); an agency: ('PHÒNG TÀI CHÍNH - KẾ HOẠCH', 'Phòng Tài chính -
+    Kế hoạch'); a name that already starts with its kind is not given it twice."""
+    name = unit.name.strip()
+    kind = (unit.kind or "").strip()
+    is_agency = (unit.level or level) == "agency" or agency_kind(name) is not None or agency_kind(kind) is not None
+    if not kind:
+        kind = {"commune": "xã", "district": "huyện", "province": "tỉnh"}.get(unit.level or level, "")
+    starts_with_kind = bool(kind) and fold(name).startswith(fold(kind) + " ")
+    full = name if starts_with_kind or not kind else f"{kind[:1].upper()}{kind[1:]} {name}"
+    if is_agency:
+        return full.upper(), full
+    return f"UBND {full.upper()}", full
+
+
 @dataclass(frozen=True)
 class Match:
     unit: Unit | None

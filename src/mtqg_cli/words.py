@@ -104,6 +104,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "exported": ("Đã xuất ra {path}", "Exported to {path}"),
     # -- files written
     "written": ("Đã ghi: {path}", "Written: {path}"),
+    "mark-left": ("{where}: còn mục TODO chưa điền", "{where}: a TODO mark is left"),
+    "marks-left": (
+        "Còn {count} mục TODO của bản nháp: điền rồi kiểm tra lại.",
+        "{count} TODO marks of the draft are left: fill them in and check again.",
+    ),
     "written-n": ("Đã ghi {count} → {path}", "Written {count} → {path}"),
     "feedback-written": ("Đã ghi tệp phản hồi: {path}", "Feedback written: {path}"),
     "draft-written": ("Đã ghi bản nháp: {path} ({detail})", "Draft written: {path} ({detail})"),

@@ -34,7 +34,15 @@ StoreOpt = Annotated[
         "PostgreSQL (postgresql+psycopg://người-dùng:mật-khẩu@máy/csdl).",
     ),
 ]
-PeriodOpt = Annotated[str, typer.Option("--period", "-p", help="Kỳ báo cáo: 2024, 2024-06, 2024-Q2, 2024-H1.")]
+PeriodOpt = Annotated[
+    str,
+    typer.Option(
+        "--period",
+        "-p",
+        help="Kỳ báo cáo: 2024, 2024-06, 2024-Q2, 2024-H1, 2024-CN (cập nhật số liệu năm), 2021-2023 (đánh giá), "
+        "2024-03-20 (đột xuất) hoặc mã loại báo cáo của biểu mẫu.",
+    ),
+]
 SchemaReq = Annotated[str, typer.Option("--schema", "-s", help="Mã biểu mẫu.")]
 
 
@@ -57,12 +65,14 @@ def ingest(
     Ví dụ:  mtqg ingest nhan-ve/ --schema son-la-du-an-8 --period 2024 --received 2024-09-08
     """
     from ..forms import load_schema
+    from ..periods import resolve_period
     from ..store import Store, ingest_paths
     from ..validate import collect_paths
 
     with handled(lang):
         when = dt.datetime.fromisoformat(received) if received else None
         s = load_schema(schema)
+        resolve_period(s, period)  # a period of a kind the form does not have: refused before anything is read
         st = Store(store)
         files = collect_paths(paths)
         if not files:
@@ -149,6 +159,7 @@ def status(
     Ví dụ:  mtqg status --period 2024 --schema son-la-du-an-8 -o tinh-hinh-nop.xlsx
     """
     from ..forms import load_schema
+    from ..periods import period_words
     from ..render.xlsx import write_status_xlsx
     from ..store import Store
 
@@ -160,7 +171,8 @@ def status(
     if fmt is Format.json:
         dump_json(st.to_dict(), out)
     else:
-        table = Table(header_style="bold", title=f"{st.schema.title} — {st.period.code}")
+        kind = f"{st.kind.title} " if st.kind else ""
+        table = Table(header_style="bold", title=f"{st.schema.title} — {kind}{period_words(st.period, lang)}")
         for key in ("unit-name", "state", "days-late", "version", "received"):
             table.add_column(word(key, lang))
         for u in st.units:

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ..words import word
-from .options import EXIT_CLEAN, Format, FormatOpt, Lang, LangOpt, console, dump_schema_list, handled
+from ..words import choose, word
+from .options import EXIT_CLEAN, EXIT_PROBLEMS, Format, FormatOpt, Lang, LangOpt, console, dump_schema_list, handled
 
 schema_app = typer.Typer(help="Các biểu mẫu (schema): liệt kê, xem, kiểm tra.", no_args_is_help=True)
 
@@ -78,24 +78,98 @@ def show_cmd(
 
 @schema_app.command("check")
 def check_cmd(
-    file: Annotated[Path, typer.Argument(help="Tệp biểu mẫu .yaml cần kiểm tra.")], lang: LangOpt = Lang.vi
+    file: Annotated[Path, typer.Argument(help="Tệp biểu mẫu cần kiểm tra: .yaml hoặc bảng định nghĩa .xlsx.")],
+    lang: LangOpt = Lang.vi,
 ) -> None:
-    """Kiểm tra một tệp biểu mẫu: lỗi được báo kèm khoá và số dòng.
+    """Kiểm tra một biểu mẫu: mỗi lỗi ghi khoá và số dòng (.yaml) hoặc trang, dòng, cột (.xlsx). Các mục TODO
+    của bản nháp còn lại là lỗi (mã thoát 1).
 
     Ví dụ:  mtqg schema check schemas/son-la-du-an-8.yaml
+
+            mtqg schema check bieu-du-an-7.xlsx
     """
-    from ..forms import load_schema
+    from ..forms import load_schema, marks_left
 
     with handled(lang):
         s = load_schema(file)
-    console().print(word("schema-ok", lang, id=s.id, units=len(s.units), indicators=len(s.indicators)), markup=False)
+        left = marks_left(file)
+    con = console()
+    if left:
+        for where in left:
+            con.print(word("mark-left", lang, where=choose(where, lang)), markup=False)
+        con.print(word("marks-left", lang, count=len(left)), markup=False)
+        raise typer.Exit(EXIT_PROBLEMS)
+    con.print(word("schema-ok", lang, id=s.id, units=len(s.units), indicators=len(s.indicators)), markup=False)
     raise typer.Exit(EXIT_CLEAN)
+
+
+@schema_app.command("new")
+def new_cmd(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Tệp .xlsx cần ghi.")],
+    lang: LangOpt = Lang.vi,
+) -> None:
+    """Tạo bảng định nghĩa biểu mẫu trống (Excel): trang hướng dẫn, các trang cần điền, danh sách chọn.
+
+    Ví dụ:  mtqg schema new -o bieu-du-an-7.xlsx
+    """
+    from ..definition import new_definition
+
+    with handled(lang):
+        refuse_existing(output)
+        new_definition(output)
+    console().print(word("written", lang, path=output), markup=False)
+
+
+@schema_app.command("from-xlsx")
+def from_xlsx_cmd(
+    workbook: Annotated[Path, typer.Argument(help="Bảng định nghĩa biểu mẫu (.xlsx).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Tệp .yaml cần ghi.")],
+    lang: LangOpt = Lang.vi,
+) -> None:
+    """Chuyển bảng định nghĩa biểu mẫu (.xlsx) thành tệp .yaml (sau khi kiểm tra).
+
+    Ví dụ:  mtqg schema from-xlsx bieu-du-an-7.xlsx -o schemas/bac-son-du-an-7.yaml
+    """
+    from ..definition import definition_to_yaml
+
+    with handled(lang):
+        refuse_existing(output)
+        definition_to_yaml(workbook, output)
+    console().print(word("written", lang, path=output), markup=False)
+
+
+@schema_app.command("to-xlsx")
+def to_xlsx_cmd(
+    schema_id: Annotated[str, typer.Argument(help="Mã biểu mẫu hoặc tệp .yaml.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Tệp .xlsx cần ghi.")],
+    lang: LangOpt = Lang.vi,
+) -> None:
+    """Ghi một biểu mẫu thành bảng định nghĩa Excel, để sửa trong Excel.
+
+    Ví dụ:  mtqg schema to-xlsx son-la-du-an-8-xa -o son-la-du-an-8-xa.xlsx
+    """
+    from ..definition import export_form
+
+    with handled(lang):
+        refuse_existing(output)
+        export_form(schema_id, output)
+    console().print(word("written", lang, path=output), markup=False)
+
+
+def refuse_existing(path: Path) -> None:
+    """A definition is an officer's work: never written over."""
+    from ..errors import MtqgError
+
+    if path.exists():
+        raise MtqgError("output-exists", path=path)
 
 
 @schema_app.command("infer")
 def infer_cmd(
     workbook: Annotated[Path, typer.Argument(help="Biểu mẫu đang dùng (.xlsx/.xls/.ods), trống hoặc đã điền.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Tệp .yaml nháp cần ghi.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Tệp nháp cần ghi: .yaml, hoặc .xlsx (bảng định nghĩa Excel).")
+    ],
     schema_id: Annotated[str | None, typer.Option("--id", help="Mã biểu mẫu (mặc định: theo tên tệp).")] = None,
     lang: LangOpt = Lang.vi,
 ) -> None:

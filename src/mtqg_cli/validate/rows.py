@@ -415,7 +415,7 @@ def _strip_enumerator(folded: str) -> str:
     return _ENUMERATOR.sub("", folded, count=1)
 
 
-_LEVEL_VI = {"province": "tỉnh", "district": "huyện", "commune": "xã"}
+_LEVEL_VI = {"province": "tỉnh", "district": "huyện", "commune": "xã", "agency": "cơ quan"}
 
 
 def issue_order(issue: Issue) -> tuple[int, int, str]:
