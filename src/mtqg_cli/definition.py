@@ -270,6 +270,13 @@ def read_definition(path: str | Path) -> tuple[dict[str, Any], dict[tuple[Any, .
         if rows:
             data[key] = [row for _, row in rows]
     if tables["kinds"]:
+        from .deadlines import DeadlineError, parse_deadline
+
+        for r, row in tables["kinds"]:  # a deadline that is not one, said with the rest of the sheet's mistakes
+            try:
+                parse_deadline(str(row.get("deadline", "")))
+            except DeadlineError as exc:
+                problems.append((Place(SHEETS["kinds"], r, "hạn"), str(exc), str(exc)))
         data.setdefault("reporting", {})["kinds"] = [_kind(row) for _, row in tables["kinds"]]
         for n, (r, _) in enumerate(tables["kinds"]):
             places[("reporting", "kinds", n)] = Place(SHEETS["kinds"], r)
@@ -281,6 +288,7 @@ def read_definition(path: str | Path) -> tuple[dict[str, Any], dict[tuple[Any, .
     day = data.pop("_units_on", None)  # 'ngày đơn vị': only for units taken from the country's catalogue
     if day is not None and isinstance(data.get("units_from"), dict) and data["units_from"].get("province"):
         data["units_from"]["on"] = day
+    _default_layout(data)
     ws = sheet("targets")
     if ws is not None:
         _read_targets(ws, data, indicators, tables["units"], places, problems)
@@ -290,6 +298,26 @@ def read_definition(path: str | Path) -> tuple[dict[str, Any], dict[tuple[Any, .
     if problems:
         raise DefinitionError(problems)
     return data, places
+
+
+# The headings a unit column or a line column usually has, by who reports: for a layout left empty.
+UNIT_COLUMN_BY_LEVEL = {
+    "commune": ["Xã, phường", "Tên xã, phường", "Đơn vị"],
+    "district": ["Huyện, thành phố", "Đơn vị"],
+    "province": ["Tỉnh, thành phố", "Đơn vị"],
+    "agency": ["Cơ quan, đơn vị", "Tên cơ quan, đơn vị", "Đơn vị"],
+}
+
+
+def _default_layout(data: dict[str, Any]) -> None:
+    """'bố cục' and 'cột đơn vị' may be left empty: a table with a row per unit, under the usual headings."""
+    layout = data.setdefault("layout", {})
+    shape = layout.setdefault("shape", "wide")
+    level = (data.get("reporting") or {}).get("level", "commune")
+    if shape == "wide" and not layout.get("unit_column"):
+        layout["unit_column"] = list(UNIT_COLUMN_BY_LEVEL.get(level, ["Đơn vị"]))
+    if shape == "long" and not layout.get("line_column"):
+        layout["line_column"] = ["Nội dung", "Chỉ tiêu", "Tên dự án"]
 
 
 def _cells(ws: Any) -> list[list[Any]]:
@@ -925,6 +953,8 @@ STARTING_KEYS = (
     "tỉnh",
     "cấp",
     "ngày đơn vị",
+    "bố cục",
+    "cột đơn vị",
     "mã chương trình",
     "chương trình",
     "mã dự án",
@@ -950,21 +980,7 @@ def new_definition(path: str | Path) -> Path:
     _guide(guide)
     info = wb.create_sheet(SHEETS["info"])
     info.append(["khóa", "giá trị"])
-    for vi in (
-        "mã",
-        "tên biểu",
-        "căn cứ",
-        "ngày",
-        "cơ quan ban hành",
-        "tỉnh",
-        "cấp",
-        "ngày đơn vị",
-        "cơ quan tổng hợp",
-        "số",
-        "người ký",
-        "chức vụ người ký",
-        "nơi nhận",
-    ):
+    for vi in STARTING_KEYS:
         info.append([vi, None])
     lists = {
         "level": list(LEVELS),
