@@ -373,3 +373,81 @@ def _fill_blank(blank: Path, out: Path, values: dict[str, float]) -> None:
     for code, value in values.items():
         ws.cell(row=unit_row, column=cols[code], value=value)
     wb.save(out)
+
+
+# -- text fields
+
+
+def test_text_fields_are_checked_and_carried_into_the_report_unit_by_unit(tmp_path):
+    """The trap: no text fields, so the difficulties and proposals every plan asks for could not be collected."""
+    from docx import Document
+
+    from mtqg_cli.forms import load_schema
+    from mtqg_cli.samples import write_unit_workbook
+
+    path = _bac_son_form(tmp_path, [["Báo cáo năm", "năm", "20/10"]])
+    wb = load_workbook(path)
+    ws = wb["Chỉ tiêu"]
+    _rows_from(
+        ws,
+        5,
+        [
+            {
+                "mã": "kho_khan",
+                "tên": "Khó khăn, vướng mắc",
+                "kiểu": "chữ",
+                "bắt buộc": "có",
+                "lớn nhất": 120,
+                "mục báo cáo": "hạn chế",
+            },
+            {"mã": "de_xuat", "tên": "Đề xuất, kiến nghị", "kiểu": "chữ", "mục báo cáo": "đề xuất"},
+        ],
+    )
+    wb.save(path)
+    form = load_schema(path)
+    assert [(t.code, t.required, t.max_length, t.section) for t in form.texts] == [
+        ("kho_khan", True, 120, "weaknesses"),
+        ("de_xuat", False, 2000, "proposals"),
+    ]
+    blank = write_unit_workbook(tmp_path / "mau.xlsx", form, form.units[0], {}, "2024", blank=True)
+    headings = [c.value for row in load_workbook(blank).worksheets[0].iter_rows(max_row=10) for c in row]
+    assert "Khó khăn, vướng mắc" in headings and "Đề xuất, kiến nghị" in headings
+    texts = {
+        "phong-tai-chinh-ke-hoach": {"kho_khan": "Kinh phí giao muộn", "de_xuat": '=HYPERLINK("http://x")'},
+        "phong-van-hoa": {"kho_khan": ""},  # required, left blank
+        "hoi-nong-dan": {"kho_khan": "Thiếu cán bộ " * 20},  # over 120 characters
+    }
+    folder = tmp_path / "nhan-ve"
+    for unit in form.units:
+        values = {i.code: 1 for i in form.indicators} | texts[unit.code]
+        write_unit_workbook(folder / f"{unit.code}.xlsx", form, unit, values, "2024")
+    typed = folder / "phong-tai-chinh-ke-hoach.xlsx"  # the clerk typed it as text ('=…' stored as a string)
+    wb = load_workbook(typed)
+    for row in wb.worksheets[0].iter_rows():
+        for c in row:
+            if isinstance(c.value, str) and c.value.startswith("=HYPERLINK"):
+                c.data_type = "s"
+    wb.save(typed)
+    result = run("validate", folder, "-s", path, "--format", "json")
+    assert result.exit_code == 1
+    issues = {(Path(f["file"]).stem, i["code"]) for f in json.loads(result.stdout)["files"] for i in f["issues"]}
+    assert ("phong-van-hoa", "text-required") in issues and ("hoi-nong-dan", "text-too-long") in issues
+    assert not any(stem == "phong-tai-chinh-ke-hoach" for stem, _ in issues)
+    out, annex = tmp_path / "bao-cao.docx", tmp_path / "tong-hop.xlsx"
+    done = run("report", folder, "-s", path, "-o", out, "-p", "2024")
+    assert out.exists(), (done.output, done.exception)
+    text = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    assert "- Phòng Tài chính - Kế hoạch: Kinh phí giao muộn" in text
+    weaknesses, proposals = text.index("Tồn tại, hạn chế"), text.index("ĐỀ XUẤT, KIẾN NGHỊ")
+    assert weaknesses < text.index("Kinh phí giao muộn") < proposals < text.index('=HYPERLINK("http://x")')
+    run("aggregate", folder, "-s", path, "-o", annex)
+    sheet = load_workbook(annex)["Ý kiến đơn vị"]
+    cells = {c.value: c for row in sheet.iter_rows() for c in row if c.value}
+    assert cells['=HYPERLINK("http://x")'].data_type == "s"  # a unit's text is never run as a formula
+
+
+def _rows_from(ws, first: int, rows: list[dict[str, object]]) -> None:
+    headings = {fold(c.value): c.column for c in ws[1] if c.value}
+    for r, row in enumerate(rows, start=first):
+        for key, value in row.items():
+            ws.cell(row=r, column=headings[fold(key)], value=value)

@@ -35,6 +35,7 @@ class Aggregate:
     sources: dict[str, str]  # unit code -> file
     lines: pd.DataFrame | None = None  # long forms: index line code, columns indicators, summed over units
     unit_lines: Any = None  # long forms: array [unit (expected), line, indicator] of every figure added in; NaN: none
+    texts: dict[str, dict[str, str]] | None = None  # unit -> text field -> what it wrote (the files added in)
 
     def unit_line_values(self, code: str) -> dict[tuple[str, str], float]:
         """A long form's figures of one indicator by (unit, line), for the units expected (blank ones left out)."""
@@ -232,8 +233,25 @@ def aggregate(report: Report) -> Aggregate:
     for ind in schema.indicators:
         if ind.role == "context":
             unit_percent[ind.code] = float("nan")
+    texts: dict[str, dict[str, str]] = {}
+    if schema.texts:
+        for f in report.accepted:
+            for unit, written in f.texts.items():
+                if sources.get(unit) == str(f.path):
+                    texts[unit] = written
     return Aggregate(
-        schema, wide, progress, unit_percent, expected, reported, missing, report.rejected, sources, lines, unit_lines
+        schema,
+        wide,
+        progress,
+        unit_percent,
+        expected,
+        reported,
+        missing,
+        report.rejected,
+        sources,
+        lines,
+        unit_lines,
+        texts,
     )
 
 

@@ -38,6 +38,7 @@ CUMULATIVE = _pairs(("kỳ", "false"), ("đến nay", "true"))
 RULE_KINDS = _pairs(("so sánh", "compare"), ("dòng tổng cộng", "total_row"), ("tổng các dòng con", "children_sum"))
 SEVERITIES = _pairs(("lỗi", "error"), ("cảnh báo", "warning"))
 BLANKS = _pairs(("bỏ qua", "skip"), ("tính là 0", "zero"))
+SECTIONS = _pairs(("kết quả", "results"), ("hạn chế", "weaknesses"), ("đề xuất", "proposals"), ("phương hướng", "next"))
 PERIOD_KINDS = _pairs(
     ("tháng", "month"),
     ("quý", "quarter"),
@@ -151,6 +152,7 @@ INDICATORS: list[Column] = [
     ("cộng vào dòng tổng", "in_total", "bool"),
     ("sai số", "tolerance", "dec"),
     ("thời gian", "window", "str"),
+    ("mục báo cáo", "section", "section"),
 ]
 GROUPS: list[Column] = [("mã", "code", "str"), ("tên", "label", "str")]
 UNITS: list[Column] = [
@@ -225,6 +227,7 @@ _VOCAB = {
     "severity": SEVERITIES,
     "blanks": BLANKS,
     "period": PERIOD_KINDS,
+    "section": SECTIONS,
 }
 OPS = {"=": "==", "==": "==", "<=": "<=", "≤": "<=", ">=": ">=", "≥": ">=", "<": "<", ">": ">"}
 
@@ -255,14 +258,21 @@ def read_definition(path: str | Path) -> tuple[dict[str, Any], dict[tuple[Any, .
         tables[key] = _read_table(ws, SHEETS[key], columns, problems) if ws is not None else []
     groups = [row for _, row in tables["groups"]]
     codes_of_groups = {fold(g.get("label", "")): g.get("code") for g in groups}
-    indicators = []
-    for n, (r, row) in enumerate(tables["indicators"]):
-        places[("indicators", n)] = Place(SHEETS["indicators"], r)
+    indicators: list[dict[str, Any]] = []
+    texts: list[dict[str, Any]] = []
+    for r, row in tables["indicators"]:
+        if row.get("type") == "text":  # a sentence or a paragraph per unit
+            places[("texts", len(texts))] = Place(SHEETS["indicators"], r)
+            texts.append(_text_field(row))
+            continue
+        places[("indicators", len(indicators))] = Place(SHEETS["indicators"], r)
         indicators.append(_indicator(row, codes_of_groups, groups))
     if groups:
         data["groups"] = groups
     if indicators:
         data["indicators"] = indicators
+    if texts:
+        data["texts"] = texts
     for key in ("units", "lines", "rules"):
         rows = tables[key]
         for n, (r, _) in enumerate(rows):
@@ -511,6 +521,34 @@ def _indicator(row: dict[str, Any], group_codes: dict[str, Any], groups: list[di
     return ind
 
 
+def _text_field(row: dict[str, Any]) -> dict[str, Any]:
+    """A 'chữ' row of 'Chỉ tiêu': its smallest and largest are lengths, it is optional unless 'bắt buộc: có'."""
+    field = {k: v for k, v in row.items() if k not in ("type", "min", "max", "headers", "all_headers")}
+    if "min" in row:
+        field["min_length"] = row["min"]
+    if "max" in row:
+        field["max_length"] = row["max"]
+    label = field.get("label", "")
+    others = row.get("headers", [])
+    field["headers"] = row.get("all_headers") or (list(dict.fromkeys([label, *others])) if label else others)
+    return field
+
+
+def _text_row(field: dict[str, Any]) -> dict[str, Any]:
+    row = {k: v for k, v in field.items() if k not in ("min_length", "max_length", "headers")}
+    row["type"] = "text"
+    if "min_length" in field:
+        row["min"] = field["min_length"]
+    if "max_length" in field:
+        row["max"] = field["max_length"]
+    headers = list(field.get("headers") or [])
+    if headers and headers[0] == field.get("label"):
+        row["headers"] = headers[1:]
+    else:
+        row["all_headers"] = headers
+    return row
+
+
 def _kind(row: dict[str, Any]) -> dict[str, Any]:
     from .infer import slug
 
@@ -731,6 +769,7 @@ def write_definition(data: dict[str, Any], path: str | Path, units: list[Any] | 
     info = wb.create_sheet(SHEETS["info"])
     _write_info(info, data)
     indicators = [_indicator_row(i, data.get("indicator_defaults") or {}) for i in data.get("indicators") or []]
+    indicators += [_text_row(t) for t in data.get("texts") or []]
     _write_table(wb.create_sheet(SHEETS["indicators"]), INDICATORS, indicators)
     _write_table(wb.create_sheet(SHEETS["groups"]), GROUPS, data.get("groups") or [])
     unit_rows = [u if isinstance(u, dict) else u.model_dump(exclude_defaults=True) for u in (units or [])]

@@ -150,6 +150,30 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "Use the form for the {found} level, or name the right reporting unit.",
     ),
     # -- cells
+    "text-required": (
+        "Ô «{label}» để trống.",
+        "The cell «{label}» is empty.",
+        "Viết nội dung (một câu hoặc một đoạn); nếu không có thì ghi «Không».",
+        "Write the text (a sentence or a paragraph); write «Không» if there is nothing to say.",
+    ),
+    "text-too-short": (
+        "Ô «{label}» chỉ có {length} ký tự, cần ít nhất {min}.",
+        "The cell «{label}» has {length} characters; at least {min} are needed.",
+        "Viết đầy đủ hơn.",
+        "Write it out in full.",
+    ),
+    "text-too-long": (
+        "Ô «{label}» có {length} ký tự, quá {max} ký tự cho phép.",
+        "The cell «{label}» has {length} characters, over the {max} allowed.",
+        "Viết ngắn gọn lại; phần chi tiết gửi kèm văn bản.",
+        "Shorten it; send the details in the covering document.",
+    ),
+    "text-column-missing": (
+        "Không có cột «{label}».",
+        "There is no column «{label}».",
+        "Dùng đúng biểu mẫu đã gửi (mtqg template), giữ nguyên các cột.",
+        "Use the blank form sent out (mtqg template) and keep its columns.",
+    ),
     "cell-required": (
         "Ô «{label}» để trống.",
         "The cell «{label}» is empty.",

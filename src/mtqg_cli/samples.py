@@ -136,7 +136,8 @@ def write_unit_workbook(
     thin = Side(style="thin")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
     inds = schema.indicators
-    ncols = 2 + len(inds)
+    texts = schema.texts if layout == "standard" and not schema.is_long else []
+    ncols = 2 + len(inds) + len(texts)
     last = get_column_letter(ncols)
     heading_name, full_name = unit_title(unit, schema.reporting.level)
     name = label or full_name
@@ -192,6 +193,11 @@ def write_unit_workbook(
                 ws.merge_cells(start_row=r, start_column=col, end_row=r + 1, end_column=col)
             col += j - i + 1
             i = j + 1
+        for field in texts:  # a sentence or a paragraph the unit writes
+            put(r, col, field.label, bold, True)
+            ws.column_dimensions[get_column_letter(col)].width = 40
+            ws.merge_cells(start_row=r, start_column=col, end_row=r + 1, end_column=col)
+            col += 1
         header = (r, r + 1)
         r += 2
         for c in range(1, ncols + 1):
@@ -252,6 +258,9 @@ def write_unit_workbook(
     put(r, 2, name, normal, True)
     for k, ind in enumerate(inds):
         put(r, 3 + k, None if blank else _cell_value(values.get(ind.code)), normal, True)
+    for k, field in enumerate(texts, start=3 + len(inds)):
+        put(r, k, None if blank else values.get(field.code), normal, True)
+        ws.cell(row=r, column=k).alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
     r += 1
     put(r, 1, "", bold, True)
     put(r, 2, "Tổng cộng" if layout == "standard" else "Cộng", bold, True)
@@ -262,6 +271,8 @@ def write_unit_workbook(
         else:
             v = total[ind.code] if total and ind.code in total else _numeric(values.get(ind.code))
         put(r, 3 + k, _cell_value(v), bold, True)
+    for k in range(len(texts)):
+        put(r, 3 + len(inds) + k, None, bold, True)
     if blank:
         _make_fillable(wb, ws, schema, [unit_row], period, unit)
     r += 2
@@ -313,7 +324,9 @@ def _save(wb: Any, ws: Any, path: str | Path, ncols: int, header: tuple[int, int
     ws.column_dimensions["A"].width = 6
     ws.column_dimensions["B"].width = 40 if ws.title == "Biểu 01" and ncols < 12 else 22
     for c in range(3, ncols + 1):
-        ws.column_dimensions[get_column_letter(c)].width = 14
+        letter = get_column_letter(c)
+        if ws.column_dimensions[letter].width != 40:  # a text field's column keeps its width
+            ws.column_dimensions[letter].width = 14
     fit_header_rows(ws, *header)  # the header band as tall as its wrapped headings: none cut in print
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
@@ -424,6 +437,22 @@ def _make_fillable(wb: Any, ws: Any, schema: Schema, rows: list[int], period: st
         dv.add(ref)
         for row in rows:
             cell = ws.cell(row=row, column=col)
+            cell.protection = Protection(locked=False)
+            cell.fill = input_fill
+    for k, field in enumerate(schema.texts if not schema.is_long else [], start=3 + len(schema.indicators)):
+        letter = get_column_letter(k)
+        dv = DataValidation(type="textLength", operator="lessThanOrEqual", formula1=str(field.max_length))
+        dv.allow_blank = not field.required
+        dv.promptTitle = "Nội dung"
+        dv.prompt = f"{field.label[:150]}: viết một câu hoặc một đoạn (tối đa {field.max_length} ký tự)."[:255]
+        dv.error = f"Tối đa {field.max_length} ký tự."
+        dv.showInputMessage = True
+        dv.showErrorMessage = True
+        ws.add_data_validation(dv)
+        dv.add(f"{letter}{rows[0]}:{letter}{rows[-1]}")
+        ws.column_dimensions[letter].width = 40
+        for row in rows:
+            cell = ws.cell(row=row, column=k)
             cell.protection = Protection(locked=False)
             cell.fill = input_fill
     ws.protection.sheet = True

@@ -224,6 +224,21 @@ class Indicator(_Model):
     tolerance: Decimal = Decimal("0.05")  # for a computed column
 
 
+class TextField(_Model):
+    """A sentence or a paragraph each unit writes (difficulties, proposals): checked for presence and length, put
+    in the compiled report unit by unit under its section of the outline (``section``: results, weaknesses,
+    proposals, next: the II, 4.2, IV and III parts of the report)."""
+
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str
+    label_en: str = ""
+    headers: list[str] = Field(min_length=1)
+    required: bool = False
+    min_length: int = Field(default=0, ge=0)
+    max_length: int = Field(default=2000, ge=1)
+    section: Literal["results", "weaknesses", "proposals", "next"] = "weaknesses"
+
+
 class TargetPart(_Model):
     code: str
     label: str
@@ -299,6 +314,7 @@ class Schema(_Model):
     other_rows: list[OtherRow] = []
     groups: list[Group] = []
     indicators: list[Indicator] = Field(min_length=1)
+    texts: list[TextField] = []
     targets: Targets = Targets()
     target_checks: list[TargetCheck] = []
     rules: list[Rule] = []
@@ -326,6 +342,7 @@ class Schema(_Model):
     def _references(self) -> Schema:
         codes = [i.code for i in self.indicators]
         _unique("indicators", codes)
+        _unique("indicators and texts", codes + [t.code for t in self.texts])
         _unique("units", [u.code for u in self.units])
         unit_codes = set(codes_of(self.units))
         groups = {g.code for g in self.groups}
@@ -341,6 +358,11 @@ class Schema(_Model):
             if unit not in unit_codes:
                 raise ValueError(f"targets.units: unknown unit '{unit}'")
             _known_keys(f"targets.units.{unit}", values, known)
+        for year, by_unit in self.targets.years.items():
+            for unit, values in by_unit.items():
+                if unit != "*" and unit not in unit_codes:
+                    raise ValueError(f"targets.years.{year}: unknown unit '{unit}'")
+                _known_keys(f"targets.years.{year}.{unit}", values, known)
         line_codes = [line.code for line in self.lines]
         _unique("lines", line_codes)
         for line in self.lines:

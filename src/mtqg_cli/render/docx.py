@@ -23,6 +23,7 @@ from ..words import word
 from . import atomic_write
 
 DEFAULT_TEMPLATE = "bao-cao-tong-hop.docx"
+TEXT_SECTIONS = ("results", "weaknesses", "proposals", "next")  # where the units' texts go in the outline
 _PERIOD_TEXT = {"year": "năm", "half-year": "6 tháng", "quarter": "quý", "month": "tháng"}
 
 
@@ -151,6 +152,7 @@ def report_context(
         "units_table": units_table,
         "chart_indicators": "",
         "chart_units": "",
+        **_unit_texts(agg),
         **_cumulative(agg, extras),
         **_former(agg, by_former),
         "former_table": "",
@@ -213,6 +215,12 @@ VARIABLES: dict[str, str] = {
     "cumulative": "lũy kế từ kho dữ liệu: c.n, c.label, c.unit, c.cumulative, c.target, c.percent",
     "cumulative_period": "kỳ tính lũy kế đến (khi lập báo cáo từ kho dữ liệu)",
     "cumulative_notes": "các ghi chú về lũy kế: biểu mẫu kế tiếp, năm bị cắt bởi sắp xếp đơn vị hành chính",
+    **{
+        f"texts_{section}": f"ý kiến các đơn vị ({where}): f.label, f.units (i.unit, i.text)"
+        for section, where in zip(
+            TEXT_SECTIONS, ("kết quả", "tồn tại, hạn chế", "đề xuất, kiến nghị", "phương hướng"), strict=True
+        )
+    },
     "former_columns": "các huyện cũ (khi lập báo cáo với --by-former)",
     "former_rows": "các dòng theo huyện cũ: f.label, f.unit, f.values (theo thứ tự former_columns)",
     "former_table": "bảng theo huyện cũ dựng sẵn (khi lập báo cáo với --by-former)",
@@ -225,6 +233,22 @@ VARIABLES: dict[str, str] = {
     "signer_name": "họ tên người ký",
     **{k: "chỗ để cán bộ tổng hợp viết (mục tương ứng của đề cương)" for k in PLACEHOLDERS},
 }
+
+
+def _unit_texts(agg: Aggregate) -> dict[str, Any]:
+    """What the units wrote in the form's text fields, by section of the outline: per field, unit by unit in the
+    order of the form's units."""
+    out: dict[str, Any] = {f"texts_{section}": [] for section in TEXT_SECTIONS}
+    written = agg.texts or {}
+    for field in agg.schema.texts:
+        items = [
+            {"unit": agg.unit_name(u), "text": written[u][field.code]}
+            for u in agg.expected
+            if field.code in written.get(u, {})
+        ]
+        if items:
+            out[f"texts_{field.section}"].append({"label": field.label, "units": items})
+    return out
 
 
 def _cumulative(agg: Aggregate, extras: Any) -> dict[str, Any]:

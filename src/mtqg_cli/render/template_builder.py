@@ -235,6 +235,7 @@ def build_report_template(path: str | Path) -> Path:
     _para(doc, "{{ c.text }}", **body)
     _para(doc, "{{ placeholder_content }}", **todo)
     _para(doc, "{%p endfor %}", 14)
+    _unit_text_loop(doc, "texts_results")
     heading("2. Tiến độ thực hiện các chỉ tiêu")
     _para(
         doc,
@@ -298,11 +299,14 @@ def build_report_template(path: str | Path) -> Path:
         "{{ units_behind|join(', ') }}.{% else %}Không có đơn vị nào bình quân dưới 50% chỉ tiêu.{% endif %}",
         **body,
     )
+    _unit_text_loop(doc, "texts_weaknesses")
     _para(doc, "{{ placeholder_weaknesses }}", **todo)
 
     heading("III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI")
+    _unit_text_loop(doc, "texts_next")
     _para(doc, "{{ placeholder_next }}", **todo)
     heading("IV. ĐỀ XUẤT, KIẾN NGHỊ")
+    _unit_text_loop(doc, "texts_proposals")
     _para(doc, "{{ placeholder_proposals }}", **todo)
     _para(doc, "", 6)
 
@@ -362,6 +366,16 @@ def build_report_template(path: str | Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(out))
     return out
+
+
+def _unit_text_loop(doc: Any, var: str) -> None:
+    """What the units wrote in a text field of the form, field by field, unit by unit (a docxtpl paragraph loop)."""
+    _para(doc, "{%p for f in " + var + " %}", 14)
+    _para(doc, "{{ f.label }} (ý kiến của các đơn vị):", 14, italic=True, align="justify", indent=1.27, after=3)
+    _para(doc, "{%p for i in f.units %}", 14)
+    _para(doc, "- {{ i.unit }}: {{ i.text }}", 14, align="justify", indent=1.27, after=3)
+    _para(doc, "{%p endfor %}", 14)
+    _para(doc, "{%p endfor %}", 14)
 
 
 def _loop_table(doc: Any, loop: str, cols: list[tuple[str, float, str, str]]) -> Any:

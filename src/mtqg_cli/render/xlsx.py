@@ -44,6 +44,8 @@ def _build(agg: Aggregate, report: Report | None, lang: str) -> Any:
     _progress_sheet(wb.create_sheet("Tiến độ"), agg, lang)
     if agg.lines is None and any(agg.schema.unit_by_code[u].former for u in agg.reported):
         _former_sheet(wb.create_sheet("Theo huyện cũ"), agg, lang)
+    if agg.texts:
+        _texts_sheet(wb.create_sheet("Ý kiến đơn vị"), agg, lang)
     _status_sheet(wb.create_sheet("Tình hình nộp"), agg, report, lang)
     _rejected_sheet(wb.create_sheet("Tệp bị loại"), agg, lang)
     return wb
@@ -453,6 +455,33 @@ def _former_sheet(ws: Any, agg: Aggregate, lang: str) -> None:
     fit_header_rows(ws, 4, 4)
     ws.freeze_panes = "B5"
     _print_setup(ws, 4, 4)
+
+
+def _texts_sheet(ws: Any, agg: Aggregate, lang: str) -> None:
+    """What the units wrote in the form's text fields: a row per unit, a column per field (text, never a formula)."""
+    st = _Styles()
+    fields = agg.schema.texts
+    headers = ["TT", word("unit-name", lang)] + [f.label for f in fields]
+    for c, h in enumerate(headers, start=1):
+        put(ws, 1, c, h, st.header, st.center, border=st.border, fill=st.header_fill)
+    written = agg.texts or {}
+    r = 2
+    for unit in agg.expected:
+        if unit not in written:
+            continue
+        put(ws, r, 1, r - 1, st.body, st.center, border=st.border)
+        put(ws, r, 2, agg.unit_name(unit), st.body, st.left, border=st.border)
+        for c, field in enumerate(fields, start=3):
+            put(ws, r, c, written[unit].get(field.code, ""), st.body, st.left, border=st.border)
+        r += 1
+    from openpyxl.utils import get_column_letter
+
+    ws.column_dimensions["A"].width = 6
+    ws.column_dimensions["B"].width = 24
+    for c in range(3, len(fields) + 3):
+        ws.column_dimensions[get_column_letter(c)].width = 60
+    ws.freeze_panes = "C2"
+    _print_setup(ws, 1, 1)
 
 
 def _rejected_sheet(ws: Any, agg: Aggregate, lang: str) -> None:

@@ -63,6 +63,10 @@ class Reader:
         self.bad_cells: set[str] = set()  # indicator codes with an unreadable cell: no total check there
         # cells that read as blank, by A1 address -> (where: 'unit' | 'total', indicator code)
         self.blank_cells: dict[str, tuple[str, str]] = {}
+        self.text_cols = text_columns(schema, table) if schema.texts else {}
+        for field in schema.texts:
+            if field.required and field.code not in self.text_cols:
+                self.issue("text-column-missing", table.header_top, None, label=field.label)
 
     def issue(
         self, code: str, row: int, col: int | None, severity: Severity = Severity.ERROR, /, **params: Any
@@ -136,10 +140,34 @@ class Reader:
                 self.issue("unit-repeated", r, self.table.unit_col, unit=unit.name, first=first + 1)
                 continue
             self.result.rows.append(self._read_row(unit.code, label, r))
+            if self.text_cols:
+                self._read_texts(unit.code, r)
         if not self.result.rows:
             self.issue("no-unit-rows", self.table.data_start, self.table.unit_col)
             return None
         return totals
+
+    def _read_texts(self, unit: str, r: int) -> None:
+        """The unit's text fields: present when required, within their lengths; kept on the result when fine."""
+        row = self.sheet.rows[r]
+        for field in self.schema.texts:
+            col = self.text_cols.get(field.code)
+            if col is None:
+                continue
+            raw = row[col] if col < len(row) else ""
+            if raw.__class__ is float:
+                raw = str(int(raw)) if float(raw).is_integer() else str(raw)
+            text = " ".join(str(raw or "").split())
+            if not text:
+                if field.required:
+                    self.issue("text-required", r, col, label=field.label)
+                continue
+            if len(text) < field.min_length:
+                self.issue("text-too-short", r, col, label=field.label, length=len(text), min=field.min_length)
+            elif len(text) > field.max_length:
+                self.issue("text-too-long", r, col, label=field.label, length=len(text), max=field.max_length)
+            else:
+                self.result.texts.setdefault(unit, {})[field.code] = text
 
     def _rows(self) -> Iterator[int]:
         rows = self.sheet.rows
@@ -437,3 +465,23 @@ def _label_text(raw: object) -> str:
 
 def _filled(value: object) -> bool:
     return value is not None and str(value).strip() != ""
+
+
+def text_columns(schema: Schema, table: Table) -> dict[str, int]:
+    """The columns of the form's text fields: a column no indicator took whose heading (the header band, top to
+    bottom) holds one of the field's headers."""
+    from ..text import contains_phrase
+
+    taken = set(table.columns.values()) | {table.unit_col} | ({table.number_col} - {None})
+    rows = table.sheet.rows[table.header_top : table.header_bottom + 1]
+    width = max((len(r) for r in rows), default=0)
+    out: dict[str, int] = {}
+    for c in range(width):
+        if c in taken:
+            continue
+        heading = fold(" ".join(str(r[c]) for r in rows if c < len(r) and r[c]))
+        for field in schema.texts:
+            if field.code not in out and any(contains_phrase(heading, fold(h)) for h in field.headers):
+                out[field.code] = c
+                break
+    return out
