@@ -451,3 +451,47 @@ def _rows_from(ws, first: int, rows: list[dict[str, object]]) -> None:
     for r, row in enumerate(rows, start=first):
         for key, value in row.items():
             ws.cell(row=r, column=headings[fold(key)], value=value)
+
+
+# -- the worked examples of docs/forms.md
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "sample_data" / "forms"
+
+
+@pytest.mark.parametrize(
+    ("form", "period", "due", "kind"),
+    [
+        ("bac-son-du-an-7", "2024-H1", "2024-05-10", "Báo cáo 6 tháng"),
+        ("bac-son-du-an-7", "2024", "2024-10-20", "Báo cáo năm"),
+        ("tam-duong-giam-sat", "2024-H1", "2024-05-15", "Báo cáo giám sát 6 tháng"),
+        ("tam-duong-giam-sat", "2024", "2024-11-15", "Báo cáo giám sát hằng năm"),
+        ("tam-duong-giam-sat", "2024-03-20", "2024-04-03", "Báo cáo sau đợt giám sát"),
+        ("tam-duong-danh-gia", "dau-ky", "2022-11-15", "Đánh giá đầu kỳ"),
+        ("tam-duong-danh-gia", "2021-2023", "2023-08-15", "Đánh giá giữa kỳ"),
+        ("tam-duong-danh-gia", "2024", "2024-11-20", "Đánh giá hằng năm"),
+        ("tam-duong-danh-gia", "cuoi-ky", "2025-08-15", "Đánh giá kết thúc giai đoạn"),
+    ],
+)
+def test_the_worked_examples_give_the_plans_deadlines(tmp_path, form, period, due, kind):
+    path = EXAMPLES / f"{form}.xlsx"
+    result = run("status", "-s", path, "-p", period, "--store", tmp_path / "kho", "--format", "json")
+    status = json.loads(result.stdout)
+    assert (status["deadline"], status["report_kind_name"]) == (due, kind)
+
+
+def test_the_worked_examples_load_with_their_units_and_text_fields():
+    from mtqg_cli.forms import load_schema
+
+    bac_son = load_schema(EXAMPLES / "bac-son-du-an-7.xlsx")
+    assert bac_son.reporting.level == "agency" and len(bac_son.units) == 6 and not bac_son.targets.phase
+    assert [t.section for t in bac_son.texts] == ["weaknesses", "proposals"]
+    tam_duong = load_schema(EXAMPLES / "tam-duong-danh-gia.xlsx")
+    names = {u.name for u in tam_duong.units}
+    assert len(tam_duong.units) == 15 and {"Bản Bo", "Khun Há", "Phòng Tài chính - Kế hoạch"} <= names
+
+
+def test_a_form_with_two_reports_of_the_same_period_kind_is_refused(tmp_path):
+    form = _bac_son_form(tmp_path, [["Giám sát hằng năm", "năm", "15/11"], ["Đánh giá hằng năm", "năm", "20/11"]])
+    result = run("schema", "check", form)
+    assert result.exit_code == 2 and "tách thành biểu mẫu khác" in " ".join(result.output.split())

@@ -111,6 +111,7 @@ INFO: list[Column] = [
     ("hạn cập nhật", "reporting.update_deadline", "str"),
     ("kế tiếp biểu", "continues", "str"),
     ("danh mục đơn vị: tỉnh", "units_from.province", "str"),
+    ("danh mục đơn vị: huyện", "units_from.district", "str"),
     ("danh mục đơn vị: cấp", "units_from.level", "level"),
     ("ngày đơn vị", "units_from.on", "date"),
     ("danh mục đơn vị: chỉ gồm", "units_from.only", "list"),

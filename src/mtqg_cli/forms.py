@@ -363,6 +363,18 @@ def _country_units(ref: UnitsFrom, deps: list[Path] | None) -> list[Unit]:
         found = catalogue.in_force(ref.province, ref.level if ref.level != "province" else "province", day)
     except LookupError:
         raise SchemaError("units-province-unknown", province=ref.province, day=day.isoformat()) from None
+    if ref.district:  # a district's communes (before the reform)
+        from .units import core_name
+
+        wanted = core_name(ref.district)
+        districts = {
+            u.key
+            for u in catalogue.in_force(ref.province, "district", day)
+            if core_name(u.name) == wanted or core_name(u.short) == wanted
+        }
+        if not districts:
+            raise SchemaError("units-province-unknown", province=f"{ref.district}, {ref.province}", day=day.isoformat())
+        found = [u for u in found if u.parent in districts]
     codes = [slug(u.short, "-") for u in found]
     clash = {c for c in codes if codes.count(c) > 1}
     units = [

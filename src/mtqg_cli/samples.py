@@ -26,19 +26,27 @@ SAMPLE_PERIOD = "2024"
 _SAMPLE_PACE = {"moc-chau": 1.2, "sop-cop": 0.25, "van-ho": 0.3}
 
 
-def sample_values(schema: Schema, unit: Unit, seed: int = 2024) -> dict[str, int]:
+def sample_values(schema: Schema, unit: Unit, seed: int = 2024) -> dict[str, Any]:
     """Plausible results for a unit: a share of its phase target that varies by indicator."""
     rng = random.Random(f"{seed}-{unit.code}")
     pace = _SAMPLE_PACE.get(unit.code, rng.uniform(0.55, 0.95))
-    out: dict[str, int] = {}
+    out: dict[str, Any] = {}
     for ind in schema.indicators:
+        if ind.formula:
+            continue  # worked out below, as the unit's spreadsheet does
         target = schema.target_for(unit.code, ind.code)
         if ind.role == "context":
             out[ind.code] = int(target) if target is not None else 0
             continue
         base = float(target) if target is not None else 5.0
         out[ind.code] = max(0, round(base * pace * rng.uniform(0.85, 1.1)))
-    return out
+    for rule in schema.rules:  # a part never above its whole: 'luot_nu <= luot_tap_huan'
+        if rule.kind == "compare" and rule.op in ("<=", "<") and rule.left in out and rule.right in out:
+            out[rule.left] = min(out[rule.left], out[rule.right] - (1 if rule.op == "<" else 0))
+    for field in schema.texts:
+        if field.required:
+            out[field.code] = "Không có khó khăn, vướng mắc phát sinh trong kỳ."[: field.max_length]
+    return _with_computed(schema, out)
 
 
 def schema_samples(schema: Schema) -> dict[str, Any]:
@@ -63,7 +71,8 @@ def _with_computed(schema: Schema, values: dict[str, Any]) -> dict[str, Any]:
 
     for ind in schema.indicators:
         if ind.formula and values.get(ind.code) is None:
-            result = evaluate(ind.formula, {k: (Decimal(str(v)) if v is not None else None) for k, v in values.items()})
+            numbers = {k: Decimal(str(v)) for k, v in values.items() if isinstance(v, int | float | Decimal)}
+            result = evaluate(ind.formula, {i.code: numbers.get(i.code) for i in schema.indicators})
             values[ind.code] = None if result is None else result.quantize(Decimal("0.1"))
     return values
 

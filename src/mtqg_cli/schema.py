@@ -110,6 +110,18 @@ class Reporting(_Model):
 
         parse_deadline(self.deadline)
         parse_deadline(self.update_deadline)
+        seen: dict[tuple[str, str], str] = {}
+        for kind in self.kinds:  # a period must say which report it is: one kind per period kind (and span)
+            key = (kind.period, kind.span)
+            if key in seen:
+                raise ValueError(
+                    f"'{seen[key]}' và '{kind.code}' cùng một loại kỳ ({kind.period}): mỗi loại kỳ một loại báo cáo; "
+                    "báo cáo khác nội dung thì tách thành biểu mẫu khác"
+                )
+            seen[key] = kind.code
+        codes = [k.code for k in self.kinds]
+        if len(set(codes)) != len(codes):
+            raise ValueError("mã loại báo cáo bị trùng")
         return self
 
     @property
@@ -161,6 +173,7 @@ class UnitsFrom(_Model):
 
     file: str = ""
     province: str = ""
+    district: str = ""  # before 01/07/2025: only the communes of this district ('Tam Đường')
     on: dt.date | None = None
     level: str
     only: list[str] = []
