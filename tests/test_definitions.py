@@ -495,3 +495,15 @@ def test_a_form_with_two_reports_of_the_same_period_kind_is_refused(tmp_path):
     form = _bac_son_form(tmp_path, [["Giám sát hằng năm", "năm", "15/11"], ["Đánh giá hằng năm", "năm", "20/11"]])
     result = run("schema", "check", form)
     assert result.exit_code == 2 and "tách thành biểu mẫu khác" in " ".join(result.output.split())
+
+
+def test_the_report_says_its_period_in_words(tmp_path):
+    """-p 2024-H1 gave 'năm 2024-H1'; the period is said as a period ('6 tháng đầu năm 2024')."""
+    from docx import Document
+
+    form = EXAMPLES / "bac-son-du-an-7.xlsx"
+    assert run("sample", tmp_path / "nhan", "-s", form, "-p", "2024").exit_code == 0
+    out = tmp_path / "bc.docx"
+    assert run("report", tmp_path / "nhan", "-s", form, "-p", "2024-H1", "-o", out).exit_code == 0
+    text = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    assert "Kết quả thực hiện Dự án 7 6 tháng đầu năm 2024" in text and "2024-H1" not in text

@@ -24,7 +24,6 @@ from . import atomic_write
 
 DEFAULT_TEMPLATE = "bao-cao-tong-hop.docx"
 TEXT_SECTIONS = ("results", "weaknesses", "proposals", "next")  # where the units' texts go in the outline
-_PERIOD_TEXT = {"year": "năm", "half-year": "6 tháng", "quarter": "quý", "month": "tháng"}
 
 
 def vn_date(day: dt.date) -> str:
@@ -79,12 +78,16 @@ def report_context(
         for issue in f.errors:
             where = ", ".join(x for x in (Path(issue.file).name, issue.sheet, issue.cell) if x)
             problems.append(f"{where}: {issue.message()} {issue.fix()}")
-    period_word = _PERIOD_TEXT.get(schema.reporting.period, "")
-    period_text = (
-        f"{schema.project.name.split(':')[0]} {period_word} {period}".strip()
-        if period
-        else schema.project.name.split(":")[0]
-    )
+    project = schema.project.name.split(":")[0]
+    kind_title = ""
+    if period:  # the period in words, and which of the form's reports it is ('Báo cáo 6 tháng')
+        from ..periods import period_words, resolve_period
+
+        per, kind = resolve_period(schema, period)
+        period_text = f"{project} {period_words(per)}"
+        kind_title = kind.title
+    else:
+        period_text = project
     n, total = len(agg.reported), len(agg.expected)
     part = schema.units_part
     from .charts import unit_summary
@@ -118,6 +121,7 @@ def report_context(
         "summary": comp.get("summary") or f"Kết quả thực hiện {period_text}",
         "period": period,
         "period_text": period_text,
+        "report_kind": kind_title,
         "schema_id": schema.id,
         "schema_title": schema.title,
         "source_document": schema.source.document,
@@ -187,7 +191,8 @@ VARIABLES: dict[str, str] = {
     "as_of_text": "ngày lập báo cáo: 05/02/2024",
     "summary": "trích yếu",
     "period": "kỳ báo cáo như đã nhập",
-    "period_text": "kỳ báo cáo trong câu: Dự án 8 năm 2024",
+    "period_text": "kỳ báo cáo trong câu: Dự án 8 năm 2024, Dự án 7 6 tháng đầu năm 2024",
+    "report_kind": "loại báo cáo của kỳ: Báo cáo năm, Báo cáo 6 tháng, Đánh giá giữa kỳ",
     "schema_id": "mã biểu mẫu",
     "schema_title": "tên biểu mẫu",
     "source_document": "văn bản căn cứ của biểu mẫu",
