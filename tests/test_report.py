@@ -4,7 +4,9 @@ the landscape annex, the Excel annex's live formulas, user templates, HTML and P
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+from pathlib import Path
 
 import pytest
 from docx import Document
@@ -222,3 +224,44 @@ def test_pdf_through_libreoffice(sample_folder, tmp_path):
     result = CliRunner().invoke(app, ["report", str(sample_folder), "-o", str(out), "--pdf"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "bc.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_a_typo_far_above_its_target_is_questioned_never_celebrated(schema, tmp_path):
+    """Sông Mã's 79 typed 7900 (the total kept consistent): a warning on its cell, in the feedback copy too; the unit
+    is not among the highlights nor the units over target; the annex lists it under the figures to verify."""
+    from mtqg_cli.samples import write_samples
+
+    runner = CliRunner()
+    values = {}
+    for unit in schema.units:
+        targets = {i.code: schema.target_for(unit.code, i.code) for i in schema.indicators}
+        values[unit.code] = {c: (int(t * 2 // 3) if t is not None else 0) for c, t in targets.items()}
+    values["song-ma"] = {c: int(schema.target_for("song-ma", c) or 0) * 2 for c in values["song-ma"]}
+    values["song-ma"]["to_truyen_thong"] = 7900
+    folder = tmp_path / "nhan"
+    write_samples(folder, schema, values)
+    result = json.loads(runner.invoke(app, ["validate", str(folder), "--format", "json"]).stdout)
+    flagged = [
+        (Path(f["file"]).stem, i["cell"], i["severity"])
+        for f in result["files"]
+        for i in f["issues"]
+        if i["code"] == "figure-far-from-target"
+    ]
+    assert flagged == [("song-ma_2024", "D10", "warning")]
+    copies = tmp_path / "gui-lai"
+    runner.invoke(app, ["validate", str(folder), "--annotate", str(copies)])
+    copy = load_workbook(next(copies.glob("song-ma*.xlsx")))
+    comments = [c.comment.text for ws in copy for row in ws.iter_rows() for c in row if c.comment]
+    assert any("gấp" in text and "chỉ tiêu cả giai đoạn" in text for text in comments)
+    out = tmp_path / "bc.docx"
+    runner.invoke(app, ["report", str(folder), "-o", str(out), "-p", "2024"])
+    doc = Document(str(out))
+    body = "\n".join(p.text for p in doc.paragraphs)
+    highlights = body[body.index("4.1. Kết quả nổi bật") : body.index("4.2.")]
+    assert "Sông Mã" not in highlights and "Thành lập và duy trì tổ truyền thông" not in highlights
+    assert "Mộc Châu" not in highlights  # 2/3 of its targets everywhere: nothing to celebrate
+    assert "7.900" not in body[: body.index("PHỤ LỤC")]
+    verify = next(t for t in doc.tables if t.rows[0].cells[-1].text == "Lý do cần xác minh")
+    [row] = [r for r in verify.rows[1:]]
+    assert [c.text for c in row.cells[1:4]] == ["Sông Mã", "Thành lập và duy trì tổ truyền thông cộng đồng", "7.900"]
+    assert "gấp" in row.cells[4].text and "lần chỉ tiêu giai đoạn" in row.cells[4].text

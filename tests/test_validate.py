@@ -323,6 +323,9 @@ def test_figures_within_bounds_skip_the_row_model_without_changing_the_verdict(t
     try:
         schema.row_model()(clb_thu_linh=Decimal(repr(x)))
         expected = set()
+        # a figure the model takes is questioned when over 3 times the unit's own phase target
+        if Decimal(repr(x)) > 3 * schema.target_for("bac-yen", "clb_thu_linh"):
+            expected = {"figure-far-from-target"}
     except ValidationError as exc:
         kind = exc.errors()[0]["type"]
         expected = {

@@ -36,6 +36,12 @@ class Aggregate:
     lines: pd.DataFrame | None = None  # long forms: index line code, columns indicators, summed over units
     unit_lines: Any = None  # long forms: array [unit (expected), line, indicator] of every figure added in; NaN: none
     texts: dict[str, dict[str, str]] | None = None  # unit -> text field -> what it wrote (the files added in)
+    # figures questioned (far above the unit's own target): unit, indicator, value, target, times, file
+    doubtful: list[dict[str, Any]] | None = None
+
+    def is_doubtful(self, unit: str, indicator: str | None = None) -> bool:
+        """Whether a unit's figure (any of its figures, without ``indicator``) was questioned."""
+        return any(d["unit"] == unit and indicator in (None, d["indicator"]) for d in self.doubtful or [])
 
     def unit_line_values(self, code: str) -> dict[tuple[str, str], float]:
         """A long form's figures of one indicator by (unit, line), for the units expected (blank ones left out)."""
@@ -233,6 +239,12 @@ def aggregate(report: Report) -> Aggregate:
     for ind in schema.indicators:
         if ind.role == "context":
             unit_percent[ind.code] = float("nan")
+    doubtful = [
+        {k: issue.params[k] for k in ("unit", "indicator", "value", "target", "times")} | {"file": str(f.path)}
+        for f in report.accepted
+        for issue in f.issues
+        if issue.code == "figure-far-from-target" and sources.get(issue.params["unit"]) == str(f.path)
+    ]
     texts: dict[str, dict[str, str]] = {}
     if schema.texts:
         for f in report.accepted:
@@ -252,6 +264,7 @@ def aggregate(report: Report) -> Aggregate:
         lines,
         unit_lines,
         texts,
+        doubtful,
     )
 
 

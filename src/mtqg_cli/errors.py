@@ -150,6 +150,12 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "Use the form for the {found} level, or name the right reporting unit.",
     ),
     # -- cells
+    "figure-far-from-target": (
+        "Ô «{label}» ghi {value}, gấp {times} lần chỉ tiêu cả giai đoạn của đơn vị ({target}).",
+        "The cell «{label}» holds {value}, {times} times the unit's target for the whole phase ({target}).",
+        "Kiểm tra lại con số (gõ thừa chữ số?); nếu đúng thì ghi chú lý do khi gửi.",
+        "Check the figure (an extra digit?); if it is right, say why when sending.",
+    ),
     "text-required": (
         "Ô «{label}» để trống.",
         "The cell «{label}» is empty.",

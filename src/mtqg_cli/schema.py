@@ -237,6 +237,14 @@ class Indicator(_Model):
     tolerance: Decimal = Decimal("0.05")  # for a computed column
 
 
+class Plausibility(_Model):
+    """When a figure is questioned (a warning on its cell, never a highlight): more than ``target_factor`` times the
+    unit's own phase target, or more than ``history_factor`` times its figure of the period before."""
+
+    target_factor: Decimal = Field(default=Decimal(3), gt=0)
+    history_factor: Decimal = Field(default=Decimal(3), gt=0)
+
+
 class TextField(_Model):
     """A sentence or a paragraph each unit writes (difficulties, proposals): checked for presence and length, put
     in the compiled report unit by unit under its section of the outline (``section``: results, weaknesses,
@@ -328,6 +336,7 @@ class Schema(_Model):
     groups: list[Group] = []
     indicators: list[Indicator] = Field(min_length=1)
     texts: list[TextField] = []
+    plausibility: Plausibility = Plausibility()
     targets: Targets = Targets()
     target_checks: list[TargetCheck] = []
     rules: list[Rule] = []

@@ -470,9 +470,10 @@ class Store:
                 taken.append(p)
         return [(schema.continues, p.code) for p in sorted(taken, key=lambda p: p.start)]
 
-    def unusual(self, schema: Schema, period: str, factor: int = 3) -> list[Issue]:
-        """Warnings for figures far outside a unit's own history: more than ``factor`` times the previous period,
-        or a running total (cumulative) that goes down."""
+    def unusual(self, schema: Schema, period: str, factor: Decimal | None = None) -> list[Issue]:
+        """Warnings for figures far outside a unit's own history: more than ``factor`` times the previous period
+        (the form's ``plausibility.history_factor`` by default), or a running total (cumulative) that goes down."""
+        factor = schema.plausibility.history_factor if factor is None else factor
         per = resolve_period(schema, period)[0]
         prev = per.previous().code
         now, before = self.latest_accepted(schema.id, per.code), self.latest_accepted(schema.id, prev)

@@ -26,19 +26,51 @@ def _pyplot() -> Any:
     return plt
 
 
-def _bars(labels: list[str], values: list[float], title: str, width_in: float, xlabel: str) -> bytes:
+_RED, _AMBER, _GREEN, _GREY = "#c00000", "#e6a700", "#2e7d32", "#9e9e9e"
+
+
+def _bars(
+    labels: list[str],
+    values: list[float],
+    title: str,
+    width_in: float,
+    xlabel: str,
+    doubtful: list[bool] | None = None,
+) -> bytes:
+    """Bars coloured by how far each is from 100 %, with a legend; a doubtful bar (a figure questioned) in grey."""
+    from matplotlib.patches import Patch
+
     plt = _pyplot()
-    height = 0.9 + 0.38 * len(labels)
+    lines = sum(label.count("\n") + 1 for label in labels)  # wrapped labels take their lines' room
+    height = 1.3 + 0.24 * lines + 0.16 * len(labels)
     fig, ax = plt.subplots(figsize=(width_in, height), dpi=DPI)
-    colors = ["#c00000" if v < 50 else "#e6a700" if v < 100 else "#2e7d32" for v in values]
+    doubt = doubtful or [False] * len(values)
+    colors = [
+        _GREY if d else _RED if v < 50 else _AMBER if v < 100 else _GREEN for v, d in zip(values, doubt, strict=True)
+    ]
+    legend = [Patch(color=_RED, label="dưới 50%"), Patch(color=_AMBER, label="50% - dưới 100%")]
+    legend.append(Patch(color=_GREEN, label="từ 100% trở lên"))
+    if any(doubt):
+        legend.append(Patch(color=_GREY, label="có số liệu cần xác minh"))
+    ax.legend(
+        handles=legend,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 1.0),
+        ncol=min(len(legend), 2),
+        fontsize=7,
+        frameon=False,
+    )
     y = list(range(len(labels)))[::-1]
-    ax.barh(y, values, color=colors, height=0.6)
+    # the scale is set by the figures not questioned: a typo's 1.950 % does not flatten every other bar
+    top = max([110.0, *(v for v, d in zip(values, doubt, strict=True) if not d)]) * 1.15
+    drawn = [min(v, top * 0.5) if d else v for v, d in zip(values, doubt, strict=True)]
+    ax.barh(y, drawn, color=colors, height=0.6)
     ax.set_yticks(y, labels)
     ax.axvline(100, color="#333333", linewidth=0.8, linestyle="--")
-    top = max([110.0, *values]) * 1.15
     ax.set_xlim(0, top)
-    for yi, v in zip(y, values, strict=True):
-        ax.text(v + top * 0.01, yi, format_percent(v), va="center", fontsize=8)
+    for yi, v, w, d in zip(y, values, drawn, doubt, strict=True):
+        text = f"{format_percent(v)} (cần xác minh)" if d else format_percent(v)
+        ax.text(w + top * 0.01, yi, text, va="center", fontsize=8)
     fig.suptitle(title, fontsize=10, fontweight="bold")
     ax.set_xlabel(xlabel)
     ax.spines[["top", "right"]].set_visible(False)
@@ -54,9 +86,15 @@ def indicator_chart(agg: Aggregate, width_in: float = 6.3) -> bytes | None:
     rows = [r for r in agg.summary_rows() if r["percent"]]
     if not rows:
         return None
-    labels = [textwrap.shorten(r["label"], 60, placeholder="…") for r in rows]
+    labels = [_wrapped(r["label"]) for r in rows]
     values = [_pct(r["percent"]) for r in rows]
-    return _bars(labels, values, "Tỷ lệ thực hiện so với chỉ tiêu (%)", width_in, "% so với chỉ tiêu")
+    doubt = [any(d["indicator"] == r["code"] for d in agg.doubtful or []) for r in rows]
+    return _bars(labels, values, "Tỷ lệ thực hiện so với chỉ tiêu (%)", width_in, "% so với chỉ tiêu", doubt)
+
+
+def _wrapped(label: str, width: int = 38) -> str:
+    """A label in whole words over as many lines as it needs (never cut with '…')."""
+    return "\n".join(textwrap.wrap(label, width)) or label
 
 
 def unit_chart(agg: Aggregate, width_in: float = 9.0) -> bytes | None:
@@ -81,7 +119,12 @@ def unit_summary(agg: Aggregate) -> list[dict[str, Any]]:
     out = []
     for code in agg.expected:
         pct = agg.unit_percent.loc[code, results] if results else None
-        values = [float(v) for v in pct if v == v] if pct is not None else []
+        # a questioned figure (far above the unit's target) is left out: never celebrated
+        values = (
+            [float(v) for c, v in pct.items() if v == v and not agg.is_doubtful(code, str(c))]
+            if pct is not None
+            else []
+        )
         state = "Đã nộp" if code in agg.reported else "Bị trả lại" if code in rejected else "Chưa nộp"
         out.append(
             {

@@ -103,11 +103,22 @@ def report_context(
                 "done": u["done"] if u["mean"] is not None else "",
                 "behind": u["behind"] if u["mean"] is not None else "",
                 "mean_value": u["mean"],
+                "code": u["code"],
             }
         )
     summary = agg.summary_rows()
-    highlights = [f"{r['label']} đạt {r['percent']}" for r in summary if r["percent"] and _pct(r["percent"]) >= 100]
-    over = [u["name"] for u in units_table if u["mean_value"] is not None and u["mean_value"] >= 100]
+    # a figure questioned (far above its unit's target) is never celebrated: neither its indicator nor its unit
+    doubted = {d["indicator"] for d in agg.doubtful or []}
+    highlights = [
+        f"{r['label']} đạt {r['percent']}"
+        for r in summary
+        if r["percent"] and _pct(r["percent"]) >= 100 and r["code"] not in doubted
+    ]
+    over = [
+        u["name"]
+        for u in units_table
+        if u["mean_value"] is not None and u["mean_value"] >= 100 and not agg.is_doubtful(u["code"])
+    ]
     if over:
         highlights.append("đơn vị vượt chỉ tiêu bình quân: " + ", ".join(over))
     return {
@@ -157,6 +168,7 @@ def report_context(
         "chart_indicators": "",
         "chart_units": "",
         **_unit_texts(agg),
+        "to_verify": _to_verify(agg, extras),
         **_cumulative(agg, extras),
         **_former(agg, by_former),
         "former_table": "",
@@ -217,6 +229,7 @@ VARIABLES: dict[str, str] = {
     "units_table": "bảng theo đơn vị: u.n, u.name, u.state, u.mean, u.done, u.behind",
     "chart_indicators": "biểu đồ % so với chỉ tiêu theo chỉ tiêu (hình)",
     "chart_units": "biểu đồ % so với chỉ tiêu theo đơn vị (hình)",
+    "to_verify": "số liệu cần xác minh (phụ lục): v.n, v.unit, v.label, v.value, v.why",
     "cumulative": "lũy kế từ kho dữ liệu: c.n, c.label, c.unit, c.cumulative, c.target, c.percent",
     "cumulative_period": "kỳ tính lũy kế đến (khi lập báo cáo từ kho dữ liệu)",
     "cumulative_notes": "các ghi chú về lũy kế: biểu mẫu kế tiếp, năm bị cắt bởi sắp xếp đơn vị hành chính",
@@ -238,6 +251,27 @@ VARIABLES: dict[str, str] = {
     "signer_name": "họ tên người ký",
     **{k: "chỗ để cán bộ tổng hợp viết (mục tương ứng của đề cương)" for k in PLACEHOLDERS},
 }
+
+
+def _to_verify(agg: Aggregate, extras: Any) -> list[dict[str, Any]]:
+    """The figures to verify, for the annex: far above the unit's own target, far from its own history (ledger)."""
+    ind = agg.schema.indicator_by_code
+    out = []
+    for d in agg.doubtful or []:
+        why = f"gấp {format_number(d['times'])} lần chỉ tiêu giai đoạn của đơn vị ({format_number(d['target'])})"
+        out.append(
+            {"unit": agg.unit_name(d["unit"]), "label": ind[d["indicator"]].label, "value": d["value"], "why": why}
+        )
+    for issue in getattr(extras, "unusual", None) or []:
+        p = issue.params
+        unit = agg.schema.unit_by_code.get(p["unit"])
+        why = (
+            f"giảm so với kỳ {p['period']} ({format_number(p['previous'])}) dù là số lũy kế"
+            if issue.code == "cumulative-decrease"
+            else f"gấp hơn {p['factor']} lần kỳ {p['period']} ({format_number(p['previous'])})"
+        )
+        out.append({"unit": unit.name if unit else p["unit"], "label": p["label"], "value": p["value"], "why": why})
+    return [dict(row, n=k, value=format_number(row["value"])) for k, row in enumerate(out, start=1)]
 
 
 def _unit_texts(agg: Aggregate) -> dict[str, Any]:

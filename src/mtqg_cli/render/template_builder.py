@@ -355,6 +355,23 @@ def build_report_template(path: str | Path) -> Path:
     )
     _para(doc, "", 6)
     _para(doc, "{{ chart_units }}", 12)
+    # Figures questioned (far above a unit's target, far from its history): in the annex, never in the body.
+    _para(doc, "{%p if to_verify %}", 14)
+    _para(doc, "SỐ LIỆU CẦN XÁC MINH", 14, bold=True, before=12).paragraph_format.keep_with_next = True
+    note = "(Các số liệu khác thường so với chỉ tiêu hoặc các kỳ trước của đơn vị; đề nghị đơn vị kiểm tra lại)"
+    _para(doc, note, 13, italic=True, after=6).paragraph_format.keep_with_next = True
+    _loop_table(
+        doc,
+        "v in to_verify",
+        [
+            ("TT", 1.2, "n", "center"),
+            ("Đơn vị", 5.0, "unit", "left"),
+            ("Chỉ tiêu", 7.0, "label", "left"),
+            ("Số liệu", 3.0, "value", "right"),
+            ("Lý do cần xác minh", 8.0, "why", "left"),
+        ],
+    )
+    _para(doc, "{%p endif %}", 14)
     # Optional (report --by-former): the communes' figures by former district, a table made at rendering time.
     _para(doc, "{%p if former_rows %}", 14)
     _para(doc, "KẾT QUẢ THEO HUYỆN CŨ", 14, bold=True, before=12)
@@ -391,6 +408,11 @@ def _loop_table(doc: Any, loop: str, cols: list[tuple[str, float, str, str]]) ->
         _cell_text(table.rows[2].cells[k], "{{ " + item + "." + field + " }}", 12, align=align)
     _cell_text(table.rows[1].cells[0], "{%tr for " + loop + " %}", 12)
     _cell_text(table.rows[3].cells[0], "{%tr endfor %}", 12)
+    from docx.oxml.ns import qn
+
+    for row in (table.rows[0], table.rows[2]):  # the header and every repeated row: never split across pages
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(tr_pr.makeelement(qn("w:cantSplit"), {qn("w:val"): "true"}))
     return table
 
 

@@ -33,6 +33,46 @@ def check_rules(reader: Reader, totals: list[int]) -> None:
     check_computed(reader)
     for rule in reader.schema.rules:
         RULE_KINDS[rule.kind](reader, rule, totals)
+    check_plausible(reader)
+
+
+def _unit_targets(schema: Any) -> dict[str, dict[str, Decimal]]:
+    """Per unit, the positive phase targets of its result figures (what a figure is set against)."""
+    results = {i.code for i in schema.indicators if i.role == "result" and not i.formula and i.in_total}
+    return {
+        unit: {code: t for code, t in values.items() if code in results and t > 0}
+        for unit, values in schema.targets.units.items()
+    }
+
+
+def check_plausible(reader: Reader) -> None:
+    """A figure far above the unit's own phase target (a typo: 79 typed 7900) is questioned on its cell, a warning:
+    the return is still added in, the figure never celebrated (see ``Aggregate.doubtful``)."""
+    targets = reader.schema.memo("checks.unit_targets", _unit_targets)
+    if not targets:
+        return
+    factor = reader.schema.plausibility.target_factor
+    for row in reader.result.rows:
+        mine = targets.get(row.unit)
+        if not mine:
+            continue
+        for code, target in mine.items():
+            value = row.values.get(code)
+            if value is None or value <= factor * target or code not in reader.table.columns:
+                continue
+            ind = reader.schema.indicator_by_code[code]
+            reader.issue(
+                "figure-far-from-target",
+                row.row,
+                reader.table.columns[code],
+                Severity.WARNING,
+                label=ind.label,
+                value=value,
+                target=target,
+                times=(value / target).quantize(_ONE_PLACE),
+                unit=row.unit,
+                indicator=code,
+            )
 
 
 def holds(op: str, left: Decimal, right: Decimal, rule: Rule) -> bool:
