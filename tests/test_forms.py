@@ -207,7 +207,9 @@ def test_a_new_form_as_yaml_alone(tmp_path, monkeypatch):
         ("tan-lap_2024.xlsx", ["rule-failed", "figure-far-from-target"])
     ]
     docx, xlsx = tmp_path / "bc.docx", tmp_path / "th.xlsx"
-    result = runner.invoke(app, ["report", str(data), "-s", "xa-nuoc-sach", "-o", str(docx), "-o", str(xlsx)])
+    result = runner.invoke(
+        app, ["report", str(data), "-s", "xa-nuoc-sach", "-o", str(docx), "-o", str(xlsx), "-p", "2024-Q4"]
+    )
     assert result.exit_code == 1, result.output
     text = "\n".join(p.text for p in Document(str(docx)).paragraphs)
     assert "1/3 đơn vị đã nộp" in text and "Tân Lập, Hòa Bình" in text

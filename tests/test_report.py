@@ -265,3 +265,31 @@ def test_a_typo_far_above_its_target_is_questioned_never_celebrated(schema, tmp_
     [row] = [r for r in verify.rows[1:]]
     assert [c.text for c in row.cells[1:4]] == ["Sông Mã", "Thành lập và duy trì tổ truyền thông cộng đồng", "7.900"]
     assert "gấp" in row.cells[4].text and "lần chỉ tiêu giai đoạn" in row.cells[4].text
+
+
+def test_the_period_in_words_in_every_output_and_taken_from_the_returns_or_asked_for(sample_folder, tmp_path):
+    runner = CliRunner()
+    out, annex = tmp_path / "bc.docx", tmp_path / "pl.xlsx"
+    result = runner.invoke(app, ["report", str(sample_folder), "-p", "2024-H1", "-o", str(out), "-o", str(annex)])
+    assert result.exit_code in (0, 1), result.output
+    doc = Document(str(out))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Kết quả thực hiện Dự án 8 6 tháng đầu năm 2024" in text and "2024-H1" not in text
+    assert "6 THÁNG ĐẦU NĂM 2024" in str(load_workbook(annex).active["A1"].value)
+    # without a period: the returns' titles say 'NĂM 2024', and the officer is told
+    result = runner.invoke(app, ["report", str(sample_folder), "-o", str(out)])
+    assert "Kỳ báo cáo lấy theo tiêu đề các tệp: 2024" in result.output
+    assert "Kết quả thực hiện Dự án 8 năm 2024" in "\n".join(p.text for p in Document(str(out)).paragraphs)
+    # returns whose titles name no period: asked for (exit 2), nothing written
+    bare = tmp_path / "khong-ky"
+    bare.mkdir()
+    for path in sorted(sample_folder.glob("*.xlsx"))[:3]:
+        wb = load_workbook(path)
+        for ws in wb.worksheets:
+            for row in ws.iter_rows(max_row=6):
+                for c in row:
+                    if isinstance(c.value, str) and "2024" in c.value:
+                        c.value = c.value.replace("NĂM 2024", "").replace("2024", "")
+        wb.save(bare / path.name)
+    result = runner.invoke(app, ["report", str(bare), "-o", str(tmp_path / "x.docx")])
+    assert result.exit_code == 2 and "--period" in result.output and not (tmp_path / "x.docx").exists()

@@ -38,6 +38,15 @@ class Aggregate:
     texts: dict[str, dict[str, str]] | None = None  # unit -> text field -> what it wrote (the files added in)
     # figures questioned (far above the unit's own target): unit, indicator, value, target, times, file
     doubtful: list[dict[str, Any]] | None = None
+    period: Any = None  # the report's Period when it has one (periods.Period)
+
+    def titled(self, title: str, lang: str = "vi") -> str:
+        """A title with the period in words: 'TỔNG HỢP: … — 6 THÁNG ĐẦU NĂM 2024'."""
+        if self.period is None:
+            return title
+        from .periods import period_words
+
+        return f"{title} — {period_words(self.period, lang).upper()}"
 
     def is_doubtful(self, unit: str, indicator: str | None = None) -> bool:
         """Whether a unit's figure (any of its figures, without ``indicator``) was questioned."""
@@ -265,6 +274,7 @@ def aggregate(report: Report) -> Aggregate:
         unit_lines,
         texts,
         doubtful,
+        report.period,
     )
 
 

@@ -191,3 +191,28 @@ def forms_for_period(schema: Any, period: str) -> list[str]:
         and other.province == schema.province
         and units_for_period(other, period)
     ]
+
+
+_ROMAN_Q = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
+def period_in_text(text: str) -> str | None:
+    """The period a title names ('BÁO CÁO ... 6 THÁNG ĐẦU NĂM 2024' -> '2024-H1', 'QUÝ III NĂM 2026' -> '2026-Q3',
+    'THÁNG 6 NĂM 2024' -> '2024-06', 'NĂM 2024' -> '2024'); None when it names none."""
+    from .text import fold
+
+    t = fold(text)
+    if m := re.search(r"ky bao cao (\d{4})(?: (h[12]|q[1-4]|\d{1,2}|cn))?\b", t):  # a code: 'KỲ BÁO CÁO: 2024-H1'
+        try:
+            return parse_period(f"{m[1]}-{m[2]}" if m[2] else m[1]).code
+        except MtqgError:
+            return None
+    if m := re.search(r"6 thang (dau|cuoi) nam (\d{4})", t):
+        return f"{m[2]}-H{1 if m[1] == 'dau' else 2}"
+    if m := re.search(r"quy (iv|iii|ii|i|[1-4]) nam (\d{4})", t):
+        return f"{m[2]}-Q{_ROMAN_Q[m[1]]}"
+    if m := re.search(r"thang (\d{1,2}) nam (\d{4})", t):
+        return f"{m[2]}-{int(m[1]):02d}" if 1 <= int(m[1]) <= 12 else None
+    if m := re.search(r"nam (\d{4})\b", t):
+        return m[1]
+    return None

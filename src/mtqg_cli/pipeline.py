@@ -239,6 +239,10 @@ def compile_aggregate(
     data = load_data(paths, schema, period, store, jobs, progress, counted=getattr(progress, "start", None))
     if output is not None:
         check_outputs([output], data.files, [".xlsx"])
+    if period and paths and data.report.period is None:  # files read for a given period: its units, its title
+        from .periods import resolve_period
+
+        data.report.period = resolve_period(data.report.schema, period)[0]
     agg = aggregate(data.report)
     written = []
     if output is not None:
@@ -270,7 +274,11 @@ def compile_report(
         raise MtqgError("output-needed")
     check_outputs(outputs, [])
     data = load_data(paths, schema, period or None, store, jobs, progress, counted=getattr(progress, "start", None))
-    if period and data.report.period is None:  # the units expected are those that existed in the period
+    notes_period: list[str] = []
+    if not period:  # a report names its period: from the returns' titles when they agree, else asked for
+        period = period_of_returns(data.report)
+        notes_period.append(period)
+    if data.report.period is None:  # the units expected are those that existed in the period
         from .periods import resolve_period
 
         data.report.period = resolve_period(data.report.schema, period)[0]
@@ -281,7 +289,29 @@ def compile_report(
     written, notes = write_report_outputs(
         agg, data, outputs, period, settings, template, lang, pdf, html, by_former=by_former
     )
+    notes += [f"period-from-returns:{p}" for p in notes_period]
     return Compiled(data, agg, written, notes)
+
+
+def period_of_returns(report: Any, sample: int = 20) -> str:
+    """The period the returns' titles name ('… NĂM 2024', '6 THÁNG ĐẦU NĂM 2024'), read from the top rows of up to
+    ``sample`` accepted files; when they name none, or disagree, the report cannot guess: MtqgError."""
+    from .periods import period_in_text
+    from .reading import read_workbook
+
+    found: set[str] = set()
+    for f in report.accepted[:sample]:
+        try:
+            sheet = read_workbook(f.path).sheets[0]
+        except Exception:  # noqa: S112 - a file that read fine a moment ago and not now: others decide
+            continue
+        text = " ".join(str(v) for row in sheet.rows[:8] for v in row if isinstance(v, str))
+        named = period_in_text(text)
+        if named:
+            found.add(named)
+    if len(found) != 1:
+        raise MtqgError("period-needed", found=", ".join(sorted(found)) or "—")
+    return found.pop()
 
 
 def check_outputs(outputs: Sequence[Path], inputs: Sequence[Path], kinds: Iterable[str] = OUTPUT_KINDS) -> None:

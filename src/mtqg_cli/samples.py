@@ -169,10 +169,11 @@ def write_unit_workbook(
         put(1, right, "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold)
         put(2, right, "Độc lập - Tự do - Hạnh phúc", bold)
         ws.merge_cells(f"A4:{last}4")
+        when = _period_title(period)
         heading = (
             f"{schema.title.upper()} (KỲ BÁO CÁO: {period})"
             if schema.is_long
-            else f"BÁO CÁO KẾT QUẢ THỰC HIỆN {schema.project.code.replace('DA', 'DỰ ÁN ')} NĂM {period}"
+            else f"BÁO CÁO KẾT QUẢ THỰC HIỆN {schema.project.code.replace('DA', 'DỰ ÁN ')} {when}"
         )
         put(4, 1, heading, bold)
         ws.merge_cells(f"A5:{last}5")
@@ -521,3 +522,13 @@ def _due_line(schema: Schema, period: str) -> str:
     if others:
         text += " Các báo cáo khác của biểu: " + "; ".join(f"{k.title}: hạn {k.deadline}" for k in others) + "."
     return text
+
+
+def _period_title(period: str) -> str:
+    """'NĂM 2024', '6 THÁNG ĐẦU NĂM 2024', 'QUÝ III NĂM 2026' (the code itself when it is not a period)."""
+    from .periods import parse_period, period_words
+
+    try:
+        return period_words(parse_period(period)).upper()
+    except MtqgError:
+        return f"KỲ {period}"

@@ -104,6 +104,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "exported": ("Đã xuất ra {path}", "Exported to {path}"),
     # -- files written
     "written": ("Đã ghi: {path}", "Written: {path}"),
+    "period-from-returns": (
+        "Kỳ báo cáo lấy theo tiêu đề các tệp: {period} (ghi --period để chọn kỳ khác).",
+        "Period taken from the files' titles: {period} (give --period to choose another).",
+    ),
     "mark-left": ("{where}: còn mục TODO chưa điền", "{where}: a TODO mark is left"),
     "marks-left": (
         "Còn {count} mục TODO của bản nháp: điền rồi kiểm tra lại.",

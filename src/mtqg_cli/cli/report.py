@@ -88,6 +88,9 @@ def report(
     validation, agg = done.data.report, done.agg
     if "pdf-unavailable" in done.notes:
         console(stderr=True).print(word("no-pdf", lang))
+    for note in done.notes:
+        if note.startswith("period-from-returns:"):
+            console(stderr=True).print(word("period-from-returns", lang, period=note.split(":", 1)[1]), markup=False)
     written = [str(w) for w in done.written]
     con = console()
     if fmt is Format.json:

@@ -43,7 +43,7 @@ def _annex(agg: Aggregate, lang: str) -> Any:
     ws.title = "Phụ lục"
     ncols = 2 + len(inds)
     subtitle = f"({agg.completeness(lang)}; số liệu của các đơn vị, tổng và tỷ lệ tính bằng công thức)"
-    title_rows(ws, ncols, f"PHỤ LỤC: {schema.title.upper()}", subtitle, st)
+    title_rows(ws, ncols, agg.titled(f"PHỤ LỤC: {schema.title.upper()}", lang), subtitle, st)
     hdr = 4
     _form_header(ws, schema, hdr, schema.layout.line_column[0] if schema.is_long else "Đơn vị", st)
     col_of = {ind.code: get_column_letter(3 + k) for k, ind in enumerate(inds)}

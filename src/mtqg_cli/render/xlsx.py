@@ -13,6 +13,7 @@ from typing import Any
 
 from ..aggregation import Aggregate
 from ..numbers import format_percent
+from ..periods import period_words
 from ..text import clean
 from ..validate import Report
 from ..words import word
@@ -201,7 +202,8 @@ def _summary_sheet(ws: Any, agg: Aggregate, lang: str) -> None:
     inds = schema.indicators
     ncols = 2 + len(inds)
     source = f"{schema.source.document} ngày {schema.source.date:%d/%m/%Y} của {schema.source.issuer}"
-    title_rows(ws, ncols, f"TỔNG HỢP: {schema.title.upper()}", f"({source}) — {agg.completeness(lang)}", st)
+    title = agg.titled(f"TỔNG HỢP: {schema.title.upper()}", lang)
+    title_rows(ws, ncols, title, f"({source}) — {agg.completeness(lang)}", st)
     hdr = 4
     _form_header(ws, schema, hdr, "Đơn vị", st)
     numbers_row = hdr + 2
@@ -284,7 +286,7 @@ def _lines_sheet(ws: Any, agg: Aggregate, lang: str) -> None:
     schema = agg.schema
     inds = schema.indicators
     assert agg.lines is not None
-    title_rows(ws, 2 + len(inds), f"TỔNG HỢP: {schema.title.upper()}", agg.completeness(lang), st)
+    title_rows(ws, 2 + len(inds), agg.titled(f"TỔNG HỢP: {schema.title.upper()}", lang), agg.completeness(lang), st)
     hstyle = {"font": st.header, "align": st.center, "border": st.border, "fill": st.header_fill}
     put(ws, 4, 1, "TT", **hstyle)
     put(ws, 4, 2, schema.layout.line_column[0], **hstyle)
@@ -520,7 +522,9 @@ def write_status_xlsx(status: Any, path: str | Path, lang: str = "vi") -> Path:
         ws = wb.active
         ws.title = "Tình hình nộp"
         due = status.deadline.strftime("%d/%m/%Y") if status.deadline else "—"
-        put(ws, 1, 1, f"TÌNH HÌNH NỘP BÁO CÁO: {status.schema.title.upper()} — KỲ {status.period.code}", st.title)
+        kind = f"{status.kind.title.upper()} " if status.kind else ""
+        when = period_words(status.period, lang).upper()
+        put(ws, 1, 1, f"TÌNH HÌNH NỘP BÁO CÁO: {status.schema.title.upper()} — {kind}{when}", st.title)
         put(
             ws,
             2,
