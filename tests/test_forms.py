@@ -212,7 +212,8 @@ def test_a_new_form_as_yaml_alone(tmp_path, monkeypatch):
     )
     assert result.exit_code == 1, result.output
     text = "\n".join(p.text for p in Document(str(docx)).paragraphs)
-    assert "1/3 đơn vị đã nộp" in text and "Tân Lập, Hòa Bình" in text
+    assert "1/3 đơn vị đã nộp" in text and "Đơn vị chưa nộp: Hòa Bình." in text
+    assert "Báo cáo của 1 đơn vị có lỗi, đã trả lại để sửa và chưa được tổng hợp: Tân Lập" in text
     rows = [[c.text for c in r.cells] for r in Document(str(docx)).tables[1].rows]
     assert rows[1] == ["1", "Số hộ được cấp nước sạch", "hộ", "100", "410", "24,4%"]
     assert load_workbook(xlsx)["Phụ lục"]["C6"].value == 400

@@ -45,7 +45,7 @@ def test_xlsx_holds_the_figures(nine_of_eleven, tmp_path, schema):
     assert total[3] == 416 - 22 - 33
     names = [r[1] for r in rows if isinstance(r[0], int)]
     assert names[0] == "Bắc Yên (chưa nộp)" and names[-1] == "Yên Châu (chưa nộp)"
-    assert any(isinstance(r[0], str) and r[0] == "Đơn vị chưa nộp (2): Bắc Yên, Yên Châu." for r in rows)
+    assert any(isinstance(r[0], str) and r[0] == "Chưa nộp (2): Bắc Yên, Yên Châu." for r in rows)
     assert ws.freeze_panes == "C7"  # title (1-2), blank, header (4-5), column numbers (6) stay on screen
     assert ws["C8"].number_format == "#,##0"
     assert ws["A4"].font.bold and ws["A4"].fill.fgColor.rgb.endswith("DDEBF7")
@@ -120,7 +120,7 @@ def test_docx_report(nine_of_eleven, tmp_path, schema):
     assert head.cell(1, 1).paragraphs[0].text == "Sơn La, ngày 15 tháng 9 năm 2024"
     assert date_run.italic and date_run.font.name == "Times New Roman" and date_run.font.size.pt == 14
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert "Đến ngày 15/09/2024, 9/11 đơn vị đã nộp (81,8%). Đơn vị chưa nộp báo cáo: Bắc Yên, Yên Châu." in text
+    assert "Đến ngày 15/09/2024, 9/11 đơn vị đã nộp (81,8%). Đơn vị chưa nộp: Bắc Yên, Yên Châu." in text
     states = {r.cells[1].text: r.cells[2].text for r in doc.tables[3].rows[1:]}
     assert [n for n, st in states.items() if st == "Chưa nộp"] == ["Bắc Yên", "Yên Châu"]
     table = doc.tables[1]
@@ -139,7 +139,8 @@ def test_docx_report(nine_of_eleven, tmp_path, schema):
     assert sign.cell(0, 0).paragraphs[-1].text == "- Lưu: VT, Ban CSLP."
 
 
-def test_docx_lists_problems_of_rejected_files(annex_folder, tmp_path, schema):
+def test_docx_lists_problems_of_rejected_files_in_the_annex_only(annex_folder, tmp_path, schema):
+    """The official text names the unit; the file, the cell and the fix go to the annex of errors."""
     from helpers import write_unit
 
     write_unit(annex_folder / "moc-chau_2024.xlsx", schema, "moc-chau", total={"to_tkvvtb": 99})
@@ -147,12 +148,27 @@ def test_docx_lists_problems_of_rejected_files(annex_folder, tmp_path, schema):
     agg = aggregate(report)
     ctx = report_context(agg, report, today=TODAY)
     assert ctx["problems"] == [
-        "moc-chau_2024.xlsx, Biểu 01, E11: Dòng tổng cộng, cột «Củng cố chất lượng/thành lập mới tổ TKVVTB»: "
-        "ghi 99, tổng các dòng là 3. Sửa dòng tổng cộng thành 3 (hoặc dùng công thức =SUM)."
+        {
+            "n": 1,
+            "unit": "Mộc Châu",
+            "where": "moc-chau_2024.xlsx, Biểu 01, E11",
+            "error": "Dòng tổng cộng, cột «Củng cố chất lượng/thành lập mới tổ TKVVTB»: ghi 99, tổng các dòng là 3.",
+            "fix": "Sửa dòng tổng cộng thành 3 (hoặc dùng công thức =SUM).",
+        }
     ]
     doc = Document(str(render_docx(agg, tmp_path / "r.docx", report, today=TODAY)))
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert "- " + ctx["problems"][0] + ";" in text
+    body = text[: text.index("PHỤ LỤC")]
+    assert "Báo cáo của 1 đơn vị có lỗi, đã trả lại để sửa và chưa được tổng hợp: Mộc Châu" in body
+    assert "E11" not in body and "moc-chau_2024.xlsx" not in body and "=SUM" not in body
+    errors = next(t for t in doc.tables if t.rows[0].cells[-1].text == "Cách sửa")
+    assert [c.text for c in errors.rows[1].cells] == [
+        "1",
+        "Mộc Châu",
+        "moc-chau_2024.xlsx, Biểu 01, E11",
+        ctx["problems"][0]["error"],
+        ctx["problems"][0]["fix"],
+    ]
 
 
 def test_template_with_unknown_variable_is_refused(nine_of_eleven, tmp_path):

@@ -293,3 +293,36 @@ def test_the_period_in_words_in_every_output_and_taken_from_the_returns_or_asked
         wb.save(bare / path.name)
     result = runner.invoke(app, ["report", str(bare), "-o", str(tmp_path / "x.docx")])
     assert result.exit_code == 2 and "--period" in result.output and not (tmp_path / "x.docx").exists()
+
+
+def test_a_returned_unit_is_called_the_same_in_every_output(schema, tmp_path):
+    """'Trả lại — có lỗi, chưa nộp lại' in the Word annex, the tổng hợp, the terminal and the JSON; a unit that sent
+    nothing is 'Chưa nộp' everywhere."""
+    from helpers import write_unit
+
+    from mtqg_cli.samples import target_values, write_samples
+
+    runner = CliRunner()
+    folder = tmp_path / "nhan"
+    write_samples(folder, schema, {u.code: target_values(schema, u) for u in schema.units})
+    for path in folder.glob("bac-yen*"):
+        path.unlink()
+    write_unit(folder / "moc-chau_2024.xlsx", schema, "moc-chau", total={"to_tkvvtb": 99})
+    returned, missing = "Trả lại — có lỗi, chưa nộp lại", "Chưa nộp"
+    out, book = tmp_path / "bc.docx", tmp_path / "th.xlsx"
+    runner.invoke(app, ["report", str(folder), "-p", "2024", "-o", str(out)])
+    states = {
+        r.cells[1].text: r.cells[2].text
+        for t in Document(str(out)).tables
+        if len(t.columns) > 2 and t.rows[0].cells[2].text == "Tình trạng báo cáo"
+        for r in t.rows[1:]
+    }
+    assert states["Mộc Châu"] == returned and states["Bắc Yên"] == missing and states["Sông Mã"] == "Đã nộp"
+    terminal = runner.invoke(app, ["aggregate", str(folder), "-o", str(book)]).output
+    assert f"{returned}: Mộc Châu" in terminal and f"{missing}: Bắc Yên" in terminal
+    sheet = load_workbook(book)["Tình hình nộp"]
+    by_unit = {r[1]: r[2] for r in sheet.iter_rows(min_row=2, values_only=True) if r[1]}
+    assert by_unit["Mộc Châu"] == returned and by_unit["Bắc Yên"] == missing
+    units = json.loads(runner.invoke(app, ["aggregate", str(folder), "--format", "json"]).stdout)["units"]
+    by_code = {u["unit"]: (u["state"], u["state_text"]) for u in units}
+    assert by_code["moc-chau"] == ("rejected", returned) and by_code["bac-yen"] == ("missing", missing)

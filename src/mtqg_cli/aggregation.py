@@ -48,6 +48,18 @@ class Aggregate:
 
         return f"{title} — {period_words(self.period, lang).upper()}"
 
+    @property
+    def returned(self) -> list[str]:
+        """Units whose return was sent back with errors and not sent again (in the form's order)."""
+        sent_back = {u for f in self.rejected for u in f.units}
+        return [u for u in self.missing if u in sent_back]
+
+    @property
+    def not_sent(self) -> list[str]:
+        """Units that sent nothing for the period."""
+        sent_back = set(self.returned)
+        return [u for u in self.missing if u not in sent_back]
+
     def is_doubtful(self, unit: str, indicator: str | None = None) -> bool:
         """Whether a unit's figure (any of its figures, without ``indicator``) was questioned."""
         return any(d["unit"] == unit and indicator in (None, d["indicator"]) for d in self.doubtful or [])
@@ -88,7 +100,7 @@ class Aggregate:
     def to_dict(self, lang: str = "vi") -> dict[str, Any]:
         ind = self.schema.indicator_by_code
         units = []
-        reported = set(self.reported)
+        reported, returned = set(self.reported), set(self.returned)
         # one pass over plain floats: .loc per unit, or a dict per row from pandas, is slow for thousands of communes
         columns = [str(c) for c in self.values.columns]
         table = dict(zip(self.values.index, self.values.to_numpy(dtype="float64").tolist(), strict=True))
@@ -98,6 +110,15 @@ class Aggregate:
                     "unit": code,
                     "name": self.unit_name(code),
                     "reported": code in reported,
+                    "state": "reported" if code in reported else "rejected" if code in returned else "missing",
+                    "state_text": word(
+                        "state-reported"
+                        if code in reported
+                        else "state-rejected"
+                        if code in returned
+                        else "state-missing",
+                        lang,
+                    ),
                     "file": self.sources.get(code),
                     "values": dict(zip(columns, map(_num_float, table[code]), strict=True)),
                 }

@@ -66,10 +66,14 @@ class Status:
     def on_time_rate(self) -> float:
         return 100.0 * self.on_time / len(self.units) if self.units else 0.0
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, lang: str = "vi") -> dict[str, Any]:
+        from .periods import period_words
+        from .words import word
+
         return {
             "schema": self.schema.id,
             "period": self.period.code,
+            "period_text": period_words(self.period, lang),
             "report_kind": self.kind.code if self.kind else None,
             "report_kind_name": self.kind.title if self.kind else None,
             "deadline": self.deadline.isoformat() if self.deadline else None,
@@ -80,6 +84,7 @@ class Status:
                     "unit": u.unit,
                     "name": u.name,
                     "state": u.state,
+                    "state_text": word(f"state-{u.state}", lang),
                     "days_late": u.days_late,
                     "version": u.version,
                     "received_at": u.received_at.isoformat() if u.received_at else None,

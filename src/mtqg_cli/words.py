@@ -65,10 +65,12 @@ WORDS: dict[str, tuple[str, str]] = {
         "the unit cannot be told (from the workbook or the file name)",
     ),
     "no-submission": ("Chưa có báo cáo nào.", "No submission."),
-    "state-on-time": ("Đúng hạn", "On time"),
-    "state-late": ("Muộn", "Late"),
-    "state-missing": ("Chưa nộp", "Missing"),
-    "state-rejected": ("Bị trả lại (có lỗi)", "Rejected (errors)"),
+    # one vocabulary of submission states, in every output (Word, Excel, terminal, JSON)
+    "state-reported": ("Đã nộp", "Reported"),
+    "state-on-time": ("Đã nộp đúng hạn", "Reported on time"),
+    "state-late": ("Nộp muộn", "Reported late"),
+    "state-missing": ("Chưa nộp", "Not reported"),
+    "state-rejected": ("Trả lại — có lỗi, chưa nộp lại", "Returned — errors, not sent again"),
     "status-line": (
         "Hạn nộp {due}. Tỷ lệ báo cáo {rate} ({reported}/{expected}), đúng hạn {on_time}.",
         "Deadline {due}. Reporting rate {rate} ({reported}/{expected}), on time {on_time}.",

@@ -169,7 +169,7 @@ def status(
             write_status_xlsx(st, output, lang)
     out = console()
     if fmt is Format.json:
-        dump_json(st.to_dict(), out)
+        dump_json(st.to_dict(lang), out)
     else:
         kind = f"{st.kind.title} " if st.kind else ""
         table = Table(header_style="bold", title=f"{st.schema.title} — {kind}{period_words(st.period, lang)}")

@@ -81,8 +81,10 @@ def show_aggregate(agg: Aggregate, console: Console, lang: str) -> None:
         )
     console.print(table)
     console.print(f"[bold]{agg.completeness(lang)}[/bold]")
-    missing = ", ".join(agg.unit_name(c) for c in agg.missing) or t("none", lang)
-    console.print(f"{t('missing', lang)}: {missing}")
+    if agg.returned:
+        console.print(f"{t('state-rejected', lang)}: " + ", ".join(agg.unit_name(c) for c in agg.returned))
+    missing = ", ".join(agg.unit_name(c) for c in agg.not_sent) or t("none", lang)
+    console.print(f"{t('state-missing', lang)}: {missing}")
     if agg.rejected:
         console.print(f"[red]{t('rejected', lang)}:[/red] " + ", ".join(str(f.path) for f in agg.rejected))
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..aggregation import Aggregate
 from ..numbers import format_percent
+from ..words import word
 
 DPI = 200
 
@@ -125,7 +126,9 @@ def unit_summary(agg: Aggregate) -> list[dict[str, Any]]:
             if pct is not None
             else []
         )
-        state = "Đã nộp" if code in agg.reported else "Bị trả lại" if code in rejected else "Chưa nộp"
+        state = word(
+            "state-reported" if code in agg.reported else "state-rejected" if code in rejected else "state-missing"
+        )
         out.append(
             {
                 "code": code,

@@ -73,11 +73,14 @@ def report_context(
         for r, (_, p) in zip(rows, agg.progress.iterrows(), strict=True)
         if not r["context"] and p["percent"] == p["percent"] and p["percent"] < 50
     ]
-    problems: list[str] = []
+    # cells, files and fixes go to the annex of errors (and the feedback copies), never into the official text
+    problems: list[dict[str, Any]] = []
     for f in agg.rejected:
+        unit = ", ".join(agg.unit_name(u) for u in f.units if u in agg.schema.unit_by_code) or "—"
         for issue in f.errors:
             where = ", ".join(x for x in (Path(issue.file).name, issue.sheet, issue.cell) if x)
-            problems.append(f"{where}: {issue.message()} {issue.fix()}")
+            problems.append({"unit": unit, "where": where, "error": issue.message(), "fix": issue.fix()})
+    problems = [dict(p, n=k) for k, p in enumerate(problems, start=1)]
     project = schema.project.name.split(":")[0]
     kind_title = ""
     if period:  # the period in words, and which of the form's reports it is ('Báo cáo 6 tháng')
@@ -142,7 +145,8 @@ def report_context(
         "reported_count": n,
         "expected_count": total,
         "percent_reported": f"{n * 100 / total:.1f}%".replace(".", ",") if total else "",
-        "missing": [agg.unit_name(c) for c in agg.missing],
+        "missing": [agg.unit_name(c) for c in agg.not_sent],
+        "returned": [agg.unit_name(c) for c in agg.returned],
         "reported": [agg.unit_name(c) for c in agg.reported],
         "rejected": [str(Path(f.path).name) for f in agg.rejected],
         "target_part": part.label if part else ("kế hoạch" if schema.is_long else "các đơn vị"),
@@ -214,14 +218,15 @@ VARIABLES: dict[str, str] = {
     "reported_count": "số đơn vị đã nộp (đạt)",
     "expected_count": "số đơn vị phải nộp",
     "percent_reported": "tỷ lệ đơn vị đã nộp: 81,8%",
-    "missing": "danh sách tên đơn vị chưa nộp (hoặc bị trả lại)",
+    "missing": "danh sách tên đơn vị chưa nộp",
+    "returned": "danh sách tên đơn vị bị trả lại (có lỗi), chưa nộp lại",
     "reported": "danh sách tên đơn vị đã nộp",
     "rejected": "danh sách tệp bị trả lại",
     "timeliness": "tình hình nộp đúng hạn / muộn (khi lập báo cáo từ kho dữ liệu theo kỳ)",
     "target_part": "phần chỉ tiêu so sánh (Huyện, thành phố / kế hoạch)",
     "indicators": "các dòng bảng kết quả: r.n, r.label, r.unit, r.achieved, r.target, r.percent",
     "behind": "các chỉ tiêu đạt dưới 50%",
-    "problems": "các lỗi cần đơn vị sửa (tệp, ô, lỗi, cách sửa)",
+    "problems": "các lỗi cần đơn vị sửa, cho phụ lục: e.n, e.unit, e.where (tệp, trang, ô), e.error, e.fix",
     "contents": "các nội dung: c.title, c.text (kết quả từng nội dung, điền từ số liệu)",
     "funds_text": "câu về nguồn vốn (khi biểu mẫu có số liệu tiền)",
     "highlights": "các kết quả nổi bật (chỉ tiêu, đơn vị đạt từ 100%)",

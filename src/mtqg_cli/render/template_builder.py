@@ -214,19 +214,18 @@ def build_report_template(path: str | Path) -> Path:
     _para(
         doc,
         "Đến ngày {{ as_of_text }}, {{ completeness }} ({{ percent_reported }}).{% if missing %} "
-        "Đơn vị chưa nộp báo cáo: {{ missing|join(', ') }}.{% else %} Tất cả các đơn vị đã nộp báo cáo."
-        "{% endif %}{% if timeliness %} {{ timeliness }}{% endif %}",
+        "Đơn vị chưa nộp: {{ missing|join(', ') }}.{% endif %}{% if not missing and not returned %} Tất cả các đơn "
+        "vị đã nộp báo cáo.{% endif %}{% if timeliness %} {{ timeliness }}{% endif %}",
         **body,
     )
     _para(
         doc,
-        "{% if problems %}Có {{ rejected|length }} báo cáo chưa đạt yêu cầu, chưa được tổng hợp; các lỗi "
-        "cần đơn vị sửa và gửi lại:{% else %}Các báo cáo đã nộp đều đạt yêu cầu về số liệu.{% endif %}",
+        "{% if returned %}Báo cáo của {{ returned|length }} đơn vị có lỗi, đã trả lại để sửa và chưa được tổng hợp: "
+        "{{ returned|join(', ') }} (các lỗi cần sửa tại phụ lục).{% elif problems %}Có {{ rejected|length }} tệp có "
+        "lỗi, đã trả lại để sửa (các lỗi cần sửa tại phụ lục).{% else %}Các báo cáo đã nộp đều đạt yêu cầu về số "
+        "liệu.{% endif %}",
         **body,
     )
-    _para(doc, "{%p for e in problems %}", 14)
-    _para(doc, "- {{ e }};", 14, align="justify", indent=1.27)
-    _para(doc, "{%p endfor %}", 14)
 
     heading("II. KẾT QUẢ THỰC HIỆN")
     heading("1. Kết quả triển khai từng nội dung")
@@ -355,6 +354,21 @@ def build_report_template(path: str | Path) -> Path:
     )
     _para(doc, "", 6)
     _para(doc, "{{ chart_units }}", 12)
+    # The errors the units must fix: in the annex, never in the body.
+    _para(doc, "{%p if problems %}", 14)
+    _para(doc, "CÁC LỖI ĐƠN VỊ CẦN SỬA", 14, bold=True, before=12).paragraph_format.keep_with_next = True
+    _loop_table(
+        doc,
+        "e in problems",
+        [
+            ("TT", 1.0, "n", "center"),
+            ("Đơn vị", 3.5, "unit", "left"),
+            ("Tệp, trang, ô", 5.0, "where", "left"),
+            ("Lỗi", 7.7, "error", "left"),
+            ("Cách sửa", 7.0, "fix", "left"),
+        ],
+    )
+    _para(doc, "{%p endif %}", 14)
     # Figures questioned (far above a unit's target, far from its history): in the annex, never in the body.
     _para(doc, "{%p if to_verify %}", 14)
     _para(doc, "SỐ LIỆU CẦN XÁC MINH", 14, bold=True, before=12).paragraph_format.keep_with_next = True

@@ -263,10 +263,11 @@ def _summary_sheet(ws: Any, agg: Aggregate, lang: str) -> None:
         pct = agg.progress.loc[ind.code, "percent"]
         put(ws, r, 3 + k, None if pct != pct else float(pct), st.bold, st.right, PCT_FORMAT, st.border)
     r += 2
-    if agg.missing:
-        names = ", ".join(agg.unit_name(c) for c in agg.missing)
-        put(ws, r, 1, f"Đơn vị chưa nộp ({len(agg.missing)}): {names}.", st.missing)
-        r += 1
+    for state, units in (("state-rejected", agg.returned), ("state-missing", agg.not_sent)):
+        if units:
+            names = ", ".join(agg.unit_name(c) for c in units)
+            put(ws, r, 1, f"{word(state, lang)} ({len(units)}): {names}.", st.missing)
+            r += 1
     if agg.rejected:
         put(ws, r, 1, f"Tệp bị loại do có lỗi: {len(agg.rejected)} (xem trang «Tệp bị loại»).", st.missing)
     ws.column_dimensions["A"].width = 6
@@ -417,14 +418,15 @@ def _status_sheet(ws: Any, agg: Aggregate, report: Report | None, lang: str) -> 
     for n, code in enumerate(agg.expected, start=1):
         r = n + 1
         if code in agg.reported:
-            status, file = "Đã nộp", agg.sources[code]
+            state, file = "reported", agg.sources[code]
         elif code in rejected_units:
-            status, file = "Bị loại (có lỗi)", rejected_units[code]
+            state, file = "rejected", rejected_units[code]
         else:
-            status, file = "Chưa nộp", ""
+            state, file = "missing", ""
         put(ws, r, 1, n, st.body, st.center, border=st.border)
         put(ws, r, 2, agg.unit_name(code), st.body, st.left, border=st.border)
-        put(ws, r, 3, status, st.body if status == "Đã nộp" else st.missing, st.left, border=st.border)
+        style = st.body if state == "reported" else st.missing
+        put(ws, r, 3, word(f"state-{state}", lang), style, st.left, border=st.border)
         put(ws, r, 4, file, st.body, st.left, border=st.border)
     r = len(agg.expected) + 3
     put(ws, r, 1, agg.completeness(lang), st.bold)
@@ -536,13 +538,12 @@ def write_status_xlsx(status: Any, path: str | Path, lang: str = "vi") -> Path:
         headers = ["TT", "Đơn vị", "Tình trạng", "Số ngày muộn", "Phiên bản", "Ngày nhận", "Tệp"]
         for c, h in enumerate(headers, start=1):
             put(ws, 4, c, h, st.header, st.center, border=st.border, fill=st.header_fill)
-        names = {"on-time": "Đúng hạn", "late": "Muộn", "missing": "Chưa nộp", "rejected": "Bị trả lại (có lỗi)"}
         for n, u in enumerate(status.units, start=1):
             r = 4 + n
             values = [
                 n,
                 u.name,
-                names[u.state],
+                word(f"state-{u.state}", lang),
                 u.days_late or None,
                 u.version,
                 u.received_at.strftime("%d/%m/%Y") if u.received_at else None,
