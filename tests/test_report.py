@@ -299,7 +299,6 @@ def test_a_returned_unit_is_called_the_same_in_every_output(schema, tmp_path):
     """'Trả lại — có lỗi, chưa nộp lại' in the Word annex, the tổng hợp, the terminal and the JSON; a unit that sent
     nothing is 'Chưa nộp' everywhere."""
     from helpers import write_unit
-
     from mtqg_cli.samples import target_values, write_samples
 
     runner = CliRunner()
