@@ -103,7 +103,8 @@ def test_outline_sections_and_placeholders(compiled):
     assert text.count("[Cán bộ tổng hợp viết") >= 8
     assert "1.1. Tổ/nhóm truyền thông cộng đồng được thành lập và duy trì" in text
     assert "Các đơn vị chậm tiến độ (bình quân dưới 50% chỉ tiêu): Sốp Cộp, Vân Hồ." in text
-    assert "đơn vị vượt chỉ tiêu bình quân: Mộc Châu" in text
+    assert "Đơn vị đạt từ 100% chỉ tiêu trở lên (bình quân): Mộc Châu" in text
+    assert "Biểu đồ 1. Tỷ lệ thực hiện so với chỉ tiêu giai đoạn, theo chỉ tiêu" in text
 
 
 def test_every_figure_equals_the_aggregate(compiled):
@@ -325,3 +326,27 @@ def test_a_returned_unit_is_called_the_same_in_every_output(schema, tmp_path):
     units = json.loads(runner.invoke(app, ["aggregate", str(folder), "--format", "json"]).stdout)["units"]
     by_code = {u["unit"]: (u["state"], u["state_text"]) for u in units}
     assert by_code["moc-chau"] == ("rejected", returned) and by_code["bac-yen"] == ("missing", missing)
+
+
+def test_the_nghi_dinh_30_finish(compiled):
+    """A name to sign over (or a visible place for it), the annex numbered on its own with the report's number and
+    date, numbered chart captions, table rows that never split."""
+    from docx.oxml.ns import qn
+
+    _, _, doc = compiled
+    text = "\n".join(p.text for p in doc.paragraphs)
+    cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    assert any("[Họ và tên người ký]" in c or "[Chức vụ người ký]" in c for c in cells) or "[Họ và tên" in text
+    annex = doc.sections[1]._sectPr.find(qn("w:pgNumType"))
+    assert annex is not None and annex.get(qn("w:start")) == "1" and doc.sections[1].different_first_page_header_footer
+    assert re.search(r"\(Kèm theo Báo cáo số .* ngày +tháng +năm \d{4} của ", text)
+    assert "Biểu đồ 1. " in text and "Biểu đồ 2. " in text
+    data_tables = [
+        t
+        for t in doc.tables
+        if t.rows[0]._tr.trPr is not None and t.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    ]
+    assert len(data_tables) >= 2
+    for table in data_tables:  # a header repeated on each page, no row split across two
+        for row in table.rows:
+            assert row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None

@@ -123,7 +123,7 @@ def report_context(
         if u["mean_value"] is not None and u["mean_value"] >= 100 and not agg.is_doubtful(u["code"])
     ]
     if over:
-        highlights.append("đơn vị vượt chỉ tiêu bình quân: " + ", ".join(over))
+        highlights.append("Đơn vị đạt từ 100% chỉ tiêu trở lên (bình quân): " + ", ".join(over))
     return {
         "issuer_parent": comp.get("issuer_parent", ""),
         "issuer": comp.get("issuer", ""),
@@ -149,7 +149,7 @@ def report_context(
         "returned": [agg.unit_name(c) for c in agg.returned],
         "reported": [agg.unit_name(c) for c in agg.reported],
         "rejected": [str(Path(f.path).name) for f in agg.rejected],
-        "target_part": part.label if part else ("kế hoạch" if schema.is_long else "các đơn vị"),
+        "target_part": f"các đơn vị ({part.label})" if part else ("kế hoạch" if schema.is_long else "các đơn vị"),
         "indicators": indicators,
         "behind": behind,
         "problems": problems,
@@ -161,13 +161,18 @@ def report_context(
         "recipients": list(comp.get("recipients", [])),
         "archive": comp.get("archive", "VT"),
         "signer_authority": comp.get("signer_authority", ""),
-        "signer_title": comp.get("signer_title", ""),
-        "signer_name": comp.get("signer_name", ""),
+        # a leader signs over a name: the shipped settings leave it visibly to be filled, never blank
+        "signer_title": comp.get("signer_title") or "[Chức vụ người ký]",
+        "signer_name": comp.get("signer_name") or "[Họ và tên người ký]",
+        "date_blank": "ngày      tháng      năm " + str(today.year),
         "timeliness": _timeliness(status),
         "contents": _contents(agg),
         "funds_text": _funds(agg),
         "highlights": highlights,
         "units_behind": [u["name"] for u in units_table if u["mean_value"] is not None and u["mean_value"] < 50],
+        "has_targets": bool(agg.progress["target"].notna().any()),
+        "has_unit_targets": any(u["mean_value"] is not None for u in units_table),
+        "partial": 0 < n < total,
         "units_table": units_table,
         "chart_indicators": "",
         "chart_units": "",
@@ -234,6 +239,9 @@ VARIABLES: dict[str, str] = {
     "units_table": "bảng theo đơn vị: u.n, u.name, u.state, u.mean, u.done, u.behind",
     "chart_indicators": "biểu đồ % so với chỉ tiêu theo chỉ tiêu (hình)",
     "chart_units": "biểu đồ % so với chỉ tiêu theo đơn vị (hình)",
+    "has_targets": "biểu mẫu có chỉ tiêu giao (đúng/sai)",
+    "has_unit_targets": "các đơn vị có chỉ tiêu riêng (đúng/sai)",
+    "partial": "chưa đủ các đơn vị báo cáo (đúng/sai)",
     "to_verify": "số liệu cần xác minh (phụ lục): v.n, v.unit, v.label, v.value, v.why",
     "cumulative": "lũy kế từ kho dữ liệu: c.n, c.label, c.unit, c.cumulative, c.target, c.percent",
     "cumulative_period": "kỳ tính lũy kế đến (khi lập báo cáo từ kho dữ liệu)",
@@ -254,6 +262,7 @@ VARIABLES: dict[str, str] = {
     "signer_authority": "thẩm quyền ký: TM. / KT.",
     "signer_title": "chức vụ người ký",
     "signer_name": "họ tên người ký",
+    "date_blank": "chỗ ghi ngày ký: ngày … tháng … năm 2024",
     **{k: "chỗ để cán bộ tổng hợp viết (mục tương ứng của đề cương)" for k in PLACEHOLDERS},
 }
 
@@ -364,9 +373,15 @@ def _timeliness(status: Any) -> str:
     return text + "."
 
 
+def _with_unit(value: str, unit: str) -> str:
+    """'12 tổ', '85,3%' (a per cent sign sits on its number)."""
+    return f"{value}{unit}" if unit == "%" else f"{value} {unit}".strip()
+
+
 def _contents(agg: Aggregate) -> list[dict[str, str]]:
     """One paragraph per content area: the indicator groups of a wide form, the top lines of a long form."""
     schema = agg.schema
+    doubted = {d["indicator"] for d in agg.doubtful or []}  # a questioned figure's share is not stated
     rows = {r["code"]: r for r in agg.summary_rows()}
     out = []
     if schema.is_long:
@@ -374,15 +389,15 @@ def _contents(agg: Aggregate) -> list[dict[str, str]]:
             r = rows.get(line.code)
             if r is None:
                 continue
-            text = f"Kết quả: {r['achieved']} {r['unit']}"
+            text = f"Kết quả: {_with_unit(r['achieved'], r['unit'])}"
             if r["target"]:
                 text += f" so với {r['target']} ({r['percent']})"
             out.append({"title": f"1.{k}. {line.label}", "text": text + "."})
         return out
     for k, group in enumerate(schema.groups, start=1):
         items = [
-            f"{r['label']}: {r['achieved']} {r['unit']}"
-            + (f" ({r['percent']} chỉ tiêu giai đoạn)" if r["percent"] else "")
+            f"{r['label']}: {_with_unit(r['achieved'], r['unit'])}"
+            + (f" ({r['percent']} chỉ tiêu giai đoạn)" if r["percent"] and r["code"] not in doubted else "")
             for r in (rows.get(i.code) for i in schema.indicators if i.group == group.code)
             if r is not None
         ]
@@ -393,7 +408,7 @@ def _contents(agg: Aggregate) -> list[dict[str, str]]:
 def _funds(agg: Aggregate) -> str:
     money = [i for i in agg.schema.indicators if "đồng" in i.unit and not i.formula]
     if not money:
-        return "Biểu mẫu này không có số liệu nguồn vốn; xem biểu giải ngân (mtqg aggregate -s giai-ngan-1719)."
+        return "Biểu mẫu này không có số liệu nguồn vốn; nguồn vốn được tổng hợp theo biểu giải ngân."
     parts = []
     for ind in money:
         value = agg.progress.loc[ind.code, "achieved"]

@@ -238,7 +238,10 @@ def build_report_template(path: str | Path) -> Path:
     heading("2. Tiến độ thực hiện các chỉ tiêu")
     _para(
         doc,
-        "Kết quả các đơn vị đã thực hiện so với chỉ tiêu giai đoạn giao cho các đơn vị ({{ target_part }}):",
+        "{% if has_targets %}Kết quả các đơn vị đã thực hiện so với chỉ tiêu giai đoạn giao cho {{ target_part }}"
+        "{% if partial %} (mới có {{ reported_count }}/{{ expected_count }} đơn vị báo cáo: tỷ lệ so với chỉ tiêu "
+        "của cả {{ expected_count }} đơn vị còn thấp hơn thực tế){% endif %}:{% else %}Kết quả các đơn vị đã thực "
+        "hiện (biểu mẫu không có chỉ tiêu giao):{% endif %}",
         **body,
     )
     _loop_table(
@@ -254,11 +257,11 @@ def build_report_template(path: str | Path) -> Path:
         ],
     )
     _para(doc, "", 6)
-    _para(doc, "{{ chart_indicators }}", 12)
+    _chart(doc, "chart_indicators", "1", "Tỷ lệ thực hiện so với chỉ tiêu giai đoạn, theo chỉ tiêu")
     _para(
         doc,
         "{% if behind %}Các chỉ tiêu đạt dưới 50% chỉ tiêu giai đoạn: {{ behind|join('; ') }}."
-        "{% else %}Không có chỉ tiêu nào đạt dưới 50% chỉ tiêu giai đoạn.{% endif %}",
+        "{% elif has_targets %}Không có chỉ tiêu nào đạt dưới 50% chỉ tiêu giai đoạn.{% endif %}",
         **body,
     )
     # From the ledger only: the cumulative figures since the phase began against the phase targets.
@@ -295,7 +298,8 @@ def build_report_template(path: str | Path) -> Path:
     _para(
         doc,
         "{% if units_behind %}Các đơn vị chậm tiến độ (bình quân dưới 50% chỉ tiêu): "
-        "{{ units_behind|join(', ') }}.{% else %}Không có đơn vị nào bình quân dưới 50% chỉ tiêu.{% endif %}",
+        "{{ units_behind|join(', ') }}.{% elif has_unit_targets %}Không có đơn vị nào bình quân dưới 50% chỉ tiêu."
+        "{% endif %}",
         **body,
     )
     _unit_text_loop(doc, "texts_weaknesses")
@@ -338,8 +342,9 @@ def build_report_template(path: str | Path) -> Path:
     wide.page_width, wide.page_height = Mm(297), Mm(210)
     wide.top_margin, wide.bottom_margin = Mm(20), Mm(20)
     wide.left_margin, wide.right_margin = Mm(25), Mm(20)
+    _restart_numbering(wide)
     _para(doc, "PHỤ LỤC: KẾT QUẢ THEO ĐƠN VỊ", 14, bold=True)
-    _para(doc, "(Kèm theo Báo cáo số {{ number }} của {{ issuer }})", 13, italic=True, after=6)
+    _para(doc, "(Kèm theo Báo cáo số {{ number }} {{ date_blank }} của {{ issuer }})", 13, italic=True, after=6)
     _loop_table(
         doc,
         "u in units_table",
@@ -353,7 +358,7 @@ def build_report_template(path: str | Path) -> Path:
         ],
     )
     _para(doc, "", 6)
-    _para(doc, "{{ chart_units }}", 12)
+    _chart(doc, "chart_units", "2", "Tỷ lệ thực hiện bình quân so với chỉ tiêu, theo đơn vị")
     # The errors the units must fix: in the annex, never in the body.
     _para(doc, "{%p if problems %}", 14)
     _para(doc, "CÁC LỖI ĐƠN VỊ CẦN SỬA", 14, bold=True, before=12).paragraph_format.keep_with_next = True
@@ -397,6 +402,27 @@ def build_report_template(path: str | Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(out))
     return out
+
+
+def _chart(doc: Any, var: str, number: str, caption: str) -> None:
+    """A chart with its numbered caption under it, kept on one page with it; nothing when there is no chart."""
+    _para(doc, "{%p if " + var + " %}", 12)
+    _para(doc, "{{ " + var + " }}", 12).paragraph_format.keep_with_next = True
+    _para(doc, f"Biểu đồ {number}. {caption}", 12, italic=True, after=6)
+    _para(doc, "{%p endif %}", 12)
+
+
+def _restart_numbering(section: Any) -> None:
+    """A section (the annex) numbered from 1 on its own, its first page without a number, as the report."""
+    from docx.oxml.ns import qn
+
+    sect_pr = section._sectPr
+    pg = sect_pr.find(qn("w:pgNumType"))
+    if pg is None:
+        pg = sect_pr.makeelement(qn("w:pgNumType"), {})
+        sect_pr.append(pg)
+    pg.set(qn("w:start"), "1")
+    section.different_first_page_header_footer = True
 
 
 def _unit_text_loop(doc: Any, var: str) -> None:
