@@ -350,3 +350,43 @@ def test_the_nghi_dinh_30_finish(compiled):
     for table in data_tables:  # a header repeated on each page, no row split across two
         for row in table.rows:
             assert row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None
+
+
+def test_an_outline_gives_every_heading_in_order_and_two_forms_make_one_report(tmp_path):
+    """--outline du-an-8: every heading and sub-item of the plan's ĐỀ CƯƠNG, in its order; a folder holding the
+    Dự án 8 returns and the disbursement returns: one report, a section for the second form, its money in part 3."""
+    import shutil
+
+    from mtqg_cli.outlines import load_outline
+
+    root = Path(__file__).resolve().parents[1] / "sample_data"
+    folder = tmp_path / "nhan"
+    shutil.copytree(root / "son-la-du-an-8", folder / "du-an-8")
+    shutil.copytree(root / "giai-ngan-1719", folder / "giai-ngan")
+    out = tmp_path / "bc.docx"
+    result = CliRunner().invoke(app, ["report", str(folder), "-p", "2024", "--outline", "du-an-8", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    outline = load_outline("du-an-8")
+    at = 0
+    for heading in [h for h in outline.headings() if h]:
+        found = text.find(heading, at)
+        assert found >= 0, heading
+        at = found + len(heading)
+    assert len([h for h in outline.headings() if h]) >= 25
+    assert "Biểu «Biểu nội dung, chỉ tiêu thực hiện Dự án 8 giai đoạn 2022 - 2025»" in text  # the second form
+    assert "11/11 đơn vị đã nộp." in text and "Thành lập và duy trì tổ truyền thông cộng đồng: 306 tổ" in text
+    funds = text[text.index("3. Bố trí, huy động") : text.index("4. Đánh giá chung")]
+    assert "triệu đồng" in funds and "không có số liệu nguồn vốn" not in funds
+    assert "[Cán bộ tổng hợp viết: Nguồn ngân sách Trung ương]" in funds
+
+
+def test_outline_list_and_an_unknown_outline(tmp_path):
+    runner = CliRunner()
+    listed = runner.invoke(app, ["outline", "list", "--format", "json"])
+    assert {o["id"] for o in json.loads(listed.stdout)} >= {"chung", "du-an-8", "giam-ngheo"}
+    root = Path(__file__).resolve().parents[1] / "sample_data" / "son-la-du-an-8"
+    result = runner.invoke(
+        app, ["report", str(root), "-p", "2024", "--outline", "khong-co", "-o", str(tmp_path / "x.docx")]
+    )
+    assert result.exit_code == 2 and "du-an-8" in result.output and not (tmp_path / "x.docx").exists()

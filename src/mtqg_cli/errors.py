@@ -468,6 +468,11 @@ FAILURES: dict[str, tuple[str, str]] = {
         "{path}: must be a mapping.",
     ),
     "schema-invalid": ("{detail}", "{detail_en}"),
+    "outline-unknown": (
+        "Không có đề cương «{name}». Các đề cương: {known} (mtqg outline list).",
+        "No outline «{name}». Outlines: {known} (mtqg outline list).",
+    ),
+    "outline-invalid": ("{path}: đề cương không hợp lệ: {detail}", "{path}: invalid outline: {detail}"),
     "output-exists": (
         "{path} đã có; không ghi đè. Chọn tên tệp khác hoặc chuyển tệp cũ đi.",
         "{path} exists; it is not written over. Choose another name or move the old file.",

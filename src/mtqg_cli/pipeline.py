@@ -264,6 +264,7 @@ def compile_report(
     pdf: bool = False,
     html: Path | None = None,
     by_former: bool = False,
+    outline: str | None = None,
 ) -> Compiled:
     """``mtqg report``: read (files, or the ledger when only ``period`` is given), aggregate, write the Word report
     and/or the Excel annex (by suffix), the PDF and the HTML page."""
@@ -286,11 +287,45 @@ def compile_report(
     check_outputs([*outputs, *([html] if html else [])], data.files, [*OUTPUT_KINDS, *html_kind])
     settings = load_settings(config)
     agg = aggregate(data.report)
+    if outline:
+        from .outlines import load_outline
+
+        load_outline(outline)  # an unknown outline is refused before anything is written
+    others = [aggregate(r) for r in other_form_reports(data.report)]
     written, notes = write_report_outputs(
-        agg, data, outputs, period, settings, template, lang, pdf, html, by_former=by_former
+        agg,
+        data,
+        outputs,
+        period,
+        settings,
+        template,
+        lang,
+        pdf,
+        html,
+        by_former=by_former,
+        outline=outline,
+        others=others,
     )
     notes += [f"period-from-returns:{p}" for p in notes_period]
     return Compiled(data, agg, written, notes)
+
+
+def other_form_reports(report: Any) -> list[Any]:
+    """For a folder holding returns of several forms: a report for each form other than the main one, with its own
+    files (the main form is the one most files hold; each other form gets a section of the compiled report)."""
+    from .forms import SchemaError, load_schema
+    from .validate import Report
+
+    out = []
+    for form_id in sorted({f.schema_id for f in report.other_forms}):
+        try:
+            form = load_schema(form_id)
+        except SchemaError:
+            continue
+        mine = Report(form, [f for f in report.files if f.schema_id == form_id])
+        mine.period = None
+        out.append(mine)
+    return out
 
 
 def period_of_returns(report: Any, sample: int = 20) -> str:
@@ -340,6 +375,8 @@ def write_report_outputs(
     html: Path | None = None,
     today: dt.date | None = None,
     by_former: bool = False,
+    outline: str | None = None,
+    others: list[Aggregate] | None = None,
 ) -> tuple[list[Path], list[str]]:
     """Each output by its kind (.docx: the Word report, and its PDF with ``pdf``; .xlsx: the Excel annex), then
     the HTML page. The paths written, and notes for the user (a PDF that could not be made)."""
@@ -351,7 +388,19 @@ def write_report_outputs(
     for out in outputs:
         if out.suffix.lower() == ".docx":
             render_docx(
-                agg, out, data.report, settings, period, template, today, data.status, True, data.extras, by_former
+                agg,
+                out,
+                data.report,
+                settings,
+                period,
+                template,
+                today,
+                data.status,
+                True,
+                data.extras,
+                by_former,
+                outline,
+                others,
             )
             if pdf:
                 made = convert_to_pdf(out)

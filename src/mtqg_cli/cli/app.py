@@ -6,6 +6,7 @@ import typer
 
 from .aggregate import aggregate
 from .ledger import history, ingest, status, store_app
+from .outline import outline_app
 from .report import report
 from .sample import sample
 from .schema import schema_app
@@ -37,6 +38,7 @@ app.command()(history)
 app.command()(status)
 app.add_typer(store_app, name="store")
 app.add_typer(units_app, name="units")
+app.add_typer(outline_app, name="outline")
 
 
 def main() -> None:

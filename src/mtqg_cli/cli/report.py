@@ -54,6 +54,12 @@ def report(
         bool, typer.Option("--list-variables", help="In danh sách biến dùng được trong mẫu Word riêng rồi thoát.")
     ] = False,
     pdf: Annotated[bool, typer.Option("--pdf", help="Ghi thêm bản PDF (cần LibreOffice).")] = False,
+    outline: Annotated[
+        str | None,
+        typer.Option(
+            "--outline", help="Đề cương báo cáo (mtqg outline list); mặc định: của biểu mẫu, hoặc đề cương chung."
+        ),
+    ] = None,
     by_former: Annotated[
         bool,
         typer.Option("--by-former", help="Thêm bảng số liệu của các xã, phường cộng theo huyện cũ (trước 01/7/2025)."),
@@ -83,7 +89,7 @@ def report(
 
     with handled(lang), reading_progress(fmt is Format.table) as step:
         done = compile_report(
-            paths, outputs, schema, period, store, jobs, step, config, template, lang, pdf, html, by_former
+            paths, outputs, schema, period, store, jobs, step, config, template, lang, pdf, html, by_former, outline
         )
     validation, agg = done.data.report, done.agg
     if "pdf-unavailable" in done.notes:

@@ -59,10 +59,16 @@ def report_context(
     status: Any = None,
     extras: Any = None,
     by_former: bool = False,
+    outline: str | None = None,
+    others: list[Aggregate] | None = None,
 ) -> dict[str, Any]:
     """Every variable the report templates may use (see ``mtqg report --list-variables``). ``extras`` are the
-    ledger's figures (cumulative, against the phase targets); ``by_former`` adds the figures by former district."""
+    ledger's figures (cumulative, against the phase targets); ``by_former`` adds the figures by former district;
+    ``outline`` the đề cương (the form's, else the general one); ``others`` the other forms of the same folder."""
+    from ..outlines import load_outline
+
     schema = agg.schema
+    chosen = load_outline(outline or schema.outline or None)
     comp = schema.compiler.model_dump()
     comp.update(settings or {})
     today = today or dt.date.today()
@@ -167,10 +173,13 @@ def report_context(
         "date_blank": "ngày      tháng      năm " + str(today.year),
         "timeliness": _timeliness(status),
         "contents": _contents(agg),
-        "funds_text": _funds(agg),
+        "funds_text": next((_funds(a) for a in [agg, *(others or [])] if _has_money(a)), _funds(agg)),
+        "o": chosen.model_dump(),
+        "outline_name": chosen.name,
+        "other_forms": [_other_form(a) for a in others or []],
         "highlights": highlights,
         "units_behind": [u["name"] for u in units_table if u["mean_value"] is not None and u["mean_value"] < 50],
-        "has_targets": bool(agg.progress["target"].notna().any()),
+        "has_targets": any(r["target"] for r in agg.summary_rows()),
         "has_unit_targets": any(u["mean_value"] is not None for u in units_table),
         "partial": 0 < n < total,
         "units_table": units_table,
@@ -233,7 +242,10 @@ VARIABLES: dict[str, str] = {
     "behind": "các chỉ tiêu đạt dưới 50%",
     "problems": "các lỗi cần đơn vị sửa, cho phụ lục: e.n, e.unit, e.where (tệp, trang, ô), e.error, e.fix",
     "contents": "các nội dung: c.title, c.text (kết quả từng nội dung, điền từ số liệu)",
-    "funds_text": "câu về nguồn vốn (khi biểu mẫu có số liệu tiền)",
+    "funds_text": "câu về nguồn vốn (khi biểu mẫu, hoặc một biểu khác cùng thư mục, có số liệu tiền)",
+    "o": "đề cương: o.direction_part, o.direction.title, o.direction['items'], ... o.next, o.proposals",
+    "outline_name": "tên đề cương đã dùng",
+    "other_forms": "các biểu mẫu khác trong cùng thư mục: f.heading, f.completeness, f.contents (c.text)",
     "highlights": "các kết quả nổi bật (chỉ tiêu, đơn vị đạt từ 100%)",
     "units_behind": "các đơn vị bình quân dưới 50% chỉ tiêu",
     "units_table": "bảng theo đơn vị: u.n, u.name, u.state, u.mean, u.done, u.behind",
@@ -373,6 +385,22 @@ def _timeliness(status: Any) -> str:
     return text + "."
 
 
+def _has_money(agg: Aggregate) -> bool:
+    return any("đồng" in i.unit and not i.formula for i in agg.schema.indicators)
+
+
+def _other_form(agg: Aggregate) -> dict[str, Any]:
+    """Another form of the same folder, as a section of part II: its title, who sent it, its results."""
+    contents = _contents(agg)
+    if not contents:  # a form without groups: its figures in one sentence
+        items = [f"{r['label']}: {_with_unit(r['achieved'], r['unit'])}" for r in agg.summary_rows()]
+        contents = [{"title": "", "text": "Kết quả: " + "; ".join(items) + "."}]
+    for c in contents:  # the group's name before its results, without the main form's numbering
+        if c["title"]:
+            c["text"] = f"{c['title'].split('. ', 1)[-1]}: {c['text'].removeprefix('Kết quả: ')}"
+    return {"heading": f"Biểu «{agg.schema.title}»", "completeness": agg.completeness(), "contents": contents}
+
+
 def _with_unit(value: str, unit: str) -> str:
     """'12 tổ', '85,3%' (a per cent sign sits on its number)."""
     return f"{value}{unit}" if unit == "%" else f"{value} {unit}".strip()
@@ -437,6 +465,8 @@ def render_docx(
     charts: bool = True,
     extras: Any = None,
     by_former: bool = False,
+    outline: str | None = None,
+    others: list[Aggregate] | None = None,
 ) -> Path:
     """Render the Word report atomically; refuse a template that needs a variable the context lacks."""
     import io
@@ -446,7 +476,7 @@ def render_docx(
     from jinja2 import Environment
 
     tpl = DocxTemplate(str(template_path(template)))
-    context = report_context(agg, report, settings, period, today, status, extras, by_former)
+    context = report_context(agg, report, settings, period, today, status, extras, by_former, outline, others)
     unknown = sorted(tpl.get_undeclared_template_variables(context=context))
     if unknown:
         names = ", ".join(unknown)

@@ -205,12 +205,14 @@ def build_report_template(path: str | Path) -> Path:
     )
 
     # The outline (đề cương) of the plans: I direction, II results, III next period, IV proposals.
-    heading("I. CÔNG TÁC CHỈ ĐẠO, TRIỂN KHAI THỰC HIỆN")
-    heading("1. Việc ban hành văn bản, bố trí nhân sự và cơ chế phối hợp")
-    _para(doc, "{{ placeholder_direction }}", **todo)
-    heading("2. Công tác tuyên truyền, nâng cao năng lực")
-    _para(doc, "{{ placeholder_communication }}", **todo)
-    heading("3. Công tác kiểm tra, giám sát; tình hình báo cáo của các đơn vị")
+    # The headings and the sub-items to write come from the outline (outlines.py): the programme's own words.
+    heading("{{ o.direction_part }}")
+    heading("{{ o.direction.title }}")
+    _todo_items(doc, "o.direction", todo)
+    heading("{{ o.communication.title }}")
+    _todo_items(doc, "o.communication", todo)
+    heading("{{ o.monitoring.title }}")
+    _todo_items(doc, "o.monitoring", todo)
     _para(
         doc,
         "Đến ngày {{ as_of_text }}, {{ completeness }} ({{ percent_reported }}).{% if missing %} "
@@ -227,15 +229,24 @@ def build_report_template(path: str | Path) -> Path:
         **body,
     )
 
-    heading("II. KẾT QUẢ THỰC HIỆN")
-    heading("1. Kết quả triển khai từng nội dung")
+    heading("{{ o.results_part }}")
+    heading("{{ o.contents.title }}")
     _para(doc, "{%p for c in contents %}", 14)
     _para(doc, "{{ c.title }}", 14, bold=True, italic=True, align="justify", after=6, indent=1.27)
     _para(doc, "{{ c.text }}", **body)
-    _para(doc, "{{ placeholder_content }}", **todo)
+    _todo_items(doc, "o.contents", todo)
     _para(doc, "{%p endfor %}", 14)
     _unit_text_loop(doc, "texts_results")
-    heading("2. Tiến độ thực hiện các chỉ tiêu")
+    # the other forms of the same folder: a section each, their contents and their figures
+    _para(doc, "{%p for f in other_forms %}", 14)
+    _para(doc, "{{ f.heading }}", 14, bold=True, italic=True, align="justify", after=6, indent=1.27)
+    _para(doc, "{{ f.completeness }}.", **body)
+    _para(doc, "{%p for c in f.contents %}", 14)
+    _para(doc, "{{ c.text }}", **body)
+    _para(doc, "{%p endfor %}", 14)
+    _para(doc, "{%p endfor %}", 14)
+    heading("{{ o.progress.title }}")
+    _todo_items(doc, "o.progress", todo)
     _para(
         doc,
         "{% if has_targets %}Kết quả các đơn vị đã thực hiện so với chỉ tiêu giai đoạn giao cho {{ target_part }}"
@@ -287,14 +298,16 @@ def build_report_template(path: str | Path) -> Path:
     _para(doc, "{{ t }}", 13, italic=True, align="justify", indent=1.27)
     _para(doc, "{%p endfor %}", 14)
     _para(doc, "{%p endif %}", 14)
-    heading("3. Bố trí, huy động, phân bổ và sử dụng nguồn lực")
+    heading("{{ o.funds.title }}")
     _para(doc, "{{ funds_text }}", **body)
-    _para(doc, "{{ placeholder_funds }}", **todo)
-    heading("4. Đánh giá chung")
-    heading("4.1. Kết quả nổi bật")
+    _todo_items(doc, "o.funds", todo)
+    _para(doc, "{% if o.funds.note %}{{ o.funds.note }}{% endif %}", 13, italic=True, align="justify", indent=1.27)
+    heading("{{ o.assessment.title }}")
+    _todo_items(doc, "o.assessment", todo)
+    heading("{{ o.highlights.title }}")
     _para(doc, "{% if highlights %}{{ highlights|join('; ') }}.{% endif %}", **body)
-    _para(doc, "{{ placeholder_highlights }}", **todo)
-    heading("4.2. Tồn tại, hạn chế và nguyên nhân")
+    _todo_items(doc, "o.highlights", todo)
+    heading("{{ o.weaknesses.title }}")
     _para(
         doc,
         "{% if units_behind %}Các đơn vị chậm tiến độ (bình quân dưới 50% chỉ tiêu): "
@@ -303,14 +316,14 @@ def build_report_template(path: str | Path) -> Path:
         **body,
     )
     _unit_text_loop(doc, "texts_weaknesses")
-    _para(doc, "{{ placeholder_weaknesses }}", **todo)
+    _todo_items(doc, "o.weaknesses", todo)
 
-    heading("III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI")
+    heading("{{ o.next_part }}")
     _unit_text_loop(doc, "texts_next")
-    _para(doc, "{{ placeholder_next }}", **todo)
-    heading("IV. ĐỀ XUẤT, KIẾN NGHỊ")
+    _parts(doc, "o.next", todo, heading)
+    heading("{{ o.proposals_part }}")
     _unit_text_loop(doc, "texts_proposals")
-    _para(doc, "{{ placeholder_proposals }}", **todo)
+    _parts(doc, "o.proposals", todo, heading)
     _para(doc, "", 6)
 
     sign = doc.add_table(rows=1, cols=2)
@@ -402,6 +415,24 @@ def build_report_template(path: str | Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(out))
     return out
+
+
+def _todo_items(doc: Any, part: str, todo: dict[str, Any]) -> None:
+    """The outline's sub-items of a part, each a place for the compiler to write ('[Cán bộ tổng hợp viết: …]')."""
+    _para(doc, "{%p for i in " + part + "['items'] %}", 14)
+    _para(doc, "[Cán bộ tổng hợp viết: {{ i }}]", **todo)
+    _para(doc, "{%p endfor %}", 14)
+
+
+def _parts(doc: Any, parts: str, todo: dict[str, Any], heading: Any) -> None:
+    """A list of the outline's parts (III, IV): each its heading, its sub-items or a place to write."""
+    _para(doc, "{%p for q in " + parts + " %}", 14)
+    heading("{{ q.title }}")
+    _para(doc, "{%p for i in q['items'] %}", 14)
+    _para(doc, "[Cán bộ tổng hợp viết: {{ i }}]", **todo)
+    _para(doc, "{%p endfor %}", 14)
+    _para(doc, "{% if not q['items'] %}[Cán bộ tổng hợp viết.]{% endif %}", **todo)
+    _para(doc, "{%p endfor %}", 14)
 
 
 def _chart(doc: Any, var: str, number: str, caption: str) -> None:
