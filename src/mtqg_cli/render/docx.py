@@ -8,6 +8,7 @@ a template asking for a variable the toolkit does not provide is refused with th
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import tomllib
 from decimal import Decimal
@@ -131,8 +132,9 @@ def report_context(
     if over:
         highlights.append("Đơn vị đạt từ 100% chỉ tiêu trở lên (bình quân): " + ", ".join(over))
     return {
-        "issuer_parent": comp.get("issuer_parent", ""),
-        "issuer": comp.get("issuer", ""),
+        "issuer_parent": keep_names(comp.get("issuer_parent", "")),
+        "issuer": keep_names(comp.get("issuer", "")),
+        "context_text": _context_text(agg),
         "issuer_short": comp.get("issuer_short") or comp.get("issuer", ""),
         "number": comp.get("number", ""),
         "place": comp.get("place", ""),
@@ -215,6 +217,7 @@ VARIABLES: dict[str, str] = {
     "issuer_parent": "cơ quan chủ quản (dòng trên của tên cơ quan ban hành)",
     "issuer": "cơ quan ban hành",
     "issuer_short": "tên ngắn của cơ quan ban hành, dùng trong câu",
+    "context_text": "câu nêu các số liệu bối cảnh của địa bàn (số bản ĐBKK...)",
     "number": "số, ký hiệu văn bản",
     "place": "địa danh",
     "date_text": "ngày tháng năm kiểu văn bản hành chính: ngày 05 tháng 02 năm 2024",
@@ -383,6 +386,28 @@ def _timeliness(status: Any) -> str:
     if late:
         text += "; nộp muộn: " + ", ".join(f"{u.name} ({u.days_late} ngày)" for u in late)
     return text + "."
+
+
+_PLACE_WORDS = re.compile(r"\b(tỉnh|huyện|xã|phường|thành phố|thị xã|thị trấn|đặc khu) (\S.*)$", re.IGNORECASE)
+
+
+def keep_names(text: str) -> str:
+    """A body's name never broken inside its place name ('BAN DÂN TỘC TỈNH SƠN / LA'): the words after 'tỉnh',
+    'huyện', 'xã' … bound by no-break spaces."""
+    m = _PLACE_WORDS.search(text or "")
+    if not m:
+        return text
+    return text[: m.start(2)] + m.group(2).replace(" ", "\u00a0")
+
+
+def _context_text(agg: Aggregate) -> str:
+    """The figures that frame the results (the villages of the area: 'Số bản ĐBKK: 1.449 bản'), in a sentence."""
+    parts = [
+        f"{i.label}: {_with_unit(format_number(Decimal(repr(float(agg.progress.loc[i.code, 'achieved'])))), i.unit)}"
+        for i in agg.schema.indicators
+        if i.role == "context" and i.code in agg.progress.index
+    ]
+    return ("Địa bàn các đơn vị báo cáo: " + "; ".join(parts) + ".") if parts and agg.reported else ""
 
 
 def _has_money(agg: Aggregate) -> bool:

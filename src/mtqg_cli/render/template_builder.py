@@ -247,6 +247,7 @@ def build_report_template(path: str | Path) -> Path:
     _para(doc, "{%p endfor %}", 14)
     heading("{{ o.progress.title }}")
     _todo_items(doc, "o.progress", todo)
+    _para(doc, "{{ context_text }}", **body)
     _para(
         doc,
         "{% if has_targets %}Kết quả các đơn vị đã thực hiện so với chỉ tiêu giai đoạn giao cho {{ target_part }}"
