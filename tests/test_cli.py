@@ -189,7 +189,7 @@ def test_schema_commands(tmp_path):
 
 def test_template_failures(tmp_path):
     assert run("template", "son-la-du-an-8", "-o", tmp_path).exit_code == 2  # neither --unit nor --all
-    result = run("template", "son-la-du-an-8", "--unit", "Điện Biên", "-o", tmp_path)
+    result = run("template", "son-la-du-an-8", "--unit", "Điện Biên", "-p", "2024", "-o", tmp_path)
     assert result.exit_code == 2 and "Không có đơn vị «Điện Biên»" in result.output
 
 
@@ -268,3 +268,19 @@ def test_failures_have_codes_and_print_file_names_literally(tmp_path):
     assert result.exit_code == 2
     assert "[bold]tong-hop.txt: only .xlsx can be written." in result.output
     assert all(len(pair) == 2 and all(pair) for pair in FAILURES.values())
+
+
+def test_the_command_line_speaks_vietnamese_throughout():
+    """Typer's own words (a mistyped command, a missing argument, the help option, [required], [default]) in
+    Vietnamese; --version."""
+    result = run("validat")
+    assert result.exit_code == 2
+    assert "Không có lệnh «validat». Có phải là 'validate'?" in result.output and "No such command" not in result.output
+    result = run("validate")
+    assert result.exit_code == 2 and "Thiếu tham số «paths»." in result.output and "Missing" not in result.output
+    help_text = run("validate", "--help").output
+    assert "Hiện hướng dẫn này rồi thoát." in help_text and "Show this message" not in help_text
+    assert "[mặc định: 0]" in help_text and "[default" not in help_text
+    assert "Tùy chọn" in help_text and "Options" not in help_text
+    version = run("--version")
+    assert version.exit_code == 0 and version.output.startswith("mtqg ")

@@ -338,6 +338,9 @@ def _save(wb: Any, ws: Any, path: str | Path, ncols: int, header: tuple[int, int
         if ws.column_dimensions[letter].width != 40:  # a text field's column keeps its width
             ws.column_dimensions[letter].width = 14
     fit_header_rows(ws, *header)  # the header band as tall as its wrapped headings: none cut in print
+    from .render.xlsx import print_setup
+
+    print_setup(ws, *header)  # one A4 landscape page wide, headers repeated, page numbers
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     wb.save(p)
@@ -474,7 +477,10 @@ def _make_fillable(wb: Any, ws: Any, schema: Schema, rows: list[int], period: st
     lines = [
         (f"HƯỚNG DẪN ĐIỀN BIỂU: {schema.title.upper()}", True),
         (f"Căn cứ: {schema.source.document} ngày {schema.source.date:%d/%m/%Y} của {schema.source.issuer}.", False),
-        (f"Đơn vị báo cáo: {unit.name}. Kỳ báo cáo: {period}.", False),
+        (
+            f"Đơn vị báo cáo: {unit_title(unit, schema.reporting.level)[1]}. Kỳ báo cáo: {_period_title(period)}.",
+            False,
+        ),
         ("1. Chỉ điền vào các ô màu vàng nhạt trên dòng của đơn vị; các ô khác đã được khoá.", False),
         ("2. Ghi con số, không ghi chữ hay đơn vị tính (ghi 12, không ghi «12 tổ»); việc chưa làm ghi 0.", False),
         ("3. Dòng «Tổng cộng» tự tính; không sửa công thức.", False),
@@ -488,10 +494,16 @@ def _make_fillable(wb: Any, ws: Any, schema: Schema, rows: list[int], period: st
         target = schema.target_for(unit.code, ind.code)
         extra = f"; chỉ tiêu giai đoạn của đơn vị: {target}" if target is not None else ""
         lines.append((f"- {ind.label} ({ind.unit}){extra}.", False))
+    from openpyxl.styles import Alignment
+
+    from .render.xlsx import print_setup
+
     for i, (text, strong) in enumerate(lines, start=1):
         cell = guide.cell(row=i, column=1, value=text)
         cell.font = Font(name="Times New Roman", size=12, bold=strong)
-    guide.column_dimensions["A"].width = 120
+        cell.alignment = Alignment(wrap_text=True, vertical="top")  # the text stays inside the page's margins
+    guide.column_dimensions["A"].width = 95
+    print_setup(guide, 1, 1, "portrait")
 
 
 def _cell_value(v: Any) -> Any:

@@ -13,6 +13,9 @@ from .schema import schema_app
 from .template import template
 from .units import units_app
 from .validate import validate
+from .vietnamese import install
+
+install()  # Typer's own words (panel titles, [bắt buộc], help option, errors) in Vietnamese
 
 app = typer.Typer(
     name="mtqg",
@@ -27,6 +30,25 @@ app = typer.Typer(
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        typer.echo(f"mtqg {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", help="In phiên bản mtqg rồi thoát.", callback=_version, is_eager=True
+    ),
+) -> None:
+    """mtqg — kiểm tra, tổng hợp và lập báo cáo số liệu các Chương trình mục tiêu quốc gia."""
+
+
 app.command()(validate)
 app.command()(aggregate)
 app.command()(report)

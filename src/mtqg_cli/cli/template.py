@@ -18,7 +18,9 @@ def template(
         list[str] | None, typer.Option("--unit", "-u", help="Tên đơn vị (dùng nhiều lần cho nhiều đơn vị).")
     ] = None,
     all_units: Annotated[bool, typer.Option("--all", help="Ghi biểu cho tất cả đơn vị của biểu mẫu.")] = False,
-    period: Annotated[str, typer.Option("--period", "-p", help="Kỳ báo cáo ghi sẵn trong biểu.")] = "2024",
+    period: Annotated[
+        str | None, typer.Option("--period", "-p", help="Kỳ báo cáo ghi sẵn trong biểu (mặc định: năm nay).")
+    ] = None,
     lang: LangOpt = Lang.vi,
 ) -> None:
     """Ghi biểu trống gửi các đơn vị: tiêu đề, đơn vị và kỳ báo cáo điền sẵn, tiêu đề cột khoá, ô nhập có kiểm tra
@@ -30,8 +32,12 @@ def template(
 
         mtqg template son-la-du-an-8 --unit "Mộc Châu" -o bieu-gui-di/
     """
+    import datetime as dt
+
     from ..forms import load_schema
     from ..periods import forms_for_period, units_for_period
+
+    period = period or str(dt.date.today().year)
     from ..samples import unit_file_name, write_unit_workbook
     from ..units import UnitMatcher
 

@@ -430,9 +430,10 @@ def _status_sheet(ws: Any, agg: Aggregate, report: Report | None, lang: str) -> 
         put(ws, r, 4, file, st.body, st.left, border=st.border)
     r = len(agg.expected) + 3
     put(ws, r, 1, agg.completeness(lang), st.bold)
-    for col, width in zip("ABCD", (6, 24, 18, 60), strict=True):
+    for col, width in zip("ABCD", (6, 24, 30, 60), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
+    _print_setup(ws, 1, 1)
 
 
 def _former_sheet(ws: Any, agg: Aggregate, lang: str) -> None:
@@ -499,18 +500,30 @@ def _rejected_sheet(ws: Any, agg: Aggregate, lang: str) -> None:
             for c, v in enumerate((issue.file, issue.sheet, issue.cell, issue.message(lang), issue.fix(lang)), 1):
                 put(ws, r, c, v, st.body, st.left, border=st.border)
             r += 1
+    if r == 2:  # nothing rejected: one line that says so, not pages of bare headers
+        put(ws, 2, 1, word("no-rejected", lang), st.body, st.left)
     for col, width in zip("ABCDE", (40, 14, 8, 70, 50), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
+    _print_setup(ws, 1, 1)
 
 
-def _print_setup(ws: Any, first_header: int, last_header: int) -> None:
+def _print_setup(ws: Any, first_header: int, last_header: int, orientation: str = "landscape") -> None:
+    """A4, as wide as one page, the header rows repeated on every page, 'Trang N/M' at the foot of each page."""
+    print_setup(ws, first_header, last_header, orientation)
+
+
+def print_setup(ws: Any, first_header: int, last_header: int, orientation: str = "landscape") -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
+    ws.page_setup.orientation = orientation
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = f"{first_header}:{last_header}"
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.oddFooter.center.text = "Trang &P/&N"
+    ws.oddFooter.center.size = 9
 
 
 def write_status_xlsx(status: Any, path: str | Path, lang: str = "vi") -> Path:
@@ -552,9 +565,12 @@ def write_status_xlsx(status: Any, path: str | Path, lang: str = "vi") -> Path:
             for c, v in enumerate(values, start=1):
                 font = st.body if u.state in ("on-time", "late") or c != 3 else st.missing
                 put(ws, r, c, v, font, st.left if c in (2, 3, 7) else st.center, border=st.border)
-        for col, width in zip("ABCDEFG", (5, 24, 20, 12, 10, 12, 40), strict=True):
+        for col, width in zip("ABCDEFG", (5, 24, 30, 12, 10, 12, 40), strict=True):
             ws.column_dimensions[col].width = width
+        ws.row_dimensions[1].height = 24  # the accents of the title's capitals are not clipped
+        ws.row_dimensions[2].height = 18
         ws.freeze_panes = "A5"
+        _print_setup(ws, 4, 4)
         wb.save(tmp)
 
     return atomic_write(path, build)

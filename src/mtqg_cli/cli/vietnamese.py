@@ -1,0 +1,86 @@
+"""The command line's own words in Vietnamese: Typer's panel titles and markers, the help option, and the
+messages of a mistyped command line ('Missing argument', 'No such command'), which Typer prints in English.
+
+Typer keeps these as module constants and literal messages; they are set here once, when the application is
+built. A message not in the table is shown as Typer wrote it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+WORDS = {
+    "ARGUMENTS_PANEL_TITLE": "Tham số",
+    "OPTIONS_PANEL_TITLE": "Tùy chọn",
+    "COMMANDS_PANEL_TITLE": "Lệnh",
+    "ERRORS_PANEL_TITLE": "Lỗi",
+    "ABORTED_TEXT": "Đã dừng.",
+    "DEFAULT_STRING": "[mặc định: {}]",
+    "REQUIRED_LONG_STRING": "[bắt buộc]",
+    "DEPRECATED_STRING": "(không dùng nữa) ",
+    "ENVVAR_STRING": "[biến môi trường: {}]",
+    "RICH_HELP": "Xem hướng dẫn: [blue]'{command_path} {help_option}'[/]",
+}
+HELP_OPTION = "Hiện hướng dẫn này rồi thoát."
+
+# (pattern of Typer's English message, the Vietnamese) — applied in order, on the whole message
+MESSAGES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"Missing argument '([^']+)'\."), r"Thiếu tham số «\1»."),
+    (re.compile(r"Missing option '([^']+)'(?: / '([^']+)')?\."), r"Thiếu tùy chọn «\1»."),
+    (re.compile(r"Missing parameter: (\S+)"), r"Thiếu tham số «\1»."),
+    (re.compile(r"No such command '([^']+)'\."), r"Không có lệnh «\1»."),
+    (re.compile(r"No such option: (\S+)"), r"Không có tùy chọn «\1»."),
+    (re.compile(r"Did you mean ([^?]+)\?"), r"Có phải là \1?"),
+    (re.compile(r"\(Possible options: ([^)]+)\)"), r"(Các tùy chọn gần giống: \1)"),
+    (re.compile(r"Got unexpected extra arguments? \(([^)]*)\)"), r"Thừa tham số: \1."),
+    (re.compile(r"Invalid value for (.+?): (.+)"), r"Giá trị không hợp lệ cho \1: \2"),
+    (re.compile(r"'([^']*)' is not one of (.+)\."), r"«\1» không phải một trong các giá trị: \2."),
+    (re.compile(r"Option '([^']+)' requires an argument\."), r"Tùy chọn «\1» cần một giá trị."),
+    (re.compile(r"Path '([^']+)' does not exist\."), r"Không có đường dẫn «\1»."),
+]
+
+
+def translate(message: str) -> str:
+    for pattern, vi in MESSAGES:
+        message = pattern.sub(vi, message)
+    return message
+
+
+def install() -> None:
+    """Typer's words in Vietnamese for this process (idempotent)."""
+    import typer.rich_utils as rich_utils
+    from typer._click import decorators
+
+    for name, text in WORDS.items():
+        setattr(rich_utils, name, text)
+    if not getattr(decorators.help_option, "_vietnamese", False):
+        decorators.help_option = _help_option(decorators.help_option)
+    if not getattr(rich_utils.rich_format_error, "_vietnamese", False):
+        rich_utils.rich_format_error = _format_error(rich_utils.rich_format_error)  # type: ignore[assignment]
+
+
+def _help_option(original: Callable[..., Any]) -> Callable[..., Any]:
+    def help_option(param_decls: list[str]) -> Callable[[Any], Any]:
+        decorate = original(param_decls)
+
+        def apply(command: Any) -> Any:
+            command = decorate(command)
+            command.params[-1].help = HELP_OPTION
+            return command
+
+        return apply
+
+    help_option._vietnamese = True  # type: ignore[attr-defined]
+    return help_option
+
+
+def _format_error(original: Callable[[Any], None]) -> Callable[[Any], None]:
+    def rich_format_error(error: Any) -> None:
+        english = error.format_message()
+        error.format_message = lambda: translate(english)
+        original(error)
+
+    rich_format_error._vietnamese = True  # type: ignore[attr-defined]
+    return rich_format_error
