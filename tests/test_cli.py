@@ -284,3 +284,15 @@ def test_the_command_line_speaks_vietnamese_throughout():
     assert "Tùy chọn" in help_text and "Options" not in help_text
     version = run("--version")
     assert version.exit_code == 0 and version.output.startswith("mtqg ")
+
+
+def test_a_broken_file_comes_first_and_a_large_batch_stays_readable(annex_folder):
+    import shutil
+
+    for k in range(40):
+        shutil.copy(annex_folder / "moc-chau_2024.xlsx", annex_folder / f"zz-ban-sao-{k:02d}.xlsx")
+    (annex_folder / "zzz-hong.xlsx").write_bytes(b"not a workbook")
+    out = run("validate", annex_folder).output
+    assert out.splitlines()[0].startswith(str(annex_folder / "zzz-hong.xlsx"))
+    assert len(out.splitlines()) < 400  # 41 files with problems: 20 in detail, a line for each of the others
+    assert f"{annex_folder / 'zz-ban-sao-39.xlsx'}: 1 lỗi, 0 cảnh báo —" in " ".join(out.split())

@@ -301,9 +301,10 @@ def test_a_long_form_sent_twice_names_the_unit(tmp_path):
     shutil.copy(src, tmp_path / "a.xlsx")
     shutil.copy(src, tmp_path / "b.xlsx")
     report = validate_paths([tmp_path], schema)
+    # by file name: the office's own folders never go into a copy sent back to a unit
     assert [i.message("en") for f in report.files for i in f.issues] == [
-        f"The unit Đại Từ is also reported in {tmp_path / 'b.xlsx'}.",
-        f"The unit Đại Từ is also reported in {tmp_path / 'a.xlsx'}.",
+        "The unit Đại Từ is also reported in b.xlsx.",
+        "The unit Đại Từ is also reported in a.xlsx.",
     ]
 
 

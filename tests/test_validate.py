@@ -125,10 +125,22 @@ def test_same_unit_twice_names_both_files(annex_folder, schema):
     copy = write_unit(annex_folder / "zz-moc-chau-sua.xlsx", schema, "moc-chau", label="H. Mộc Châu")
     report = validate_paths([annex_folder], schema)
     dup = [(f.path.name, i.params["other"]) for f in report.files for i in f.issues if i.code == "unit-duplicate-file"]
-    assert dup == [
-        ("moc-chau_2024.xlsx", str(copy)),
-        ("zz-moc-chau-sua.xlsx", str(annex_folder / "moc-chau_2024.xlsx")),
-    ]
+    assert dup == [("moc-chau_2024.xlsx", copy.name), ("zz-moc-chau-sua.xlsx", "moc-chau_2024.xlsx")]
+
+
+def test_a_unit_in_two_thousand_files_gives_the_first_one_error_not_two_thousand(annex_folder, schema):
+    """2,000 copies of one return: each copy names the first; the first names five copies and how many more."""
+    import shutil
+
+    source = annex_folder / "moc-chau_2024.xlsx"
+    for k in range(30):
+        shutil.copy(source, annex_folder / f"zz-ban-sao-{k:02d}.xlsx")
+    report = validate_paths([annex_folder], schema)
+    [first] = [f for f in report.files if f.path == source]
+    [issue] = [i for i in first.issues if i.code == "unit-duplicate-file"]
+    assert issue.params["other"].endswith("(+25)") and issue.params["other"].count(".xlsx") == 5
+    copies = [f for f in report.files if f.path.name.startswith("zz-ban-sao")]
+    assert all([i.params["other"] for i in f.issues] == ["moc-chau_2024.xlsx"] for f in copies)
 
 
 def test_bad_files_are_reported_and_the_batch_goes_on(annex_folder, tmp_path, schema):

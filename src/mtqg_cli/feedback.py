@@ -162,9 +162,12 @@ def _problem_sheet(wb: Any, result: FileResult, lang: str) -> None:
     bold = Font(name="Times New Roman", bold=True, size=12)
     body = Font(name="Times New Roman", size=12)
     wrap = Alignment(wrap_text=True, vertical="top")
-    ws["A1"] = clean(f"{word('feedback-title', lang)}: {result.path.name}")
+    only_warnings = not result.errors  # accepted: nothing to 'correct and send again'
+    title = word("feedback-title-warnings" if only_warnings else "feedback-title", lang)
+    ws["A1"] = clean(f"{title}: {result.path.name}")
     ws["A1"].font = Font(name="Times New Roman", bold=True, size=14)
-    ws["A2"] = word("feedback-counts", lang, errors=len(result.errors), warnings=len(result.warnings))
+    counts = {"errors": len(result.errors), "warnings": len(result.warnings)}
+    ws["A2"] = word("feedback-counts-warnings" if only_warnings else "feedback-counts", lang, **counts)
     ws["A2"].font = Font(name="Times New Roman", italic=True, size=12)
     headers = [word(key, lang) for key in ("number", "sheet-long", "cell", "level", "problem", "fix")]
     for c, h in enumerate(headers, start=1):

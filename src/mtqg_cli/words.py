@@ -129,11 +129,20 @@ WORDS: dict[str, tuple[str, str]] = {
     "feedback-title": ("CÁC LỖI CẦN SỬA", "Problems to correct"),
     "feedback-counts": (
         "{errors} lỗi (tô đỏ), {warnings} cảnh báo (tô vàng). Sửa rồi gửi lại tệp.",
-        "{errors} errors (red), {warnings} warnings (yellow).",
+        "{errors} errors (red), {warnings} warnings (yellow). Correct them and send the file again.",
+    ),
+    "feedback-title-warnings": ("CÁC ĐIỂM CẦN XEM LẠI", "Points to check"),
+    "feedback-counts-warnings": (
+        "Tệp đạt yêu cầu, đã được tổng hợp; {warnings} cảnh báo (tô vàng) cần xem lại, sửa nếu số liệu chưa đúng.",
+        "The file is accepted and added in; {warnings} warnings (yellow) to check, and correct if a figure is wrong.",
     ),
     "more-problems": (
         "… và {count} lỗi khác (cùng loại với các lỗi trên: sửa xong các lỗi trên rồi kiểm tra lại).",
         "… and {count} more problems (of the kinds above: fix those, then check the file again).",
+    ),
+    "more-files": (
+        "… và {count} tệp khác có lỗi hoặc cảnh báo (xem tất cả: --format json, hoặc --annotate).",
+        "… and {count} more files with problems (all of them: --format json, or --annotate).",
     ),
     "more-shown": (
         "… và {count} lỗi khác của tệp này (xem tất cả: --format json, hoặc --annotate để có bản sao đánh dấu).",

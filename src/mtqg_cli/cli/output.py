@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 
 MAX_SHOWN = 100  # a file's problems printed at most in the table (all of them: --format json, --annotate)
+MAX_FILES_IN_DETAIL = 20  # files whose problems are printed cell by cell; the others get a line each
+MAX_FILES_LISTED = 200  # files listed at all; the rest counted
 
 
 def t(key: str, lang: str) -> str:
@@ -33,9 +35,23 @@ def dump_json(data: Any, console: Console) -> None:
 
 
 def show_validation(report: Report, console: Console, lang: str) -> None:
-    """One block per file with problems: the file, then its cells, what is wrong and how to fix it."""
-    for result in report.files:
-        if not result.issues:
+    """One block per file with problems: the file, then its cells, what is wrong and how to fix it. Files that
+    could not be read come first (one broken file is never lost among thousands); past the first
+    ``MAX_FILES_IN_DETAIL`` files a line each, past ``MAX_FILES_LISTED`` a count."""
+    with_issues = [r for r in report.files if r.issues]
+    broken = [not r.rows and bool(r.errors) for r in with_issues]  # nothing read: a broken file
+    ordered = [r for r, b in zip(with_issues, broken, strict=True) if b]
+    ordered += [r for r, b in zip(with_issues, broken, strict=True) if not b]
+    for n, result in enumerate(ordered):
+        if n >= MAX_FILES_LISTED:
+            console.print(word("more-files", lang, count=len(ordered) - n))
+            break
+        if n >= MAX_FILES_IN_DETAIL:
+            first = result.issues[0]
+            brief = Text(f"{result.path}: ", style="bold")
+            brief.append(f"{len(result.errors)} {t('error', lang)}, {len(result.warnings)} {t('warning', lang)} — ")
+            brief.append(f"{first.cell} {first.message(lang)}")
+            console.print(brief, style="red" if result.errors else "yellow", soft_wrap=True)
             continue
         where = f"{result.path}" + (f" — {result.sheet}" if result.sheet else "")
         head = Text(where, style="bold")  # a file's or a sheet's name is printed as it is, never read as markup

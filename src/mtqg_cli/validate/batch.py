@@ -385,27 +385,33 @@ def _validate_one(path: Path, schemas: list[Schema]) -> FileResult:
 
 
 def _check_duplicates(results: list[FileResult], names: dict[str, str] | None = None) -> None:
+    """A unit in several files: each later file gets an error naming the first (by file name: the office's own
+    folders never go into a copy sent back to a unit); the first file gets one error per unit naming the others
+    (the first few, and how many more), not one per copy."""
     first: dict[str, FileResult] = {}
+    later: dict[tuple[int, str], list[FileResult]] = {}
+
+    def shown(a: FileResult, unit: str) -> str:
+        row = next(r for r in a.rows if r.unit == unit)
+        # a wide form's row names its unit as the unit wrote it; a long form's row names a line
+        return row.label if row.line is None else (names or {}).get(unit, unit)
+
+    def add(a: FileResult, unit: str, other: str) -> None:
+        params = {"unit": shown(a, unit), "other": other}
+        a.issues.append(Issue("unit-duplicate-file", Severity.ERROR, str(a.path), a.sheet, "", params))
+
     for res in results:
         for unit in dict.fromkeys(res.units):
             if unit in first:
-                other = first[unit]
-                for a, b in ((res, other), (other, res)):
-                    row = next(r for r in a.rows if r.unit == unit)
-                    # a wide form's row names its unit as the unit wrote it; a long form's row names a line
-                    shown = row.label if row.line is None else (names or {}).get(unit, unit)
-                    a.issues.append(
-                        Issue(
-                            "unit-duplicate-file",
-                            Severity.ERROR,
-                            str(a.path),
-                            a.sheet,
-                            "",
-                            {"unit": shown, "other": str(b.path)},
-                        )
-                    )
+                add(res, unit, Path(first[unit].path).name)
+                later.setdefault((id(first[unit]), unit), []).append(res)
             else:
                 first[unit] = res
+    for unit, res in first.items():
+        copies = later.get((id(res), unit))
+        if copies:
+            listed = ", ".join(Path(c.path).name for c in copies[:5])
+            add(res, unit, listed + (f" (+{len(copies) - 5})" if len(copies) > 5 else ""))
 
 
 def validate_file(path: str | Path, schema: Schema) -> FileResult:
