@@ -296,3 +296,18 @@ def test_a_broken_file_comes_first_and_a_large_batch_stays_readable(annex_folder
     assert out.splitlines()[0].startswith(str(annex_folder / "zzz-hong.xlsx"))
     assert len(out.splitlines()) < 400  # 41 files with problems: 20 in detail, a line for each of the others
     assert f"{annex_folder / 'zz-ban-sao-39.xlsx'}: 1 lỗi, 0 cảnh báo —" in " ".join(out.split())
+
+
+def test_a_mistyped_form_or_folder_is_told_apart_from_bad_data(tmp_path):
+    result = run("validate", tmp_path / "khong-co-thu-muc")
+    assert result.exit_code == 2 and "Không có tệp hay thư mục" in result.output
+    result = run("schema", "show", "son-la-du-an8")
+    assert result.exit_code == 2 and "Có phải là son-la-du-an-8" in result.output
+
+
+def test_ledger_words_are_an_officers(tmp_path, annex_folder):
+    kho = str(tmp_path / "kho")
+    out = run("ingest", annex_folder, "-s", "son-la-du-an-8", "-p", "2024", "--store", kho, "--received", "2024-09-08")
+    assert "Mộc Châu" in out.output and "moc-chau " not in out.output.replace("moc-chau_", "")
+    status = run("status", "-p", "2024", "-s", "son-la-du-an-8", "--store", kho).output
+    assert "08/09/2024" in status and "2024-09-08" not in status and "Báo cáo năm 2024" in " ".join(status.split())

@@ -390,3 +390,10 @@ def test_outline_list_and_an_unknown_outline(tmp_path):
         app, ["report", str(root), "-p", "2024", "--outline", "khong-co", "-o", str(tmp_path / "x.docx")]
     )
     assert result.exit_code == 2 and "du-an-8" in result.output and not (tmp_path / "x.docx").exists()
+
+
+def test_the_word_file_says_who_made_it_and_when(compiled):
+    _, _, doc = compiled
+    props = doc.core_properties
+    assert props.author == "Hội LHPN tỉnh Sơn La" and "python-docx" not in (props.author or "")
+    assert props.title.startswith("Báo cáo Kết quả thực hiện") and props.created.year >= 2026

@@ -437,8 +437,12 @@ FAILURES: dict[str, tuple[str, str]] = {
         "The report template uses unknown variables: {names}. See: mtqg report --list-variables.",
     ),
     "schema-unknown": (
-        "Không có biểu mẫu «{ref}». Các biểu mẫu hiện có: {known}.",
-        "No form «{ref}». Known forms: {known}.",
+        "Không có biểu mẫu «{ref}».{hint} Các biểu mẫu hiện có: {known}.",
+        "No form «{ref}».{hint_en} Known forms: {known}.",
+    ),
+    "paths-not-found": (
+        "Không có tệp hay thư mục: {paths}. Kiểm tra lại đường dẫn.",
+        "No such file or folder: {paths}. Check the path.",
     ),
     "date-invalid": (
         "Ngày «{text}» không hợp lệ: ghi theo dạng 2026-01-31.",

@@ -93,9 +93,19 @@ def form_file(ref: str | Path) -> Path:
         return path
     found = _find_by_id(str(ref))
     if found is None:
-        known = ", ".join(sorted(p.stem for d in schema_dirs() for p in d.glob("*.yaml")))
-        raise SchemaError("schema-unknown", ref=ref, known=known)
+        raise _unknown(str(ref))
     return found
+
+
+def _unknown(ref: str) -> SchemaError:
+    """A form id nobody has: the nearest ids offered ('Có phải là son-la-du-an-8?')."""
+    import difflib
+
+    ids = sorted({p.stem for d in schema_dirs() for p in d.glob("*.yaml")})
+    near = difflib.get_close_matches(ref, ids, n=2, cutoff=0.6)
+    hint = f" Có phải là {' hoặc '.join(near)}?" if near else ""
+    hint_en = f" Did you mean {' or '.join(near)}?" if near else ""
+    return SchemaError("schema-unknown", ref=ref, known=", ".join(ids), hint=hint, hint_en=hint_en)
 
 
 def load_schema(ref: str | Path) -> Schema:
@@ -106,8 +116,7 @@ def load_schema(ref: str | Path) -> Schema:
         if found is not None:
             path = found
         else:
-            known = ", ".join(sorted(p.stem for d in schema_dirs() for p in d.glob("*.yaml")))
-            raise SchemaError("schema-unknown", ref=ref, known=known)
+            raise _unknown(str(ref))
     if not path.is_file():
         raise SchemaError("schema-file-not-found", path=path)
     if path.suffix.lower() in DEFINITION_SUFFIXES:

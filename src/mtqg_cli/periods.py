@@ -216,3 +216,15 @@ def period_in_text(text: str) -> str | None:
     if m := re.search(r"nam (\d{4})\b", t):
         return m[1]
     return None
+
+
+def report_title(kind_title: str, per: Period, lang: str = "vi") -> str:
+    """The report and its period in one phrase, the words they share said once: 'Báo cáo năm' + 'năm 2024' ->
+    'Báo cáo năm 2024'; 'Báo cáo 6 tháng' + '6 tháng đầu năm 2024' -> 'Báo cáo 6 tháng đầu năm 2024'."""
+    words = period_words(per, lang)
+    if not kind_title:
+        return words
+    for k in range(len(words), 0, -1):
+        if kind_title.lower().endswith(words[:k].lower()) and (k == len(words) or words[k] == " "):
+            return kind_title + words[k:]
+    return f"{kind_title} {words}"

@@ -166,6 +166,10 @@ def load_data(
         return ReportData(
             ledger.report(form, period), [], LedgerExtras.of(ledger, form, period), ledger.status(form, period)
         )
+    given = [Path(p) for p in paths or []]
+    absent = [p for p in given if not p.exists()]
+    if given and len(absent) == len(given):  # a mistyped folder: nothing to read, said as such (exit 2)
+        raise MtqgError("paths-not-found", paths=", ".join(str(p) for p in absent))
     files = collect_paths(paths or [])
     if not files:
         raise MtqgError("no-workbooks")

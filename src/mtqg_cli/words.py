@@ -110,6 +110,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "Kỳ báo cáo lấy theo tiêu đề các tệp: {period} (ghi --period để chọn kỳ khác).",
         "Period taken from the files' titles: {period} (give --period to choose another).",
     ),
+    "blank-value": ("(trống)", "(blank)"),
     "no-rejected": ("Không có tệp bị loại.", "No file was rejected."),
     "mark-left": ("{where}: còn mục TODO chưa điền", "{where}: a TODO mark is left"),
     "marks-left": (

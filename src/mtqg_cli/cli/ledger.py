@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from ..numbers import format_percent
+from ..numbers import format_number, format_percent
 from ..words import word
 from .options import (
     EXIT_CLEAN,
@@ -101,7 +101,8 @@ def ingest(
                 what = word("accepted", lang)
             else:
                 what = word("rejected-n", lang, errors=len(r.result.errors))
-            table.add_row(Text(str(r.path)), r.unit, Text(what), str(r.version or ""))
+            unit = s.unit_by_code.get(r.unit)  # the unit's name as officers write it, not its code
+            table.add_row(Text(str(r.path)), unit.name if unit else r.unit, Text(what), str(r.version or ""))
         for item in unreadable:
             table.add_row(Text(item["file"]), "?", Text(word("refused", lang, reason=item["reason"])), "")
         out.print(table)
@@ -139,11 +140,15 @@ def history(
     for v in versions:
         ok = word("accepted", lang) if v["accepted"] else word("n-errors", lang, errors=v["errors"])
         line = Text(f"v{v['version']}", style="bold")
-        line.append(f"  {v['received_at']}  {v['file']}  ({ok})")
+        received = dt.datetime.fromisoformat(str(v["received_at"])).strftime("%d/%m/%Y %H:%M")
+        line.append(f"  {received}  {v['file']}  ({ok})")
         out.print(line, soft_wrap=True)
+        labels = {i.code: i.label for i in s.indicators}
         for c in v["changes"]:
             where = f"{c['line']} / " if c["line"] else ""
-            out.print(f"    {where}{c['indicator']}: {c['old']} → {c['new']}", markup=False)
+            old, new = (word("blank-value", lang) if x is None else format_number(x) for x in (c["old"], c["new"]))
+            label = labels.get(c["indicator"], c["indicator"])
+            out.print(f"    {where}{label}: {old} → {new}", markup=False)
 
 
 def status(
@@ -159,7 +164,7 @@ def status(
     Ví dụ:  mtqg status --period 2024 --schema son-la-du-an-8 -o tinh-hinh-nop.xlsx
     """
     from ..forms import load_schema
-    from ..periods import period_words
+    from ..periods import report_title
     from ..render.xlsx import write_status_xlsx
     from ..store import Store
 
@@ -171,8 +176,8 @@ def status(
     if fmt is Format.json:
         dump_json(st.to_dict(lang), out)
     else:
-        kind = f"{st.kind.title} " if st.kind else ""
-        table = Table(header_style="bold", title=f"{st.schema.title} — {kind}{period_words(st.period, lang)}")
+        when = report_title(st.kind.title if st.kind else "", st.period, lang)
+        table = Table(header_style="bold", title=f"{st.schema.title} — {when}")
         for key in ("unit-name", "state", "days-late", "version", "received"):
             table.add_column(word(key, lang))
         for u in st.units:
@@ -183,7 +188,7 @@ def status(
                 f"[{style}]{label}[/{style}]",
                 str(u.days_late or ""),
                 str(u.version or ""),
-                u.received_at.date().isoformat() if u.received_at else "",
+                u.received_at.strftime("%d/%m/%Y") if u.received_at else "",
             )
         out.print(table)
         due = st.deadline.strftime("%d/%m/%Y") if st.deadline else "—"

@@ -521,6 +521,13 @@ def render_docx(
     tpl.render(context, env)
     if context["former_rows"]:
         _former_tables(tpl.docx, context["former_columns"], context["former_rows"])
+    props = tpl.docx.core_properties  # the file's own card: who wrote it, what it is, when (not 'python-docx', 2013)
+    props.author = props.last_modified_by = context["issuer"].replace("\u00a0", " ") or "mtqg"
+    props.title = f"Báo cáo {context['summary']}"[:250]
+    props.subject = context["schema_title"][:250]
+    props.comments = "Lập bằng mtqg"
+    props.created = props.modified = dt.datetime.now().replace(microsecond=0)
+    props.revision = 1
     return atomic_write(path, lambda tmp: tpl.save(str(tmp)))
 
 

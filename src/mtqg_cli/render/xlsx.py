@@ -13,7 +13,7 @@ from typing import Any
 
 from ..aggregation import Aggregate
 from ..numbers import format_percent
-from ..periods import period_words
+from ..periods import report_title
 from ..text import clean
 from ..validate import Report
 from ..words import word
@@ -537,9 +537,8 @@ def write_status_xlsx(status: Any, path: str | Path, lang: str = "vi") -> Path:
         ws = wb.active
         ws.title = "Tình hình nộp"
         due = status.deadline.strftime("%d/%m/%Y") if status.deadline else "—"
-        kind = f"{status.kind.title.upper()} " if status.kind else ""
-        when = period_words(status.period, lang).upper()
-        put(ws, 1, 1, f"TÌNH HÌNH NỘP BÁO CÁO: {status.schema.title.upper()} — {kind}{when}", st.title)
+        when = report_title(status.kind.title if status.kind else "", status.period, lang).upper()
+        put(ws, 1, 1, f"TÌNH HÌNH NỘP BÁO CÁO: {status.schema.title.upper()} — {when}", st.title)
         put(
             ws,
             2,
