@@ -73,7 +73,8 @@ def test_validate_english_table(annex_folder, schema):
     write_unit(annex_folder / "moc-chau_2024.xlsx", schema, "moc-chau", total={"to_tkvvtb": 99})
     result = run("validate", annex_folder, "--lang", "en")
     assert result.exit_code == 1
-    assert "1 with errors (1 errors, 0 warnings)" in result.output
+    assert "with errors: 1 (errors: 1, warnings: 0)" in " ".join(result.output.split())
+    assert "1 errors" not in result.output and "0 warnings" not in result.output
 
 
 def test_validate_nothing_to_read_exit_2(tmp_path):
@@ -311,3 +312,9 @@ def test_ledger_words_are_an_officers(tmp_path, annex_folder):
     assert "Mộc Châu" in out.output and "moc-chau " not in out.output.replace("moc-chau_", "")
     status = run("status", "-p", "2024", "-s", "son-la-du-an-8", "--store", kho).output
     assert "08/09/2024" in status and "2024-09-08" not in status and "Báo cáo năm 2024" in " ".join(status.split())
+
+
+def test_help_shows_types_in_words_and_no_markup_is_eaten():
+    text = run("report", "--help").output
+    assert "<tệp, thư mục…>" in text and "<list[Path]>" not in text and "<bool>" not in text
+    assert "[report]" in text

@@ -26,9 +26,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "clean": ("Không có lỗi.", "No problems found."),
     "validation-summary": (
         "{files} tệp: {accepted} đạt, {rejected} có lỗi ({errors} lỗi, {warnings} cảnh báo). Biểu mẫu: {forms}.",
-        "{files} files: {accepted} accepted, {rejected} with errors ({errors} errors, {warnings} warnings). "
+        "Files: {files}; accepted: {accepted}; with errors: {rejected} (errors: {errors}, warnings: {warnings}). "
         "Forms: {forms}.",
     ),
+    "problem-counts": ("{errors} lỗi, {warnings} cảnh báo", "errors: {errors}, warnings: {warnings}"),
     # -- figures
     "indicator": ("Chỉ tiêu", "Indicator"),
     "unit": ("ĐVT", "Unit"),

@@ -49,13 +49,14 @@ def show_validation(report: Report, console: Console, lang: str) -> None:
         if n >= MAX_FILES_IN_DETAIL:
             first = result.issues[0]
             brief = Text(f"{result.path}: ", style="bold")
-            brief.append(f"{len(result.errors)} {t('error', lang)}, {len(result.warnings)} {t('warning', lang)} — ")
+            counts = {"errors": len(result.errors), "warnings": len(result.warnings)}
+            brief.append(word("problem-counts", lang, **counts) + " — ")
             brief.append(f"{first.cell} {first.message(lang)}")
             console.print(brief, style="red" if result.errors else "yellow", soft_wrap=True)
             continue
         where = f"{result.path}" + (f" — {result.sheet}" if result.sheet else "")
         head = Text(where, style="bold")  # a file's or a sheet's name is printed as it is, never read as markup
-        head.append(f"  ({len(result.errors)} {t('error', lang)}, {len(result.warnings)} {t('warning', lang)})")
+        head.append(f"  ({word('problem-counts', lang, errors=len(result.errors), warnings=len(result.warnings))})")
         console.print(head, style="red" if result.errors else "yellow", soft_wrap=True)
         table = Table(show_lines=False, header_style="bold", expand=False)
         for key in ("cell", "level", "problem", "fix", "code"):

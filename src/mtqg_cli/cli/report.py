@@ -42,7 +42,7 @@ def report(
     ] = "",
     store: StoreOpt = None,
     config: Annotated[
-        Path | None, typer.Option("--config", help="Tệp cấu hình (mặc định ./mtqg.toml nếu có), mục [report].")
+        Path | None, typer.Option("--config", help="Tệp cấu hình (mặc định ./mtqg.toml nếu có), mục \\[report].")
     ] = None,
     template: Annotated[
         Path | None, typer.Option("--template", help="Mẫu Word riêng (.docx có thẻ Jinja) thay cho mẫu mặc định.")

@@ -42,6 +42,19 @@ MESSAGES: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+# The type shown beside each option in --help, in words an officer reads (a flag shows none)
+TYPES = {
+    "<list[Path]>": "<tệp, thư mục…>",
+    "<list[path]>": "<tệp, thư mục…>",
+    "<Path>": "<đường dẫn>",
+    "<path>": "<đường dẫn>",
+    "<str>": "<chữ>",
+    "<int>": "<số>",
+    "<float>": "<số>",
+    "<list[str]>": "<chữ…>",
+}
+
+
 def translate(message: str) -> str:
     for pattern, vi in MESSAGES:
         message = pattern.sub(vi, message)
@@ -57,6 +70,11 @@ def install() -> None:
         setattr(rich_utils, name, text)
     if not getattr(decorators.help_option, "_vietnamese", False):
         decorators.help_option = _help_option(decorators.help_option)
+    import typer.core as core
+
+    for cls in (core.TyperArgument, core.TyperOption):
+        if not getattr(cls.display_type_rich, "_vietnamese", False):
+            cls.display_type_rich = _display_type(cls.display_type_rich)  # type: ignore[method-assign]
     if not getattr(rich_utils.rich_format_error, "_vietnamese", False):
         rich_utils.rich_format_error = _format_error(rich_utils.rich_format_error)  # type: ignore[assignment]
 
@@ -84,3 +102,14 @@ def _format_error(original: Callable[[Any], None]) -> Callable[[Any], None]:
 
     rich_format_error._vietnamese = True  # type: ignore[attr-defined]
     return rich_format_error
+
+
+def _display_type(original: Callable[..., Any]) -> Callable[..., Any]:
+    def display_type_rich(self: Any, ctx: Any) -> str | None:
+        shown = original(self, ctx)
+        if shown is None or shown in ("<bool>", "<boolean>"):
+            return None
+        return TYPES.get(str(shown), shown)
+
+    display_type_rich._vietnamese = True  # type: ignore[attr-defined]
+    return display_type_rich
