@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from docx import Document
@@ -231,3 +232,24 @@ def test_an_output_cleans_up_what_a_killed_run_left(tmp_path):
     assert (tmp_path / "tong-hop.xlsx").read_bytes() == b"whole"
     assert not left.exists() and running.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["tong-hop.xlsx", running.name])
+
+
+def test_long_names_get_tall_rows_and_money_keeps_its_decimal(tmp_path):
+    """giai-ngan-1719: the wrapped project names overlapped in LibreOffice (no row height), 'Tiến độ' printed
+    189.638,9 as 189,639, the terminal 67,91402."""
+    from typer.testing import CliRunner
+
+    from mtqg_cli.cli.app import app
+
+    root = Path(__file__).resolve().parents[1] / "sample_data" / "giai-ngan-1719"
+    out = tmp_path / "th.xlsx"
+    result = CliRunner().invoke(app, ["aggregate", str(root), "-o", str(out), "-p", "2024"])
+    assert "67,9" in result.output and "67,91402" not in result.output
+    wb = load_workbook(out)
+    ws = wb.worksheets[0]
+    long_rows = [c.row for c in ws["B"] if isinstance(c.value, str) and len(c.value) > 90]
+    assert long_rows and all((ws.row_dimensions[r].height or 0) >= 30 for r in long_rows)
+    progress = wb["Tiến độ"]
+    cell = next(row[3] for row in progress.iter_rows(min_row=5) if row[1].value == "Kế hoạch vốn được giao")
+    assert cell.value == pytest.approx(189638.9) and cell.number_format.endswith("0.0")
+    assert progress.oddFooter.center.text == "Trang &P/&N" and progress.page_setup.fitToWidth == 1

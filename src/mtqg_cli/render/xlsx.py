@@ -380,7 +380,7 @@ def _progress_sheet(ws: Any, agg: Aggregate, lang: str) -> None:
         "Thời gian hoàn thành",
     ]
     ws.merge_cells("A1:H1")
-    put(ws, 1, 1, "TIẾN ĐỘ THỰC HIỆN SO VỚI CHỈ TIÊU", st.title, st.center)
+    put(ws, 1, 1, agg.titled("TIẾN ĐỘ THỰC HIỆN SO VỚI CHỈ TIÊU", lang), st.title, st.center)
     ws.merge_cells("A2:H2")
     put(ws, 2, 1, agg.completeness(lang), st.subtitle, st.center)
     for c, h in enumerate(headers, start=1):
@@ -391,13 +391,14 @@ def _progress_sheet(ws: Any, agg: Aggregate, lang: str) -> None:
         put(ws, r, 1, n, st.body, st.center, border=st.border)
         put(ws, r, 2, ind.label, st.body, st.left, border=st.border)
         put(ws, r, 3, ind.unit, st.body, st.center, border=st.border)
-        put(ws, r, 4, float(row["achieved"]), st.body, st.right, INT_FORMAT, st.border)
+        fmt = _fmt(ind)  # 189.638,9 triệu đồng stays 189.638,9 (an integer format read it as 189,639)
+        put(ws, r, 4, float(row["achieved"]), st.body, st.right, fmt, st.border)
         t = row["target"]
-        put(ws, r, 5, None if t != t else float(t), st.body, st.right, INT_FORMAT, st.border)
+        put(ws, r, 5, None if t != t else float(t), st.body, st.right, fmt, st.border)
         pct = row["percent"]
         put(ws, r, 6, None if pct != pct else float(pct), st.body, st.right, PCT_FORMAT, st.border)
         p = row["phase_target"]
-        put(ws, r, 7, None if p != p else float(p), st.body, st.right, INT_FORMAT, st.border)
+        put(ws, r, 7, None if p != p else float(p), st.body, st.right, fmt, st.border)
         put(ws, r, 8, ind.window, st.body, st.center, border=st.border)
         r += 1
     for col, width in zip("ABCDEFGH", (6, 60, 10, 16, 18, 12, 18, 16), strict=True):
@@ -513,7 +514,16 @@ def _print_setup(ws: Any, first_header: int, last_header: int, orientation: str 
     print_setup(ws, first_header, last_header, orientation)
 
 
+FIT_ROWS_UP_TO = 2000  # sheets this long get every row as tall as its wrapped text; longer ones their titles only
+
+
 def print_setup(ws: Any, first_header: int, last_header: int, orientation: str = "landscape") -> None:
+    """The sheet ready to print; rows as tall as their wrapped text (LibreOffice, and so --pdf, does not grow a
+    row written without a height: long project names overlapped the next row), the title rows always."""
+    if first_header > 1:
+        fit_header_rows(ws, 1, first_header - 1, minimum=15.0)
+    if ws.max_row <= FIT_ROWS_UP_TO and ws.max_row > last_header:
+        fit_header_rows(ws, last_header + 1, ws.max_row, minimum=15.0)
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = orientation
     ws.page_setup.fitToWidth = 1
