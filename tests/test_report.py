@@ -397,3 +397,20 @@ def test_the_word_file_says_who_made_it_and_when(compiled):
     props = doc.core_properties
     assert props.author == "Hội LHPN tỉnh Sơn La" and "python-docx" not in (props.author or "")
     assert props.title.startswith("Báo cáo Kết quả thực hiện") and props.created.year >= 2026
+
+
+def test_a_form_without_unit_targets_shows_each_units_figures_and_their_total_in_the_annex(tmp_path):
+    """giai-ngan-1719 had three empty columns (means of targets it has none of) and no total row."""
+    root = Path(__file__).resolve().parents[1] / "sample_data" / "giai-ngan-1719"
+    out = tmp_path / "bc.docx"
+    CliRunner().invoke(app, ["report", str(root), "-p", "2024", "-o", str(out)])
+    table = next(
+        t
+        for t in Document(str(out)).tables
+        if t.rows[0].cells[0].text == "TT" and "Tình trạng" in t.rows[0].cells[2].text
+    )
+    heads = [c.text for c in table.rows[0].cells]
+    assert heads[3:] == ["Kế hoạch vốn được giao (triệu đồng)", "Vốn đã giải ngân (triệu đồng)", "Tỷ lệ giải ngân (%)"]
+    last = [c.text for c in table.rows[-1].cells]
+    assert last[1:] == ["Cộng", "12/12 đơn vị đã nộp", "189.638,9", "128.791,4", "67,9"]
+    assert all(c.text for r in table.rows[1:] for c in r.cells[3:])

@@ -102,6 +102,7 @@ def report_context(
     part = schema.units_part
     from .charts import unit_summary
 
+    heads, totals, per_unit = _unit_values(agg)
     units_table = []
     for k, u in enumerate(unit_summary(agg), start=1):
         units_table.append(
@@ -114,6 +115,7 @@ def report_context(
                 "behind": u["behind"] if u["mean"] is not None else "",
                 "mean_value": u["mean"],
                 "code": u["code"],
+                **per_unit.get(u["code"], {"v0": "", "v1": "", "v2": ""}),
             }
         )
     summary = agg.summary_rows()
@@ -184,6 +186,8 @@ def report_context(
         "has_targets": any(r["target"] for r in agg.summary_rows()),
         "has_unit_targets": any(u["mean_value"] is not None for u in units_table),
         "partial": 0 < n < total,
+        "value_heads": heads,
+        "value_totals": totals,
         "units_table": units_table,
         "chart_indicators": "",
         "chart_units": "",
@@ -256,6 +260,8 @@ VARIABLES: dict[str, str] = {
     "chart_units": "biểu đồ % so với chỉ tiêu theo đơn vị (hình)",
     "has_targets": "biểu mẫu có chỉ tiêu giao (đúng/sai)",
     "has_unit_targets": "các đơn vị có chỉ tiêu riêng (đúng/sai)",
+    "value_heads": "tiêu đề ba số liệu chính (biểu không có chỉ tiêu theo đơn vị)",
+    "value_totals": "tổng của ba số liệu chính",
     "partial": "chưa đủ các đơn vị báo cáo (đúng/sai)",
     "to_verify": "số liệu cần xác minh (phụ lục): v.n, v.unit, v.label, v.value, v.why",
     "cumulative": "lũy kế từ kho dữ liệu: c.n, c.label, c.unit, c.cumulative, c.target, c.percent",
@@ -408,6 +414,22 @@ def _context_text(agg: Aggregate) -> str:
         if i.role == "context" and i.code in agg.progress.index
     ]
     return ("Địa bàn các đơn vị báo cáo: " + "; ".join(parts) + ".") if parts and agg.reported else ""
+
+
+def _unit_values(agg: Aggregate) -> tuple[list[str], list[str], dict[str, dict[str, str]]]:
+    """For a form without unit targets: the headings of its first three result figures ('Kế hoạch vốn được giao
+    (triệu đồng)'), their totals, and each reported unit's figures, formatted as the report formats them."""
+    inds = [i for i in agg.schema.indicators if i.role == "result"][:3]
+    heads = [f"{i.column_label or i.label} ({i.unit})" if i.unit else i.column_label or i.label for i in inds]
+    places = [0 if i.type == "integer" else 1 for i in inds]
+
+    def shown(value: Any, k: int) -> str:
+        return "" if value != value or value is None else format_number(Decimal(repr(float(value))), places[k])
+
+    totals = [shown(agg.progress.loc[i.code, "achieved"], k) for k, i in enumerate(inds)]
+    per_unit = {u: {f"v{k}": shown(agg.values.loc[u, i.code], k) for k, i in enumerate(inds)} for u in agg.reported}
+    pad = 3 - len(inds)
+    return heads + [""] * pad, totals + [""] * pad, per_unit
 
 
 def _has_money(agg: Aggregate) -> bool:

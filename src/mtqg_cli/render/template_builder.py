@@ -359,6 +359,7 @@ def build_report_template(path: str | Path) -> Path:
     _restart_numbering(wide)
     _para(doc, "PHỤ LỤC: KẾT QUẢ THEO ĐƠN VỊ", 14, bold=True)
     _para(doc, "(Kèm theo Báo cáo số {{ number }} {{ date_blank }} của {{ issuer }})", 13, italic=True, after=6)
+    _para(doc, "{%p if has_unit_targets %}", 12)
     _loop_table(
         doc,
         "u in units_table",
@@ -371,6 +372,29 @@ def build_report_template(path: str | Path) -> Path:
             ("Số chỉ tiêu đạt dưới 50%", 4.0, "behind", "center"),
         ],
     )
+    _para(doc, "{%p else %}", 12)
+    # no unit targets (a disbursement form): each unit's main figures, and their total
+    _loop_table(
+        doc,
+        "u in units_table",
+        [
+            ("TT", 1.2, "n", "center"),
+            ("Đơn vị", 6.0, "name", "left"),
+            ("Tình trạng báo cáo", 4.5, "state", "left"),
+            ("{{ value_heads[0] }}", 4.4, "v0", "right"),
+            ("{{ value_heads[1] }}", 4.4, "v1", "right"),
+            ("{{ value_heads[2] }}", 4.4, "v2", "right"),
+        ],
+        total=[
+            "",
+            "Cộng",
+            "{{ completeness }}",
+            "{{ value_totals[0] }}",
+            "{{ value_totals[1] }}",
+            "{{ value_totals[2] }}",
+        ],
+    )
+    _para(doc, "{%p endif %}", 12)
     _para(doc, "", 6)
     _chart(doc, "chart_units", "2", "Tỷ lệ thực hiện bình quân so với chỉ tiêu, theo đơn vị")
     # The errors the units must fix: in the annex, never in the body.
@@ -467,10 +491,11 @@ def _unit_text_loop(doc: Any, var: str) -> None:
     _para(doc, "{%p endfor %}", 14)
 
 
-def _loop_table(doc: Any, loop: str, cols: list[tuple[str, float, str, str]]) -> Any:
+def _loop_table(doc: Any, loop: str, cols: list[tuple[str, float, str, str]], total: list[str] | None = None) -> Any:
     """A bordered table whose body row repeats for each item of ``loop`` ('r in indicators'): a header row
-    (repeated on every page), a docxtpl row loop, the fields of each item by column."""
-    table = doc.add_table(rows=4, cols=len(cols))
+    (repeated on every page), a docxtpl row loop, the fields of each item by column; ``total``: a last row's
+    cells (template text), bold."""
+    table = doc.add_table(rows=5 if total else 4, cols=len(cols))
     table.style = "Table Grid"
     _set_widths(table, [c[1] for c in cols])
     _repeat_header(table.rows[0])
@@ -480,9 +505,15 @@ def _loop_table(doc: Any, loop: str, cols: list[tuple[str, float, str, str]]) ->
         _cell_text(table.rows[2].cells[k], "{{ " + item + "." + field + " }}", 12, align=align)
     _cell_text(table.rows[1].cells[0], "{%tr for " + loop + " %}", 12)
     _cell_text(table.rows[3].cells[0], "{%tr endfor %}", 12)
+    for k, text in enumerate(total or []):
+        _cell_text(table.rows[4].cells[k], text, 12, bold=True, align=cols[k][3])
     from docx.oxml.ns import qn
 
-    for row in (table.rows[0], table.rows[2]):  # the header and every repeated row: never split across pages
+    for row in (
+        table.rows[0],
+        table.rows[2],
+        *(table.rows[4:] if total else []),
+    ):  # the header and every repeated row: never split across pages
         tr_pr = row._tr.get_or_add_trPr()
         tr_pr.append(tr_pr.makeelement(qn("w:cantSplit"), {qn("w:val"): "true"}))
     return table
