@@ -476,3 +476,25 @@ def test_status_and_ingest_json_equal_the_library(tmp_path, schema):
     assert {**again, "status": "new"} == next(p for p in printed if p["unit"] == "moc-chau")
     r = runner.invoke(app, ["status", "-p", "2024", "-s", "son-la-du-an-8", "--store", kho, "--format", "json"])
     assert json.loads(r.stdout) == json.loads(json.dumps(Store(kho).status(schema, "2024").to_dict()))
+
+
+def test_the_tong_hop_from_the_ledger_has_the_comparison_with_the_period_before(tmp_path):
+    """The year-on-year table was only in the terminal: a sheet 'So với kỳ trước' of the .xlsx now."""
+    from openpyxl import load_workbook
+    from typer.testing import CliRunner
+
+    from mtqg_cli.cli.app import app
+
+    root = Path(__file__).resolve().parents[1] / "sample_data" / "son-la-du-an-8"
+    kho, out = str(tmp_path / "kho"), tmp_path / "th.xlsx"
+    runner = CliRunner()
+    assert (
+        runner.invoke(app, ["ingest", str(root), "-s", "son-la-du-an-8", "-p", "2024", "--store", kho]).exit_code == 0
+    )
+    runner.invoke(app, ["aggregate", "-p", "2024", "-s", "son-la-du-an-8", "--store", kho, "-o", str(out)])
+    ws = load_workbook(out)["So với kỳ trước"]
+    rows = {r[1]: r for r in ws.iter_rows(min_row=5, values_only=True) if r[1]}
+    head = [c.value for c in ws[4]]
+    assert head[3:5] == ["năm 2024", "năm 2023"]
+    row = rows["Thành lập và duy trì tổ truyền thông cộng đồng"]
+    assert row[3] == row[5] == row[6] and row[7] == 416 and row[8] == pytest.approx(row[6] / 416 * 100)

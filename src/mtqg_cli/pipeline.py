@@ -250,7 +250,7 @@ def compile_aggregate(
     agg = aggregate(data.report)
     written = []
     if output is not None:
-        written.append(write_aggregate_xlsx(agg, output, data.report, lang))
+        written.append(write_aggregate_xlsx(agg, output, data.report, lang, data.extras))
     return Compiled(data, agg, written)
 
 

@@ -111,6 +111,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "Kỳ báo cáo lấy theo tiêu đề các tệp: {period} (ghi --period để chọn kỳ khác).",
         "Period taken from the files' titles: {period} (give --period to choose another).",
     ),
+    "ledger-sheet-note": (
+        "Số liệu các phiên bản đạt mới nhất trong sổ; lũy kế từ đầu giai đoạn so với chỉ tiêu giai đoạn.",
+        "The latest accepted versions in the ledger; cumulative since the phase began, against the phase targets.",
+    ),
     "blank-value": ("(trống)", "(blank)"),
     "no-rejected": ("Không có tệp bị loại.", "No file was rejected."),
     "mark-left": ("{where}: còn mục TODO chưa điền", "{where}: a TODO mark is left"),

@@ -16,7 +16,7 @@ from ..numbers import format_percent
 from ..periods import report_title
 from ..text import clean
 from ..validate import Report
-from ..words import word
+from ..words import choose, word
 from . import atomic_write, looks_like_formula
 
 FONT = "Times New Roman"
@@ -25,12 +25,15 @@ DEC_FORMAT = "#,##0.0"
 PCT_FORMAT = '0.0"%"'
 
 
-def write_aggregate_xlsx(agg: Aggregate, path: str | Path, report: Report | None = None, lang: str = "vi") -> Path:
-    """Write the compiled workbook atomically and return its path."""
-    return atomic_write(path, lambda tmp: _build(agg, report, lang).save(tmp))
+def write_aggregate_xlsx(
+    agg: Aggregate, path: str | Path, report: Report | None = None, lang: str = "vi", extras: Any = None
+) -> Path:
+    """Write the compiled workbook atomically and return its path; ``extras`` (from the ledger) add the sheet
+    comparing with the period before and the cumulative figures."""
+    return atomic_write(path, lambda tmp: _build(agg, report, lang, extras).save(tmp))
 
 
-def _build(agg: Aggregate, report: Report | None, lang: str) -> Any:
+def _build(agg: Aggregate, report: Report | None, lang: str, extras: Any = None) -> Any:
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -45,6 +48,8 @@ def _build(agg: Aggregate, report: Report | None, lang: str) -> Any:
     _progress_sheet(wb.create_sheet("Tiến độ"), agg, lang)
     if agg.lines is None and any(agg.schema.unit_by_code[u].former for u in agg.reported):
         _former_sheet(wb.create_sheet("Theo huyện cũ"), agg, lang)
+    if extras is not None:
+        _ledger_sheet(wb.create_sheet("So với kỳ trước"), agg, extras, lang)
     if agg.texts:
         _texts_sheet(wb.create_sheet("Ý kiến đơn vị"), agg, lang)
     _status_sheet(wb.create_sheet("Tình hình nộp"), agg, report, lang)
@@ -460,6 +465,46 @@ def _former_sheet(ws: Any, agg: Aggregate, lang: str) -> None:
         ws.column_dimensions[get_column_letter(c)].width = 12
     fit_header_rows(ws, 4, 4)
     ws.freeze_panes = "B5"
+    _print_setup(ws, 4, 4)
+
+
+def _ledger_sheet(ws: Any, agg: Aggregate, extras: Any, lang: str) -> None:
+    """From the ledger: each indicator this period, the period before, the change, the cumulative figure since
+    the phase began and the phase target it is set against (the terminal's table, on paper)."""
+    from ..periods import parse_period, period_words
+
+    st = _Styles()
+    now, before = (period_words(parse_period(p), lang) for p in (extras.period, extras.previous_period))
+    headers = ["TT", word("indicator", lang), "ĐVT", now, before, word("change", lang), word("cumulative", lang)]
+    headers += [word("target", lang), "%"]
+    title = f"{word('from-ledger', lang, period=now)} — {agg.schema.title}".upper()
+    title_rows(ws, len(headers), title, word("ledger-sheet-note", lang), st)
+    for c, h in enumerate(headers, start=1):
+        put(ws, 4, c, h, st.header, st.center, border=st.border, fill=st.header_fill)
+    r = 5
+    for n, ind in enumerate(agg.schema.indicators, start=1):
+        cum, target = extras.cumulative.get(ind.code), extras.targets.get(ind.code)
+        values = [
+            extras.totals.get(ind.code),
+            extras.previous.get(ind.code),
+            extras.change.get(ind.code),
+            cum,
+            target,
+        ]
+        put(ws, r, 1, n, st.body, st.center, border=st.border)
+        put(ws, r, 2, ind.label, st.body, st.left, border=st.border)
+        put(ws, r, 3, ind.unit, st.body, st.center, border=st.border)
+        for c, v in enumerate(values, start=4):
+            put(ws, r, c, None if v is None else float(v), st.body, st.right, _fmt(ind), st.border)
+        share = float(cum / target * 100) if cum is not None and target else None
+        put(ws, r, 9, share, st.body, st.right, PCT_FORMAT, st.border)
+        r += 1
+    for note in [choose(pair, lang) for pair in extras.cut_years]:
+        put(ws, r + 1, 1, note, st.subtitle, st.left)
+        r += 1
+    for col, width in zip("ABCDEFGHI", (6, 50, 10, 14, 14, 12, 14, 14, 10), strict=True):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "C5"
     _print_setup(ws, 4, 4)
 
 
