@@ -27,7 +27,7 @@ from .store_results import IngestResult, Status, UnitStatus
 from .store_upkeep import Exported, check, export, sha256_of
 from .validate import FileResult, Report, UnitRow, validate_file
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def default_location() -> str:
@@ -135,6 +135,12 @@ class Store:
             Column("issues", Text, nullable=False),
             UniqueConstraint("schema_id", "unit", "period", "version", name="uq_version"),
             UniqueConstraint("schema_id", "unit", "period", "sha256", name="uq_same_file"),
+        )
+        from sqlalchemy import Index
+
+        # a period's returns of a form, read in one query (status, totals, the report from the ledger)
+        self.by_period = Index(
+            "ix_form_period", self.submissions.c.schema_id, self.submissions.c.period, self.submissions.c.unit
         )
         self.figures = Table(
             "mtqg_figures",
@@ -324,21 +330,66 @@ class Store:
             return {(r[0], r[1]): (None if r[2] is None else Decimal(r[2])) for r in rows}
 
     def latest_accepted(self, schema_id: str, period: str) -> dict[str, Any]:
-        """unit -> the submission row that counts (the latest accepted version)."""
-        out: dict[str, Any] = {}
-        for sub in self.submissions_for(schema_id, period):
-            if sub.accepted:
-                out[sub.unit] = sub  # ordered by version: the last one wins
+        """unit -> the submission row that counts (the latest accepted version): one query, whatever the number
+        of units."""
+        from sqlalchemy import and_, func, select
+
+        s = self.submissions
+        latest = (
+            select(s.c.unit, func.max(s.c.version).label("version"))
+            .where(s.c.schema_id == schema_id, s.c.period == period, s.c.accepted.is_(True))
+            .group_by(s.c.unit)
+            .subquery()
+        )
+        q = (
+            select(s)
+            .join(latest, and_(s.c.unit == latest.c.unit, s.c.version == latest.c.version))
+            .where(s.c.schema_id == schema_id, s.c.period == period)
+            .order_by(s.c.unit)
+        )
+        with self.engine.connect() as conn:
+            return {row.unit: row for row in conn.execute(q)}
+
+    def latest_figures(self, schema_id: str, period: str) -> dict[int, dict[tuple[str, str], Decimal | None]]:
+        """submission id -> its figures, for the latest accepted version of every unit: one query (the figures
+        joined to the versions that count), not one per unit."""
+        from sqlalchemy import and_, func, select
+
+        s, f = self.submissions, self.figures
+        latest = (
+            select(s.c.unit, func.max(s.c.version).label("version"))
+            .where(s.c.schema_id == schema_id, s.c.period == period, s.c.accepted.is_(True))
+            .group_by(s.c.unit)
+            .subquery()
+        )
+        q = (
+            select(f.c.submission_id, f.c.line, f.c.indicator, f.c.value)
+            .join(s, s.c.id == f.c.submission_id)
+            .join(latest, and_(s.c.unit == latest.c.unit, s.c.version == latest.c.version))
+            .where(s.c.schema_id == schema_id, s.c.period == period)
+        )
+        out: dict[int, dict[tuple[str, str], Decimal | None]] = {}
+        with self.engine.connect() as conn:
+            for sub_id, line, code, value in conn.execute(q):
+                out.setdefault(sub_id, {})[(line, code)] = None if value is None else Decimal(value)
         return out
 
     def periods(self, schema_id: str) -> list[str]:
-        return sorted({sub.period for sub in self.submissions_for(schema_id)}, key=lambda c: parse_period(c).start)
+        """The periods a form has returns for (one query, the distinct periods only)."""
+        from sqlalchemy import select
+
+        s = self.submissions
+        with self.engine.connect() as conn:
+            codes = [r[0] for r in conn.execute(select(s.c.period).where(s.c.schema_id == schema_id).distinct())]
+        return sorted(codes, key=lambda c: parse_period(c).start)
 
     def report(self, schema: Schema, period: str) -> Report:
         """A validation report rebuilt from the ledger: the latest accepted return of each unit for the period."""
         results = []
-        for unit, sub in sorted(self.latest_accepted(schema.id, period).items()):
-            figures = self.figures_of(sub.id)
+        code = resolve_period(schema, period)[0].code
+        every = self.latest_figures(schema.id, code)
+        for unit, sub in sorted(self.latest_accepted(schema.id, code).items()):
+            figures = every.get(sub.id, {})
             by_line: dict[str, dict[str, Decimal | None]] = {}
             for (line, code), value in figures.items():
                 by_line.setdefault(line, {})[code] = value
@@ -426,8 +477,8 @@ class Store:
         """Province totals of a period from the latest accepted returns (a unit's own total: its top lines)."""
         top = {line.code for line in schema.top_lines}
         sums: dict[str, Decimal] = {}
-        for sub in self.latest_accepted(schema.id, period).values():
-            for (line, code), value in self.figures_of(sub.id).items():
+        for figures in self.latest_figures(schema.id, period).values():
+            for (line, code), value in figures.items():
                 if value is None or (schema.is_long and line not in top):
                     continue
                 sums[code] = sums.get(code, Decimal(0)) + value
@@ -477,11 +528,12 @@ class Store:
         per = resolve_period(schema, period)[0]
         prev = per.previous().code
         now, before = self.latest_accepted(schema.id, per.code), self.latest_accepted(schema.id, prev)
+        figures_now, figures_before = self.latest_figures(schema.id, per.code), self.latest_figures(schema.id, prev)
         issues = []
         for unit, sub in sorted(now.items()):
             if unit not in before:
                 continue
-            cur, old = self.figures_of(sub.id), self.figures_of(before[unit].id)
+            cur, old = figures_now.get(sub.id, {}), figures_before.get(before[unit].id, {})
             for key, value in cur.items():
                 ind = schema.indicator_by_code.get(key[1])
                 past = old.get(key)
@@ -523,7 +575,11 @@ def _v1(store: Store, conn: Any) -> None:
         table.create(conn, checkfirst=True)
 
 
-_MIGRATIONS = {1: _v1}
+def _v2(store: Store, conn: Any) -> None:
+    store.by_period.create(conn, checkfirst=True)
+
+
+_MIGRATIONS = {1: _v1, 2: _v2}
 
 
 # files refused before anything is stored: not a readable workbook, or over a bound

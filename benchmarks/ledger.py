@@ -1,0 +1,114 @@
+"""The ledger against the files, in one run: ingest, aggregate, report and status from the ledger set beside the
+same work from the files (each command its own process, wall clock).
+
+    python benchmarks/generate.py 1000 /tmp/mtqg-bench
+    python benchmarks/ledger.py /tmp/mtqg-bench [--store postgresql+psycopg://…] [--repeat 3]
+
+Rounds are interleaved: each round runs every command once (a fresh ledger for the ingest), so a machine that
+speeds up or slows down moves both sides together; figures are medians over the rounds, ratios the median of
+each round's own ratio. Reported: seconds, files per second, and the ratios the goals are stated in
+(ingest / validate files per second; ledger / files seconds for aggregate and report; report / aggregate).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def timed(cmd: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    took = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} failed ({done.returncode}): {done.stderr[-2000:]}")
+    return took
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("root", type=Path, help="the folder benchmarks/generate.py wrote (files/ and the form's YAML)")
+    ap.add_argument("--store", default="", help="a PostgreSQL URL (default: a fresh SQLite ledger each round)")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--mtqg", default=str(Path(sys.executable).with_name("mtqg")))
+    args = ap.parse_args()
+    files = args.root / "files"
+    form = next(args.root.glob("bench-*.yaml"))
+    n = sum(1 for _ in files.rglob("*.xlsx"))
+    env = dict(os.environ, MTQG_SCHEMAS=str(args.root))
+    m = args.mtqg
+    rows: dict[str, list[float]] = {}
+    for _ in range(args.repeat):
+        work = Path(tempfile.mkdtemp(prefix="mtqg-ledger-"))
+        store = args.store or str(work / "kho")
+        if args.store:  # a shared PostgreSQL: emptied each round
+            subprocess.run([sys.executable, "-c", _DROP, args.store], check=True)
+        s = ["-s", str(form)]
+        steps = {
+            "validate files": [m, "validate", str(files), *s, "--format", "json"],
+            "ingest": [m, "ingest", str(files), *s, "-p", "2026", "--store", store, "--format", "json"],
+            "aggregate files": [m, "aggregate", str(files), *s, "-p", "2026", "--format", "json"],
+            "aggregate ledger": [m, "aggregate", *s, "-p", "2026", "--store", store, "--format", "json"],
+            "report files": [
+                m,
+                "report",
+                str(files),
+                *s,
+                "-p",
+                "2026",
+                "-o",
+                str(work / "a.docx"),
+                "-o",
+                str(work / "a.xlsx"),
+            ],
+            "report ledger": [
+                m,
+                "report",
+                *s,
+                "-p",
+                "2026",
+                "--store",
+                store,
+                "-o",
+                str(work / "b.docx"),
+                "-o",
+                str(work / "b.xlsx"),
+            ],
+            "status": [m, "status", *s, "-p", "2026", "--store", store, "--format", "json"],
+        }
+        for name, cmd in steps.items():
+            rows.setdefault(name, []).append(timed(cmd, env))
+        shutil.rmtree(work, ignore_errors=True)
+    med = {k: statistics.median(v) for k, v in rows.items()}
+    print(f"{n} returns, {args.repeat} interleaved rounds, {'PostgreSQL' if args.store else 'SQLite'}")
+    for name, secs in med.items():
+        print(f"  {name:18s} {secs:7.2f} s  {n / secs:8.0f} files/s")
+
+    def ratio(a: str, b: str) -> str:
+        each = [x / y for x, y in zip(rows[a], rows[b], strict=True)]
+        return f"{statistics.median(each):.2f} (range {min(each):.2f}-{max(each):.2f})"
+
+    print(f"  ingest rate / validate rate: {ratio('validate files', 'ingest')}")
+    print(f"  aggregate ledger / files:    {ratio('aggregate ledger', 'aggregate files')}")
+    print(f"  report ledger / files:       {ratio('report ledger', 'report files')}")
+    print(f"  report / aggregate (files):  {ratio('report files', 'aggregate files')}")
+
+
+_DROP = """
+import sys
+from sqlalchemy import create_engine, text
+with create_engine(sys.argv[1]).begin() as c:
+    for t in ("mtqg_figures", "mtqg_submissions", "mtqg_files", "mtqg_meta"):
+        c.execute(text(f"DROP TABLE IF EXISTS {t} CASCADE"))
+"""
+
+
+if __name__ == "__main__":
+    main()
