@@ -15,7 +15,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -181,9 +181,22 @@ class Store:
     ) -> list[IngestResult]:
         """Validate one workbook and record it (one submission per unit it holds). Never raises for bad data."""
         p = Path(path)
+        result = validate_file(p, schema)  # the same bounds as validate: nothing is read past them
+        return self.ingest_checked(p, schema, period, received_at, result)
+
+    def ingest_checked(
+        self,
+        path: str | Path,
+        schema: Schema,
+        period: str,
+        received_at: dt.datetime | None,
+        result: FileResult,
+    ) -> list[IngestResult]:
+        """Record a workbook already checked (``result``, from :func:`validate_each`'s worker processes): archived
+        and synced first, then one transaction per unit it holds."""
+        p = Path(path)
         per = resolve_period(schema, period)[0]
         received = received_at or dt.datetime.now().replace(microsecond=0)
-        result = validate_file(p, schema)  # the same bounds as validate: nothing is read past them
         units = result.units
         if not units:
             from .units import UnitMatcher
@@ -626,11 +639,22 @@ def _plain(v: Decimal | None) -> int | float | None:
 
 
 def ingest_paths(
-    store: Store, paths: Iterable[str | Path], schema: Schema, period: str, received_at: dt.datetime | None = None
+    store: Store,
+    paths: Iterable[str | Path],
+    schema: Schema,
+    period: str,
+    received_at: dt.datetime | None = None,
+    jobs: int = 0,
+    progress: Callable[[Path], None] | None = None,
 ) -> list[IngestResult]:
-    from .validate import collect_paths
+    """Every workbook under ``paths`` checked in the worker processes (as ``validate``), then recorded in the
+    files' order (a later file of a unit is its next version)."""
+    from .validate import collect_paths, validate_each
 
+    files = collect_paths(paths)
     out: list[IngestResult] = []
-    for p in collect_paths(paths):
-        out.extend(store.ingest(p, schema, period, received_at))
+    for result in validate_each(list(files), schema, jobs):
+        out.extend(store.ingest_checked(result.path, schema, period, received_at, result))
+        if progress is not None:
+            progress(result.path)
     return out

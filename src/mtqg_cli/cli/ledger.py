@@ -77,11 +77,8 @@ def ingest(
         files = collect_paths(paths)
         if not files:
             fail("no-workbooks", lang)
-        results = []
         with progress(fmt is Format.table, len(files), "Đang ghi sổ") as step:
-            for f in files:
-                results.extend(ingest_paths(st, [f], s, period, when))
-                step(f)
+            results = ingest_paths(st, files, s, period, when, progress=step)
     out = console()
     rows = [r.to_dict(lang) for r in results]
     unreadable = [{"file": str(p), "reason": why} for p, why in getattr(files, "unreadable", [])]

@@ -206,6 +206,15 @@ def validate_paths(
     return Report(schema, results, skipped=skipped)
 
 
+def validate_each(
+    files: list[Path], schema: Schema, jobs: int = 0, progress: Callable[[Path], None] | None = None
+) -> Iterator[FileResult]:
+    """Each file checked against ``schema`` on its own (the worker processes ``validate`` uses), in the files'
+    order, without the checks across files (a unit in two files): for ``ingest``, where a second file of a unit
+    is its next version."""
+    yield from _run(list(files), [schema], jobs, progress, True)
+
+
 POOL_MIN_FILES = 32  # below this, starting worker processes costs more than it saves
 _PROBE_FILES = 8  # with --jobs left to mtqg: files read here first, to see what one file costs
 _FORK_START = 0.05  # seconds to fork the workers and hear from them (measured: 0.03-0.05 s here)
