@@ -16,6 +16,7 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,8 @@ def default_location() -> str:
 
 class Store:
     """A ledger at a folder (SQLite + archive) or a database URL (with an archive folder)."""
+
+    _group: list[Any] | None = None  # the records of a group being ingested (ingest_group)
 
     def __init__(self, location: str | Path | None = None, archive: str | Path | None = None) -> None:
         from sqlalchemy import create_engine, event
@@ -216,10 +219,41 @@ class Store:
             return [IngestResult(p, units[0], "refused", 0, False, result)]
         sha = hashlib.sha256(data).hexdigest()
         self._archive(data, sha, _suffix(p))
-        out = []
-        for unit in units:
-            out.append(self._record(p, sha, len(data), unit, schema, per, received, result))
-        return out
+        pending = [_Pending(p, sha, len(data), unit, schema, per, received, result) for unit in units]
+        if self._group is not None:  # inside ingest_group: recorded with the group, in one transaction
+            self._group.extend(pending)
+            return pending  # type: ignore[return-value]
+        return [self._record(*item.args()) for item in pending]
+
+    def ingest_group(
+        self,
+        checked: Iterable[tuple[Path, FileResult]],
+        schema: Schema,
+        period: str,
+        received_at: dt.datetime | None = None,
+    ) -> list[IngestResult]:
+        """Record a group of checked workbooks: each archived and synced first, then all their submissions in one
+        transaction (one commit, one sync, instead of one per file); on any conflict (another ingest at the same
+        moment, a lock) the group's records are made one transaction each, as ``ingest`` does. In the files'
+        order: a later file of a unit is its next version."""
+        out: list[Any] = []
+        self._group = []
+        try:
+            for path, result in checked:
+                out.extend(self.ingest_checked(path, schema, period, received_at, result))
+            pending, self._group = self._group, None
+        finally:
+            self._group = None
+        if not pending:
+            return out
+        done: dict[int, IngestResult] = {}
+        try:
+            with self.engine.begin() as conn:
+                for item in pending:
+                    done[id(item)] = self._record_in(conn, *item.args())
+        except Exception:  # noqa: BLE001 - a conflict or a lock: each record again in its own transaction
+            done = {id(item): self._record(*item.args()) for item in pending}
+        return [done[id(x)] if isinstance(x, _Pending) else x for x in out]
 
     def _archive(self, data: bytes, sha: str, suffix: str) -> Path:
         target = self.archive_path(sha, suffix)
@@ -248,8 +282,34 @@ class Store:
         received: dt.datetime,
         result: FileResult,
     ) -> IngestResult:
-        from sqlalchemy import func, select
+        """One submission in its own transaction, retried while another writer holds the ledger."""
         from sqlalchemy.exc import IntegrityError, OperationalError
+
+        for attempt in range(50):
+            try:
+                with self.engine.begin() as conn:
+                    return self._record_in(conn, path, sha, size, unit, schema, period, received, result)
+            except (IntegrityError, OperationalError):
+                if attempt == 49:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def _record_in(
+        self,
+        conn: Any,
+        path: Path,
+        sha: str,
+        size: int,
+        unit: str,
+        schema: Schema,
+        period: Period,
+        received: dt.datetime,
+        result: FileResult,
+    ) -> IngestResult:
+        """One submission (its version, its figures) within the transaction ``conn``; the same file twice for the
+        same unit and period is recorded once."""
+        from sqlalchemy import func, select
 
         s = self.submissions
         rows = [r for r in result.rows if r.unit == unit]
@@ -257,68 +317,54 @@ class Store:
         issues = json.dumps(
             [i.to_dict("vi") | {"severity": str(i.severity)} for i in result.issues], ensure_ascii=False
         )
-        for attempt in range(50):
-            try:
-                with self.engine.begin() as conn:
-                    if self.is_sqlite is False:
-                        # serialise writers of the same return on PostgreSQL
-                        conn.exec_driver_sql(
-                            "SELECT pg_advisory_xact_lock(hashtext(%s))", (f"{schema.id}|{unit}|{period.code}",)
-                        )
-                    same = conn.execute(
-                        select(s.c.version, s.c.accepted).where(
-                            s.c.schema_id == schema.id, s.c.unit == unit, s.c.period == period.code, s.c.sha256 == sha
-                        )
-                    ).first()
-                    if same:
-                        return IngestResult(path, unit, "duplicate", same[0], bool(same[1]), result)
-                    if conn.execute(select(self.files.c.sha256).where(self.files.c.sha256 == sha)).first() is None:
-                        conn.execute(
-                            self.files.insert().values(sha256=sha, size=size, suffix=_suffix(path), stored_at=_now())
-                        )
-                    last = conn.execute(
-                        select(func.max(s.c.version)).where(
-                            s.c.schema_id == schema.id, s.c.unit == unit, s.c.period == period.code
-                        )
-                    ).scalar()
-                    version = (last or 0) + 1
-                    inserted = conn.execute(
-                        s.insert().values(
-                            schema_id=schema.id,
-                            unit=unit,
-                            period=period.code,
-                            version=version,
-                            file_name=path.name,
-                            sha256=sha,
-                            received_at=received,
-                            ingested_at=_now(),
-                            accepted=accepted,
-                            errors=len(result.errors),
-                            warnings=len(result.warnings),
-                            issues=issues,
-                        )
-                    ).inserted_primary_key
-                    assert inserted is not None  # an INSERT of one row always has its key
-                    sub_id = inserted[0]
-                    figures = [
-                        {
-                            "submission_id": sub_id,
-                            "line": row.line or "",
-                            "indicator": code,
-                            "value": None if value is None else str(value),
-                            "row": row.row,
-                        }
-                        for row in rows
-                        for code, value in row.values.items()
-                    ]
-                    if figures:
-                        conn.execute(self.figures.insert(), figures)
-                return IngestResult(path, unit, "new", version, accepted, result)
-            except (IntegrityError, OperationalError):
-                if attempt == 49:
-                    raise
-                time.sleep(0.05 * (attempt + 1))
-        raise AssertionError("unreachable")
+        if self.is_sqlite is False:
+            # serialise writers of the same return on PostgreSQL
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"{schema.id}|{unit}|{period.code}",))
+        same = conn.execute(
+            select(s.c.version, s.c.accepted).where(
+                s.c.schema_id == schema.id, s.c.unit == unit, s.c.period == period.code, s.c.sha256 == sha
+            )
+        ).first()
+        if same:
+            return IngestResult(path, unit, "duplicate", same[0], bool(same[1]), result)
+        if conn.execute(select(self.files.c.sha256).where(self.files.c.sha256 == sha)).first() is None:
+            conn.execute(self.files.insert().values(sha256=sha, size=size, suffix=_suffix(path), stored_at=_now()))
+        last = conn.execute(
+            select(func.max(s.c.version)).where(s.c.schema_id == schema.id, s.c.unit == unit, s.c.period == period.code)
+        ).scalar()
+        version = (last or 0) + 1
+        inserted = conn.execute(
+            s.insert().values(
+                schema_id=schema.id,
+                unit=unit,
+                period=period.code,
+                version=version,
+                file_name=path.name,
+                sha256=sha,
+                received_at=received,
+                ingested_at=_now(),
+                accepted=accepted,
+                errors=len(result.errors),
+                warnings=len(result.warnings),
+                issues=issues,
+            )
+        ).inserted_primary_key
+        assert inserted is not None  # an INSERT of one row always has its key
+        sub_id = inserted[0]
+        figures = [
+            {
+                "submission_id": sub_id,
+                "line": row.line or "",
+                "indicator": code,
+                "value": None if value is None else str(value),
+                "row": row.row,
+            }
+            for row in rows
+            for code, value in row.values.items()
+        ]
+        if figures:
+            conn.execute(self.figures.insert(), figures)
+        return IngestResult(path, unit, "new", version, accepted, result)
 
     # -- reading
 
@@ -600,6 +646,23 @@ _NOT_KEPT = ("file-", "path-unreadable", "reader-died", "internal-error")
 _KNOWN_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
 
 
+@dataclass
+class _Pending:
+    """A submission archived and waiting for its group's transaction."""
+
+    path: Path
+    sha: str
+    size: int
+    unit: str
+    schema: Schema
+    period: Period
+    received: dt.datetime
+    result: FileResult
+
+    def args(self) -> tuple[Any, ...]:
+        return (self.path, self.sha, self.size, self.unit, self.schema, self.period, self.received, self.result)
+
+
 def _load(form_id: str) -> Schema:
     from .forms import load_schema
 
@@ -653,8 +716,21 @@ def ingest_paths(
 
     files = collect_paths(paths)
     out: list[IngestResult] = []
+    group: list[tuple[Path, FileResult]] = []
     for result in validate_each(list(files), schema, jobs):
-        out.extend(store.ingest_checked(result.path, schema, period, received_at, result))
-        if progress is not None:
-            progress(result.path)
+        group.append((result.path, result))
+        if len(group) == INGEST_GROUP:
+            out.extend(store.ingest_group(group, schema, period, received_at))
+            for path, _ in group:
+                if progress is not None:
+                    progress(path)
+            group = []
+    if group:
+        out.extend(store.ingest_group(group, schema, period, received_at))
+        for path, _ in group:
+            if progress is not None:
+                progress(path)
     return out
+
+
+INGEST_GROUP = 64  # files recorded in one transaction: one commit (and one sync of the database) per group
