@@ -39,6 +39,8 @@ class Store:
     """A ledger at a folder (SQLite + archive) or a database URL (with an archive folder)."""
 
     _group: list[Any] | None = None  # the records of a group being ingested (ingest_group)
+    _built: dict[str, Any] | None = None  # the statements of recording, built on first use
+    _made_dirs: set[Path] | None = None  # archive folders known to exist
 
     def __init__(self, location: str | Path | None = None, archive: str | Path | None = None) -> None:
         from sqlalchemy import create_engine, event
@@ -259,7 +261,11 @@ class Store:
         target = self.archive_path(sha, suffix)
         if target.exists() and sha256_of(target) == sha:
             return target
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if self._made_dirs is None:
+            self._made_dirs = set()
+        if target.parent not in self._made_dirs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made_dirs.add(target.parent)
         tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         with tmp.open("wb") as fh:
             fh.write(data)
@@ -270,6 +276,27 @@ class Store:
 
     def archive_path(self, sha: str, suffix: str) -> Path:
         return self.archive_dir / sha[:2] / f"{sha}{suffix}"
+
+    def _statements(self) -> dict[str, Any]:
+        """The statements of recording a return, built once per ledger (building a statement costs more than
+        running it on SQLite)."""
+        if self._built is None:
+            from sqlalchemy import bindparam, func, select
+
+            s, f = self.submissions, self.files
+            where = (
+                s.c.schema_id == bindparam("schema_id"),
+                s.c.unit == bindparam("unit"),
+                s.c.period == bindparam("period"),
+            )
+            self._built = {
+                "same": select(s.c.version, s.c.accepted).where(*where, s.c.sha256 == bindparam("sha256")),
+                "file": select(f.c.sha256).where(f.c.sha256 == bindparam("sha256")),
+                "add_file": f.insert(),
+                "last": select(func.max(s.c.version)).where(*where),
+                "add_submission": s.insert(),
+            }
+        return self._built
 
     def _record(
         self,
@@ -309,9 +336,7 @@ class Store:
     ) -> IngestResult:
         """One submission (its version, its figures) within the transaction ``conn``; the same file twice for the
         same unit and period is recorded once."""
-        from sqlalchemy import func, select
-
-        s = self.submissions
+        q = self._statements()
         rows = [r for r in result.rows if r.unit == unit]
         accepted = result.accepted and bool(rows)
         issues = json.dumps(
@@ -320,34 +345,27 @@ class Store:
         if self.is_sqlite is False:
             # serialise writers of the same return on PostgreSQL
             conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"{schema.id}|{unit}|{period.code}",))
-        same = conn.execute(
-            select(s.c.version, s.c.accepted).where(
-                s.c.schema_id == schema.id, s.c.unit == unit, s.c.period == period.code, s.c.sha256 == sha
-            )
-        ).first()
+        key = {"schema_id": schema.id, "unit": unit, "period": period.code}
+        same = conn.execute(q["same"], key | {"sha256": sha}).first()
         if same:
             return IngestResult(path, unit, "duplicate", same[0], bool(same[1]), result)
-        if conn.execute(select(self.files.c.sha256).where(self.files.c.sha256 == sha)).first() is None:
-            conn.execute(self.files.insert().values(sha256=sha, size=size, suffix=_suffix(path), stored_at=_now()))
-        last = conn.execute(
-            select(func.max(s.c.version)).where(s.c.schema_id == schema.id, s.c.unit == unit, s.c.period == period.code)
-        ).scalar()
-        version = (last or 0) + 1
+        if conn.execute(q["file"], {"sha256": sha}).first() is None:
+            conn.execute(q["add_file"], {"sha256": sha, "size": size, "suffix": _suffix(path), "stored_at": _now()})
+        version = (conn.execute(q["last"], key).scalar() or 0) + 1
         inserted = conn.execute(
-            s.insert().values(
-                schema_id=schema.id,
-                unit=unit,
-                period=period.code,
-                version=version,
-                file_name=path.name,
-                sha256=sha,
-                received_at=received,
-                ingested_at=_now(),
-                accepted=accepted,
-                errors=len(result.errors),
-                warnings=len(result.warnings),
-                issues=issues,
-            )
+            q["add_submission"],
+            key
+            | {
+                "version": version,
+                "file_name": path.name,
+                "sha256": sha,
+                "received_at": received,
+                "ingested_at": _now(),
+                "accepted": accepted,
+                "errors": len(result.errors),
+                "warnings": len(result.warnings),
+                "issues": issues,
+            },
         ).inserted_primary_key
         assert inserted is not None  # an INSERT of one row always has its key
         sub_id = inserted[0]
