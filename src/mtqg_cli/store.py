@@ -492,9 +492,11 @@ class Store:
         per, kind = resolve_period(schema, period)
         due = deadline(per, kind.deadline)
         st = Status(schema, per, due, kind)
-        subs = self.submissions_for(schema.id, per.code)
+        by_unit: dict[str, list[Any]] = {}
+        for sub in self.submissions_for(schema.id, per.code):  # one query; grouped once, not scanned per unit
+            by_unit.setdefault(sub.unit, []).append(sub)
         for unit in units_in_force(schema.units, per):
-            mine = [s for s in subs if s.unit == unit.code]
+            mine = by_unit.get(unit.code, [])
             accepted = [s for s in mine if s.accepted]
             if accepted:
                 first_ok = accepted[0]  # the first accepted version says when the unit reported
