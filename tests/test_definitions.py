@@ -507,3 +507,29 @@ def test_the_report_says_its_period_in_words(tmp_path):
     assert run("report", tmp_path / "nhan", "-s", form, "-p", "2024-H1", "-o", out).exit_code == 0
     text = "\n".join(p.text for p in Document(str(out)).paragraphs)
     assert "Kết quả thực hiện Dự án 7 6 tháng đầu năm 2024" in text and "2024-H1" not in text
+
+
+def test_a_years_targets_from_the_definition_are_set_against_that_years_report(tmp_path):
+    """'Chỉ tiêu giao' with a year (the plan's yearly annex): the report of that year says how far each figure is
+    against them."""
+    from docx import Document
+
+    path = _bac_son_form(tmp_path, [["Báo cáo năm", "năm", "20/10"]])
+    wb = load_workbook(path)
+    ws = wb["Chỉ tiêu giao"]
+    ws.append(["Tổng", "2024", 20, 100])
+    ws.cell(row=1, column=3, value="lop_tap_huan")
+    ws.cell(row=1, column=4, value="Số lượt cán bộ được tập huấn")  # by its name, as an annex is pasted
+    wb.save(path)
+    from mtqg_cli.forms import load_schema
+
+    assert load_schema(path).targets.years == {"2024": {"*": {"lop_tap_huan": 20, "luot_can_bo": 100}}}
+    folder = tmp_path / "nhan"
+    assert run("sample", folder, "-s", path, "-p", "2024").exit_code == 0
+    result = json.loads(run("aggregate", folder, "-s", path, "--format", "json").stdout)
+    done = {p["indicator"]: p["achieved"] for p in result["progress"]}
+    out = tmp_path / "bc.docx"
+    assert run("report", folder, "-s", path, "-p", "2024", "-o", out).exit_code == 0
+    text = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    lop = int(done["lop_tap_huan"])
+    assert f"So với chỉ tiêu năm 2024: Số lớp tập huấn: {lop}/20 lớp" in text

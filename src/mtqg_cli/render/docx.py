@@ -186,6 +186,7 @@ def report_context(
         "has_targets": any(r["target"] for r in agg.summary_rows()),
         "has_unit_targets": any(u["mean_value"] is not None for u in units_table),
         "partial": 0 < n < total,
+        "year_targets": _year_targets(agg),
         "value_heads": heads,
         "value_totals": totals,
         "units_table": units_table,
@@ -260,6 +261,7 @@ VARIABLES: dict[str, str] = {
     "chart_units": "biểu đồ % so với chỉ tiêu theo đơn vị (hình)",
     "has_targets": "biểu mẫu có chỉ tiêu giao (đúng/sai)",
     "has_unit_targets": "các đơn vị có chỉ tiêu riêng (đúng/sai)",
+    "year_targets": "câu so sánh kết quả với chỉ tiêu năm của kỳ báo cáo (khi biểu có chỉ tiêu theo năm)",
     "value_heads": "tiêu đề ba số liệu chính (biểu không có chỉ tiêu theo đơn vị)",
     "value_totals": "tổng của ba số liệu chính",
     "partial": "chưa đủ các đơn vị báo cáo (đúng/sai)",
@@ -394,7 +396,9 @@ def _timeliness(status: Any) -> str:
     return text + "."
 
 
-_PLACE_WORDS = re.compile(r"\b(tỉnh|huyện|xã|phường|thành phố|thị xã|thị trấn|đặc khu) (\S.*)$", re.IGNORECASE)
+_PLACE_WORDS = re.compile(
+    r"\b(tỉnh|huyện|xã|phường|thành phố|thị xã|thị trấn|đặc khu) (?!hội\b)(\S.*)$", re.IGNORECASE
+)  # 'Xã hội' is not a commune
 
 
 def keep_names(text: str) -> str:
@@ -414,6 +418,34 @@ def _context_text(agg: Aggregate) -> str:
         if i.role == "context" and i.code in agg.progress.index
     ]
     return ("Địa bàn các đơn vị báo cáo: " + "; ".join(parts) + ".") if parts and agg.reported else ""
+
+
+def _year_targets(agg: Aggregate) -> str:
+    """Against the plan's targets of the report's year (the yearly annex: 'Chỉ tiêu giao' with a year), when the
+    period is that year or part of it: 'So với chỉ tiêu năm 2026: … 12/20 tổ (60,0%); …'."""
+    if agg.period is None:
+        return ""
+    year = str(agg.period.start.year)
+    by_unit = agg.schema.targets.years.get(year)
+    if not by_unit:
+        return ""
+    whole = by_unit.get("*")
+    parts = []
+    for ind in agg.schema.indicators:
+        if ind.formula or ind.role == "context":
+            continue
+        target = whole.get(ind.code) if whole else None
+        if target is None:  # the units' own yearly targets, added up over the units expected
+            values = [by_unit[u][ind.code] for u in agg.expected if u in by_unit and ind.code in by_unit[u]]
+            target = sum(values, Decimal(0)) if values else None
+        if not target:
+            continue
+        done = Decimal(repr(float(agg.progress.loc[ind.code, "achieved"])))
+        places = 0 if ind.type == "integer" else 1
+        share = format_percent(float(done / target * 100))
+        reached = _with_unit(f"{format_number(done, places)}/{format_number(target)}", ind.unit)
+        parts.append(f"{ind.label}: {reached} ({share})")
+    return f"So với chỉ tiêu năm {year}: " + "; ".join(parts) + "." if parts else ""
 
 
 def _unit_values(agg: Aggregate) -> tuple[list[str], list[str], dict[str, dict[str, str]]]:

@@ -269,6 +269,7 @@ def build_report_template(path: str | Path) -> Path:
         ],
     )
     _para(doc, "", 6)
+    _para(doc, "{{ year_targets }}", **body)
     _chart(doc, "chart_indicators", "1", "Tỷ lệ thực hiện so với chỉ tiêu giai đoạn, theo chỉ tiêu")
     _para(
         doc,
