@@ -225,7 +225,7 @@ class Store:
         if self._group is not None:  # inside ingest_group: recorded with the group, in one transaction
             self._group.extend(pending)
             return pending  # type: ignore[return-value]
-        return [self._record(*item.args()) for item in pending]
+        return [self._record(item) for item in pending]
 
     def ingest_group(
         self,
@@ -252,9 +252,9 @@ class Store:
         try:
             with self.engine.begin() as conn:
                 for item in pending:
-                    done[id(item)] = self._record_in(conn, *item.args())
+                    done[id(item)] = self._record_in(conn, item)
         except Exception:  # noqa: BLE001 - a conflict or a lock: each record again in its own transaction
-            done = {id(item): self._record(*item.args()) for item in pending}
+            done = {id(item): self._record(item) for item in pending}
         return [done[id(x)] if isinstance(x, _Pending) else x for x in out]
 
     def _archive(self, data: bytes, sha: str, suffix: str) -> Path:
@@ -298,44 +298,24 @@ class Store:
             }
         return self._built
 
-    def _record(
-        self,
-        path: Path,
-        sha: str,
-        size: int,
-        unit: str,
-        schema: Schema,
-        period: Period,
-        received: dt.datetime,
-        result: FileResult,
-    ) -> IngestResult:
+    def _record(self, item: _Pending) -> IngestResult:
         """One submission in its own transaction, retried while another writer holds the ledger."""
         from sqlalchemy.exc import IntegrityError, OperationalError
 
         for attempt in range(50):
             try:
                 with self.engine.begin() as conn:
-                    return self._record_in(conn, path, sha, size, unit, schema, period, received, result)
+                    return self._record_in(conn, item)
             except (IntegrityError, OperationalError):
                 if attempt == 49:
                     raise
                 time.sleep(0.05 * (attempt + 1))
         raise AssertionError("unreachable")
 
-    def _record_in(
-        self,
-        conn: Any,
-        path: Path,
-        sha: str,
-        size: int,
-        unit: str,
-        schema: Schema,
-        period: Period,
-        received: dt.datetime,
-        result: FileResult,
-    ) -> IngestResult:
+    def _record_in(self, conn: Any, item: _Pending) -> IngestResult:
         """One submission (its version, its figures) within the transaction ``conn``; the same file twice for the
         same unit and period is recorded once."""
+        path, sha, size, unit, schema, period, received, result = item.args()
         q = self._statements()
         rows = [r for r in result.rows if r.unit == unit]
         accepted = result.accepted and bool(rows)
@@ -409,41 +389,41 @@ class Store:
     def latest_accepted(self, schema_id: str, period: str) -> dict[str, Any]:
         """unit -> the submission row that counts (the latest accepted version): one query, whatever the number
         of units."""
+        from sqlalchemy import select
+
+        s = self.submissions
+        q = select(s).join(*self._counting(schema_id, period)).where(*self._of(schema_id, period)).order_by(s.c.unit)
+        with self.engine.connect() as conn:
+            return {row.unit: row for row in conn.execute(q)}
+
+    def _of(self, schema_id: str, period: str) -> tuple[Any, ...]:
+        s = self.submissions
+        return (s.c.schema_id == schema_id, s.c.period == period)
+
+    def _counting(self, schema_id: str, period: str) -> tuple[Any, Any]:
+        """The join to the versions that count (each unit's latest accepted one): (subquery, on clause)."""
         from sqlalchemy import and_, func, select
 
         s = self.submissions
         latest = (
             select(s.c.unit, func.max(s.c.version).label("version"))
-            .where(s.c.schema_id == schema_id, s.c.period == period, s.c.accepted.is_(True))
+            .where(*self._of(schema_id, period), s.c.accepted.is_(True))
             .group_by(s.c.unit)
             .subquery()
         )
-        q = (
-            select(s)
-            .join(latest, and_(s.c.unit == latest.c.unit, s.c.version == latest.c.version))
-            .where(s.c.schema_id == schema_id, s.c.period == period)
-            .order_by(s.c.unit)
-        )
-        with self.engine.connect() as conn:
-            return {row.unit: row for row in conn.execute(q)}
+        return latest, and_(s.c.unit == latest.c.unit, s.c.version == latest.c.version)
 
     def latest_figures(self, schema_id: str, period: str) -> dict[int, dict[tuple[str, str], Decimal | None]]:
         """submission id -> its figures, for the latest accepted version of every unit: one query (the figures
         joined to the versions that count), not one per unit."""
-        from sqlalchemy import and_, func, select
+        from sqlalchemy import select
 
         s, f = self.submissions, self.figures
-        latest = (
-            select(s.c.unit, func.max(s.c.version).label("version"))
-            .where(s.c.schema_id == schema_id, s.c.period == period, s.c.accepted.is_(True))
-            .group_by(s.c.unit)
-            .subquery()
-        )
         q = (
             select(f.c.submission_id, f.c.line, f.c.indicator, f.c.value)
             .join(s, s.c.id == f.c.submission_id)
-            .join(latest, and_(s.c.unit == latest.c.unit, s.c.version == latest.c.version))
-            .where(s.c.schema_id == schema_id, s.c.period == period)
+            .join(*self._counting(schema_id, period))
+            .where(*self._of(schema_id, period))
         )
         out: dict[int, dict[tuple[str, str], Decimal | None]] = {}
         with self.engine.connect() as conn:

@@ -398,12 +398,12 @@ def build_report_template(path: str | Path) -> Path:
     _para(doc, "{%p endif %}", 12)
     _para(doc, "", 6)
     _chart(doc, "chart_units", "2", "Tỷ lệ thực hiện bình quân so với chỉ tiêu, theo đơn vị")
-    # The errors the units must fix: in the annex, never in the body.
-    _para(doc, "{%p if problems %}", 14)
-    _para(doc, "CÁC LỖI ĐƠN VỊ CẦN SỬA", 14, bold=True, before=12).paragraph_format.keep_with_next = True
-    _loop_table(
+    # The errors the units must fix, and the figures questioned: in the annex, never in the body.
+    _annex_table(
         doc,
         "e in problems",
+        "CÁC LỖI ĐƠN VỊ CẦN SỬA",
+        "",
         [
             ("TT", 1.0, "n", "center"),
             ("Đơn vị", 3.5, "unit", "left"),
@@ -412,15 +412,11 @@ def build_report_template(path: str | Path) -> Path:
             ("Cách sửa", 7.0, "fix", "left"),
         ],
     )
-    _para(doc, "{%p endif %}", 14)
-    # Figures questioned (far above a unit's target, far from its history): in the annex, never in the body.
-    _para(doc, "{%p if to_verify %}", 14)
-    _para(doc, "SỐ LIỆU CẦN XÁC MINH", 14, bold=True, before=12).paragraph_format.keep_with_next = True
-    note = "(Các số liệu khác thường so với chỉ tiêu hoặc các kỳ trước của đơn vị; đề nghị đơn vị kiểm tra lại)"
-    _para(doc, note, 13, italic=True, after=6).paragraph_format.keep_with_next = True
-    _loop_table(
+    _annex_table(
         doc,
         "v in to_verify",
+        "SỐ LIỆU CẦN XÁC MINH",
+        "(Các số liệu khác thường so với chỉ tiêu hoặc các kỳ trước của đơn vị; đề nghị đơn vị kiểm tra lại)",
         [
             ("TT", 1.2, "n", "center"),
             ("Đơn vị", 5.0, "unit", "left"),
@@ -429,7 +425,6 @@ def build_report_template(path: str | Path) -> Path:
             ("Lý do cần xác minh", 8.0, "why", "left"),
         ],
     )
-    _para(doc, "{%p endif %}", 14)
     # Optional (report --by-former): the communes' figures by former district, a table made at rendering time.
     _para(doc, "{%p if former_rows %}", 14)
     _para(doc, "KẾT QUẢ THEO HUYỆN CŨ", 14, bold=True, before=12)
@@ -441,6 +436,17 @@ def build_report_template(path: str | Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(out))
     return out
+
+
+def _annex_table(doc: Any, loop: str, title: str, note: str, cols: list[tuple[str, float, str, str]]) -> None:
+    """A table of the annex shown only when it has rows, its title (and note) kept on the page of its first row."""
+    items = loop.split()[-1]
+    _para(doc, "{%p if " + items + " %}", 14)
+    _para(doc, title, 14, bold=True, before=12).paragraph_format.keep_with_next = True
+    if note:
+        _para(doc, note, 13, italic=True, after=6).paragraph_format.keep_with_next = True
+    _loop_table(doc, loop, cols)
+    _para(doc, "{%p endif %}", 14)
 
 
 def _todo_items(doc: Any, part: str, todo: dict[str, Any]) -> None:
