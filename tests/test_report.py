@@ -414,3 +414,14 @@ def test_a_form_without_unit_targets_shows_each_units_figures_and_their_total_in
     last = [c.text for c in table.rows[-1].cells]
     assert last[1:] == ["Cộng", "12/12 đơn vị đã nộp", "189.638,9", "128.791,4", "67,9"]
     assert all(c.text for r in table.rows[1:] for c in r.cells[3:])
+
+
+def test_no_empty_lines_where_an_outline_part_has_no_heading_or_note(compiled):
+    _, _, doc = compiled
+    texts = [p.text for p in doc.paragraphs]
+    start = next(k for k, t in enumerate(texts) if t.startswith("III. "))
+    end = next(k for k, t in enumerate(texts) if t.startswith("IV. "))
+    assert all(t.strip() for t in texts[start : end + 2])
+    funds = next(k for k, t in enumerate(texts) if t.startswith("3. Bố trí"))
+    assessment = next(k for k, t in enumerate(texts) if t.startswith("4. Đánh giá chung"))
+    assert all(t.strip() for t in texts[funds:assessment])

@@ -247,7 +247,9 @@ def build_report_template(path: str | Path) -> Path:
     _para(doc, "{%p endfor %}", 14)
     heading("{{ o.progress.title }}")
     _todo_items(doc, "o.progress", todo)
+    _para(doc, "{%p if context_text %}", 14)
     _para(doc, "{{ context_text }}", **body)
+    _para(doc, "{%p endif %}", 14)
     _para(
         doc,
         "{% if has_targets %}Kết quả các đơn vị đã thực hiện so với chỉ tiêu giai đoạn giao cho {{ target_part }}"
@@ -269,7 +271,9 @@ def build_report_template(path: str | Path) -> Path:
         ],
     )
     _para(doc, "", 6)
+    _para(doc, "{%p if year_targets %}", 14)
     _para(doc, "{{ year_targets }}", **body)
+    _para(doc, "{%p endif %}", 14)
     _chart(doc, "chart_indicators", "1", "Tỷ lệ thực hiện so với chỉ tiêu giai đoạn, theo chỉ tiêu")
     _para(
         doc,
@@ -303,7 +307,9 @@ def build_report_template(path: str | Path) -> Path:
     heading("{{ o.funds.title }}")
     _para(doc, "{{ funds_text }}", **body)
     _todo_items(doc, "o.funds", todo)
-    _para(doc, "{% if o.funds.note %}{{ o.funds.note }}{% endif %}", 13, italic=True, align="justify", indent=1.27)
+    _para(doc, "{%p if o.funds.note %}", 13)
+    _para(doc, "{{ o.funds.note }}", 13, italic=True, align="justify", indent=1.27)
+    _para(doc, "{%p endif %}", 13)
     heading("{{ o.assessment.title }}")
     _todo_items(doc, "o.assessment", todo)
     heading("{{ o.highlights.title }}")
@@ -459,11 +465,15 @@ def _todo_items(doc: Any, part: str, todo: dict[str, Any]) -> None:
 def _parts(doc: Any, parts: str, todo: dict[str, Any], heading: Any) -> None:
     """A list of the outline's parts (III, IV): each its heading, its sub-items or a place to write."""
     _para(doc, "{%p for q in " + parts + " %}", 14)
+    _para(doc, "{%p if q.title %}", 14)  # a part without its own heading: no empty line
     heading("{{ q.title }}")
+    _para(doc, "{%p endif %}", 14)
     _para(doc, "{%p for i in q['items'] %}", 14)
     _para(doc, "[Cán bộ tổng hợp viết: {{ i }}]", **todo)
     _para(doc, "{%p endfor %}", 14)
-    _para(doc, "{% if not q['items'] %}[Cán bộ tổng hợp viết.]{% endif %}", **todo)
+    _para(doc, "{%p if not q['items'] %}", 14)
+    _para(doc, "[Cán bộ tổng hợp viết.]", **todo)
+    _para(doc, "{%p endif %}", 14)
     _para(doc, "{%p endfor %}", 14)
 
 
