@@ -41,6 +41,7 @@ class Store:
     _group: list[Any] | None = None  # the records of a group being ingested (ingest_group)
     _built: dict[str, Any] | None = None  # the statements of recording, built on first use
     _made_dirs: set[Path] | None = None  # archive folders known to exist
+    _unsynced = False  # originals of the group written but not yet synced (one os.sync for the group)
 
     def __init__(self, location: str | Path | None = None, archive: str | Path | None = None) -> None:
         from sqlalchemy import create_engine, event
@@ -246,6 +247,9 @@ class Store:
             pending, self._group = self._group, None
         finally:
             self._group = None
+        if self._unsynced:  # every original of the group on disk before any of its rows is committed
+            os.sync()
+            self._unsynced = False
         if not pending:
             return out
         done: dict[int, IngestResult] = {}
@@ -267,11 +271,15 @@ class Store:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._made_dirs.add(target.parent)
         tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        deferred = self._group is not None and hasattr(os, "sync")
         with tmp.open("wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if not deferred:
+                os.fsync(fh.fileno())
         os.replace(tmp, target)
+        if deferred:  # synced with the rest of its group, once, before the group's rows are committed
+            self._unsynced = True
         return target
 
     def archive_path(self, sha: str, suffix: str) -> Path:
