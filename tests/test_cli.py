@@ -283,6 +283,8 @@ def test_the_command_line_speaks_vietnamese_throughout():
     assert "Hiện hướng dẫn này rồi thoát." in help_text and "Show this message" not in help_text
     assert "[mặc định: 0]" in help_text and "[default" not in help_text
     assert "Tùy chọn" in help_text and "Options" not in help_text
+    usage = run("validate").output
+    assert usage.startswith("Cách dùng: mtqg validate [TÙY CHỌN]") and "Usage" not in usage
     version = run("--version")
     assert version.exit_code == 0 and version.output.startswith("mtqg ")
 

@@ -71,6 +71,14 @@ def install() -> None:
     if not getattr(decorators.help_option, "_vietnamese", False):
         decorators.help_option = _help_option(decorators.help_option)
     import typer.core as core
+    from typer._click import formatting
+
+    if not getattr(formatting.HelpFormatter.write_usage, "_vietnamese", False):
+        formatting.HelpFormatter.write_usage = _write_usage(formatting.HelpFormatter.write_usage)  # type: ignore[method-assign]
+    rich_utils.OptionHighlighter.highlights = [
+        *[h for h in rich_utils.OptionHighlighter.highlights if "usage" not in h],
+        r"(?P<usage>Cách dùng: )",
+    ]
 
     for cls in (core.TyperArgument, core.TyperOption):
         if not getattr(cls.display_type_rich, "_vietnamese", False):
@@ -113,3 +121,13 @@ def _display_type(original: Callable[..., Any]) -> Callable[..., Any]:
 
     display_type_rich._vietnamese = True  # type: ignore[attr-defined]
     return display_type_rich
+
+
+def _write_usage(original: Callable[..., Any]) -> Callable[..., Any]:
+    def write_usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
+        for english, vi in (("[OPTIONS]", "[TÙY CHỌN]"), ("COMMAND", "LỆNH"), ("[ARGS]", "[THAM SỐ]")):
+            args = args.replace(english, vi)
+        original(self, prog, args, "Cách dùng: " if prefix is None else prefix)
+
+    write_usage._vietnamese = True  # type: ignore[attr-defined]
+    return write_usage
