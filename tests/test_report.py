@@ -425,3 +425,13 @@ def test_no_empty_lines_where_an_outline_part_has_no_heading_or_note(compiled):
     funds = next(k for k, t in enumerate(texts) if t.startswith("3. Bố trí"))
     assessment = next(k for k, t in enumerate(texts) if t.startswith("4. Đánh giá chung"))
     assert all(t.strip() for t in texts[funds:assessment])
+
+
+def test_a_plan_is_reported_as_an_allocation_not_as_results(tmp_path):
+    """The Đại Từ capital plan was presented as 'kết quả 100%'."""
+    root = Path(__file__).resolve().parents[1] / "sample_data" / "dai-tu-von-2022"
+    out = tmp_path / "bc.docx"
+    assert CliRunner().invoke(app, ["report", str(root), "-p", "2022", "-o", str(out)]).exit_code in (0, 1)
+    text = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    assert "Phân bổ: 5.558,0 triệu đồng; khớp với số được giao." in text
+    assert "Kết quả: 5.558,0" not in text and "đạt 100" not in text and "Biểu đồ 1." not in text

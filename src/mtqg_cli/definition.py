@@ -38,6 +38,7 @@ CUMULATIVE = _pairs(("kỳ", "false"), ("đến nay", "true"))
 RULE_KINDS = _pairs(("so sánh", "compare"), ("dòng tổng cộng", "total_row"), ("tổng các dòng con", "children_sum"))
 SEVERITIES = _pairs(("lỗi", "error"), ("cảnh báo", "warning"))
 BLANKS = _pairs(("bỏ qua", "skip"), ("tính là 0", "zero"))
+NATURES = _pairs(("kết quả", "results"), ("kế hoạch phân bổ", "plan"))
 SECTIONS = _pairs(("kết quả", "results"), ("hạn chế", "weaknesses"), ("đề xuất", "proposals"), ("phương hướng", "next"))
 PERIOD_KINDS = _pairs(
     ("tháng", "month"),
@@ -110,6 +111,8 @@ INFO: list[Column] = [
     ("hạn nộp", "reporting.deadline", "str"),
     ("hạn cập nhật", "reporting.update_deadline", "str"),
     ("kế tiếp biểu", "continues", "str"),
+    ("tính chất", "nature", "nature"),
+    ("đề cương", "outline", "str"),
     ("danh mục đơn vị: tỉnh", "units_from.province", "str"),
     ("danh mục đơn vị: huyện", "units_from.district", "str"),
     ("danh mục đơn vị: cấp", "units_from.level", "level"),
@@ -229,6 +232,7 @@ _VOCAB = {
     "blanks": BLANKS,
     "period": PERIOD_KINDS,
     "section": SECTIONS,
+    "nature": NATURES,
 }
 OPS = {"=": "==", "==": "==", "<=": "<=", "≤": "<=", ">=": ">=", "≥": ">=", "<": "<", ">": ">"}
 
@@ -782,7 +786,7 @@ def write_definition(data: dict[str, Any], path: str | Path, units: list[Any] | 
     _write_table(wb.create_sheet(SHEETS["kinds"]), KINDS, (data.get("reporting") or {}).get("kinds") or [])
     other = wb.create_sheet(SHEETS["other"])
     other.append(["khóa", "giá trị"])
-    for key in ("other_rows", "target_checks", "samples"):
+    for key in ("other_rows", "target_checks", "samples", "plausibility"):
         if data.get(key):
             other.append([key, _yaml(data[key])])
     for ws in wb.worksheets:

@@ -345,6 +345,8 @@ class Schema(_Model):
     # the form this one takes over from (the district form a commune form replaced on 01/07/2025): the ledger's
     # cumulative figures add that form's returns for the periods before this one's
     continues: str = ""
+    # 'plan': the returns are an allocation (a capital plan), reported as such, never as results achieved
+    nature: Literal["results", "plan"] = "results"
     outline: str = ""  # the đề cương its compiled report follows (templates/outlines/ID.yaml); the general one if ''
 
     @model_validator(mode="before")

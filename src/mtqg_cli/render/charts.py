@@ -85,7 +85,7 @@ def _bars(
 def indicator_chart(agg: Aggregate, width_in: float = 6.3) -> bytes | None:
     """Horizontal bars: each indicator's (or line's) achievement as a % of its target."""
     rows = [r for r in agg.summary_rows() if r["percent"]]
-    if not rows:
+    if not rows or agg.schema.nature == "plan":  # an allocation has no rate of achievement to draw
         return None
     labels = [_wrapped(r["label"]) for r in rows]
     values = [_pct(r["percent"]) for r in rows]

@@ -121,11 +121,15 @@ def report_context(
     summary = agg.summary_rows()
     # a figure questioned (far above its unit's target) is never celebrated: neither its indicator nor its unit
     doubted = {d["indicator"] for d in agg.doubtful or []}
-    highlights = [
-        f"{r['label']} đạt {r['percent']}"
-        for r in summary
-        if r["percent"] and _pct(r["percent"]) >= 100 and r["code"] not in doubted
-    ]
+    highlights = (
+        []
+        if schema.nature == "plan"
+        else [
+            f"{r['label']} đạt {r['percent']}"
+            for r in summary
+            if r["percent"] and _pct(r["percent"]) >= 100 and r["code"] not in doubted
+        ]
+    )
     over = [
         u["name"]
         for u in units_table
@@ -496,9 +500,15 @@ def _contents(agg: Aggregate) -> list[dict[str, str]]:
             r = rows.get(line.code)
             if r is None:
                 continue
-            text = f"Kết quả: {_with_unit(r['achieved'], r['unit'])}"
-            if r["target"]:
-                text += f" so với {r['target']} ({r['percent']})"
+            if schema.nature == "plan":  # an allocation: said as one, against the figure given, not as a result
+                text = f"Phân bổ: {_with_unit(r['achieved'], r['unit'])}"
+                if r["target"]:
+                    same = r["target"] == r["achieved"]
+                    text += "; khớp với số được giao" if same else f"; số được giao: {r['target']}"
+            else:
+                text = f"Kết quả: {_with_unit(r['achieved'], r['unit'])}"
+                if r["target"]:
+                    text += f" so với {r['target']} ({r['percent']})"
             out.append({"title": f"1.{k}. {line.label}", "text": text + "."})
         return out
     for k, group in enumerate(schema.groups, start=1):
