@@ -507,12 +507,8 @@ def _indicator(row: dict[str, Any], group_codes: dict[str, Any], groups: list[di
     if ind.get("type") == "rate":
         ind["type"] = "decimal"
         ind.setdefault("in_total", False)
-    others = ind.pop("headers", [])
-    if "all_headers" in ind:  # from the 'khác' column: the full list, the label not first
-        ind["headers"] = ind.pop("all_headers")
-    else:
-        label = ind.get("label", "")
-        ind["headers"] = list(dict.fromkeys([label, *others])) if label else others
+    ind["headers"] = _headers_read(ind)
+    ind.pop("all_headers", None)
     group = ind.get("group")
     if group and group not in {g.get("code") for g in groups}:
         code = group_codes.get(fold(group))
@@ -533,10 +529,27 @@ def _text_field(row: dict[str, Any]) -> dict[str, Any]:
         field["min_length"] = row["min"]
     if "max" in row:
         field["max_length"] = row["max"]
-    label = field.get("label", "")
-    others = row.get("headers", [])
-    field["headers"] = row.get("all_headers") or (list(dict.fromkeys([label, *others])) if label else others)
+    field["headers"] = _headers_read(row)
     return field
+
+
+def _headers_read(row: dict[str, Any]) -> list[str]:
+    """A row's header texts: its name, then 'tiêu đề khác'; or, from the 'khác' column, the full list as the form
+    had it (when the name is not its first header)."""
+    if row.get("all_headers"):
+        return list(row["all_headers"])
+    label, others = row.get("label", ""), list(row.get("headers") or [])
+    return list(dict.fromkeys([label, *others])) if label else others
+
+
+def _headers_written(row: dict[str, Any], headers: list[str]) -> None:
+    """The inverse of :func:`_headers_read`: 'tiêu đề khác' when the name is the first header, else the full list
+    kept for the 'khác' column."""
+    row.pop("headers", None)
+    if headers and headers[0] == row.get("label"):
+        row["headers"] = headers[1:]
+    else:
+        row["all_headers"] = headers
 
 
 def _text_row(field: dict[str, Any]) -> dict[str, Any]:
@@ -546,11 +559,7 @@ def _text_row(field: dict[str, Any]) -> dict[str, Any]:
         row["min"] = field["min_length"]
     if "max_length" in field:
         row["max"] = field["max_length"]
-    headers = list(field.get("headers") or [])
-    if headers and headers[0] == field.get("label"):
-        row["headers"] = headers[1:]
-    else:
-        row["all_headers"] = headers
+    _headers_written(row, list(field.get("headers") or []))
     return row
 
 
@@ -848,12 +857,7 @@ def _write_info(ws: Any, data: dict[str, Any]) -> None:
 
 def _indicator_row(ind: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
     row = {**defaults, **ind}
-    headers = list(row.get("headers") or [])
-    if headers and headers[0] == row.get("label"):
-        row["headers"] = headers[1:]
-    else:
-        row.pop("headers", None)
-        row["all_headers"] = headers
+    _headers_written(row, list(row.get("headers") or []))
     if row.get("type") == "decimal" and row.get("in_total") is False:
         row["type"] = "rate"
         row.pop("in_total")

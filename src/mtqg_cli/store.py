@@ -38,10 +38,8 @@ def default_location() -> str:
 class Store:
     """A ledger at a folder (SQLite + archive) or a database URL (with an archive folder)."""
 
-    _group: list[Any] | None = None  # the records of a group being ingested (ingest_group)
     _built: dict[str, Any] | None = None  # the statements of recording, built on first use
     _made_dirs: set[Path] | None = None  # archive folders known to exist
-    _unsynced = False  # originals of the group written but not yet synced (one os.sync for the group)
 
     def __init__(self, location: str | Path | None = None, archive: str | Path | None = None) -> None:
         from sqlalchemy import create_engine, event
@@ -198,9 +196,44 @@ class Store:
         received_at: dt.datetime | None,
         result: FileResult,
     ) -> list[IngestResult]:
-        """Record a workbook already checked (``result``, from :func:`validate_each`'s worker processes): archived
-        and synced first, then one transaction per unit it holds."""
-        p = Path(path)
+        """Record a workbook already checked (``result``): archived and synced first, then one transaction per
+        unit it holds."""
+        prepared = self._prepare(Path(path), schema, period, received_at, result, sync=True)
+        return [self._record(x) if isinstance(x, _Pending) else x for x in prepared]
+
+    def ingest_group(
+        self,
+        checked: Iterable[tuple[Path, FileResult]],
+        schema: Schema,
+        period: str,
+        received_at: dt.datetime | None = None,
+    ) -> list[IngestResult]:
+        """Record a group of checked workbooks (from :func:`validate_each`'s worker processes): each archived, the
+        group's originals synced together (one ``os.sync``; each file's ``fsync`` where there is none), then all
+        their submissions in one transaction; on any conflict (another ingest at the same moment, a lock) one
+        transaction per record, as ``ingest`` does. In the files' order: a later file of a unit is its next
+        version."""
+        grouped = hasattr(os, "sync")
+        prepared = [
+            x for path, result in checked for x in self._prepare(path, schema, period, received_at, result, not grouped)
+        ]
+        pending = [x for x in prepared if isinstance(x, _Pending)]
+        if grouped and pending:  # every original of the group on disk before any of its rows is committed
+            os.sync()
+        done: dict[int, IngestResult] = {}
+        try:
+            with self.engine.begin() as conn:
+                for item in pending:
+                    done[id(item)] = self._record_in(conn, item)
+        except Exception:  # noqa: BLE001 - a conflict or a lock: each record again in its own transaction
+            done = {id(item): self._record(item) for item in pending}
+        return [done[id(x)] if isinstance(x, _Pending) else x for x in prepared]
+
+    def _prepare(
+        self, p: Path, schema: Schema, period: str, received_at: dt.datetime | None, result: FileResult, sync: bool
+    ) -> list[IngestResult | _Pending]:
+        """A checked workbook archived (synced when ``sync``), as the submissions to record (one per unit it holds),
+        or refused: not a readable workbook, or a unit that cannot be told (never archived nor recorded)."""
         per = resolve_period(schema, period)[0]
         received = received_at or dt.datetime.now().replace(microsecond=0)
         units = result.units
@@ -212,8 +245,6 @@ class Store:
         _check_in_force(result, schema, units, per)
         refused = next((i for i in result.issues if i.code.startswith(_NOT_KEPT) and not i.cell), None)
         if not units or refused is not None:
-            # a file that is not a readable workbook (over a bound, not a spreadsheet, unreadable), or whose unit
-            # cannot be told: reported, never archived nor recorded under a made-up unit
             return [IngestResult(p, units[0] if units else "?", "refused", 0, False, result)]
         try:
             data = p.read_bytes()
@@ -221,47 +252,12 @@ class Store:
             result.issues.append(Issue("path-unreadable", Severity.ERROR, str(p), params={"detail": exc.strerror}))
             return [IngestResult(p, units[0], "refused", 0, False, result)]
         sha = hashlib.sha256(data).hexdigest()
-        self._archive(data, sha, _suffix(p))
-        pending = [_Pending(p, sha, len(data), unit, schema, per, received, result) for unit in units]
-        if self._group is not None:  # inside ingest_group: recorded with the group, in one transaction
-            self._group.extend(pending)
-            return pending  # type: ignore[return-value]
-        return [self._record(item) for item in pending]
+        self._archive(data, sha, _suffix(p), sync)
+        return [_Pending(p, sha, len(data), unit, schema, per, received, result) for unit in units]
 
-    def ingest_group(
-        self,
-        checked: Iterable[tuple[Path, FileResult]],
-        schema: Schema,
-        period: str,
-        received_at: dt.datetime | None = None,
-    ) -> list[IngestResult]:
-        """Record a group of checked workbooks: each archived and synced first, then all their submissions in one
-        transaction (one commit, one sync, instead of one per file); on any conflict (another ingest at the same
-        moment, a lock) the group's records are made one transaction each, as ``ingest`` does. In the files'
-        order: a later file of a unit is its next version."""
-        out: list[Any] = []
-        self._group = []
-        try:
-            for path, result in checked:
-                out.extend(self.ingest_checked(path, schema, period, received_at, result))
-            pending, self._group = self._group, None
-        finally:
-            self._group = None
-        if self._unsynced:  # every original of the group on disk before any of its rows is committed
-            os.sync()
-            self._unsynced = False
-        if not pending:
-            return out
-        done: dict[int, IngestResult] = {}
-        try:
-            with self.engine.begin() as conn:
-                for item in pending:
-                    done[id(item)] = self._record_in(conn, item)
-        except Exception:  # noqa: BLE001 - a conflict or a lock: each record again in its own transaction
-            done = {id(item): self._record(item) for item in pending}
-        return [done[id(x)] if isinstance(x, _Pending) else x for x in out]
-
-    def _archive(self, data: bytes, sha: str, suffix: str) -> Path:
+    def _archive(self, data: bytes, sha: str, suffix: str, sync: bool = True) -> Path:
+        """The original, stored under its hash (written to a temporary name, then renamed); ``sync=False`` when the
+        caller syncs a group of them before committing their rows."""
         target = self.archive_path(sha, suffix)
         if target.exists() and sha256_of(target) == sha:
             return target
@@ -271,15 +267,12 @@ class Store:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._made_dirs.add(target.parent)
         tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        deferred = self._group is not None and hasattr(os, "sync")
         with tmp.open("wb") as fh:
             fh.write(data)
             fh.flush()
-            if not deferred:
+            if sync:
                 os.fsync(fh.fileno())
         os.replace(tmp, target)
-        if deferred:  # synced with the rest of its group, once, before the group's rows are committed
-            self._unsynced = True
         return target
 
     def archive_path(self, sha: str, suffix: str) -> Path:
@@ -720,20 +713,14 @@ def ingest_paths(
 ) -> list[IngestResult]:
     """Every workbook under ``paths`` checked in the worker processes (as ``validate``), then recorded in the
     files' order (a later file of a unit is its next version)."""
+    from itertools import islice
+
     from .validate import collect_paths, validate_each
 
     files = collect_paths(paths)
     out: list[IngestResult] = []
-    group: list[tuple[Path, FileResult]] = []
-    for result in validate_each(list(files), schema, jobs):
-        group.append((result.path, result))
-        if len(group) == INGEST_GROUP:
-            out.extend(store.ingest_group(group, schema, period, received_at))
-            for path, _ in group:
-                if progress is not None:
-                    progress(path)
-            group = []
-    if group:
+    checked = ((result.path, result) for result in validate_each(list(files), schema, jobs))
+    while group := list(islice(checked, INGEST_GROUP)):
         out.extend(store.ingest_group(group, schema, period, received_at))
         for path, _ in group:
             if progress is not None:

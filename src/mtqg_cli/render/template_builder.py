@@ -258,18 +258,7 @@ def build_report_template(path: str | Path) -> Path:
         "hiện (biểu mẫu không có chỉ tiêu giao):{% endif %}",
         **body,
     )
-    _loop_table(
-        doc,
-        "r in indicators",
-        [
-            ("TT", 1.0, "n", "center"),
-            ("Chỉ tiêu", 7.4, "label", "left"),
-            ("ĐVT", 1.7, "unit", "center"),
-            ("Kết quả", 1.9, "achieved", "right"),
-            ("Chỉ tiêu giai đoạn", 2.5, "target", "right"),
-            ("Tỷ lệ (%)", 2.0, "percent", "right"),
-        ],
-    )
+    _against_targets(doc, "r in indicators", "Kết quả", "achieved")
     _para(doc, "", 6)
     _para(doc, "{%p if year_targets %}", 14)
     _para(doc, "{{ year_targets }}", **body)
@@ -288,18 +277,7 @@ def build_report_template(path: str | Path) -> Path:
         "Lũy kế từ đầu giai đoạn đến kỳ {{ cumulative_period }} (theo sổ theo dõi báo cáo), so với chỉ tiêu giai đoạn:",
         **body,
     )
-    _loop_table(
-        doc,
-        "c in cumulative",
-        [
-            ("TT", 1.0, "n", "center"),
-            ("Chỉ tiêu", 7.4, "label", "left"),
-            ("ĐVT", 1.7, "unit", "center"),
-            ("Lũy kế", 1.9, "cumulative", "right"),
-            ("Chỉ tiêu giai đoạn", 2.5, "target", "right"),
-            ("Tỷ lệ (%)", 2.0, "percent", "right"),
-        ],
-    )
+    _against_targets(doc, "c in cumulative", "Lũy kế", "cumulative")
     _para(doc, "{%p for t in cumulative_notes %}", 14)
     _para(doc, "{{ t }}", 13, italic=True, align="justify", indent=1.27)
     _para(doc, "{%p endfor %}", 14)
@@ -442,6 +420,22 @@ def build_report_template(path: str | Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(out))
     return out
+
+
+def _against_targets(doc: Any, loop: str, heading: str, field: str) -> None:
+    """Figures by indicator against the phase targets: TT, indicator, unit, the figure (``field``), target, %."""
+    _loop_table(
+        doc,
+        loop,
+        [
+            ("TT", 1.0, "n", "center"),
+            ("Chỉ tiêu", 7.4, "label", "left"),
+            ("ĐVT", 1.7, "unit", "center"),
+            (heading, 1.9, field, "right"),
+            ("Chỉ tiêu giai đoạn", 2.5, "target", "right"),
+            ("Tỷ lệ (%)", 2.0, "percent", "right"),
+        ],
+    )
 
 
 def _annex_table(doc: Any, loop: str, title: str, note: str, cols: list[tuple[str, float, str, str]]) -> None:
