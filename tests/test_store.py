@@ -181,10 +181,20 @@ def test_a_scripted_year(location, tmp_path, monkeypatch):
     assert round(december.rate(), 1) == 90.9
     march = st.status(schema, "2024-03")
     assert {u.unit: u.version for u in march.units}["moc-chau"] == 2
-    # cumulative: every latest accepted figure of the year; the running total is not added up
+    # cumulative: every latest accepted figure of the year added; the running total is December's own figure
     cum = st.cumulative(schema, "2024-12")
-    assert cum == {k: Decimal(v) for k, v in expected_sum.items()}
-    assert "luy_ke_to" not in cum
+    december_to_date = sum(_month_values(k, 12)["luy_ke_to"] for k, u in enumerate(schema.units) if u.code != "van-ho")
+    assert cum == {k: Decimal(v) for k, v in expected_sum.items()} | {"luy_ke_to": Decimal(december_to_date)}
+    # one from the other: a month's own figures; the running total's change since the month before
+    june = st.in_period(schema, "2024-06")
+    may_to_june = sum(_month_values(k, 6)["luy_ke_to"] - _month_values(k, 5)["luy_ke_to"] for k in range(11))
+    assert june == {
+        "tuyen_truyen": Decimal(sum(_month_values(k, 6)["tuyen_truyen"] for k in range(11))),
+        "luot_nguoi": Decimal(sum(_month_values(k, 6)["luot_nguoi"] for k in range(11))),
+        "luy_ke_to": Decimal(may_to_june),
+    }
+    assert may_to_june == 11  # each unit's running total grows by one a month
+    assert "luy_ke_to" not in st.in_period(schema, "2024-01")  # no December 2023 to take it from
     hist = st.history(schema, "moc-chau", "2024-03")
     assert [(h["version"], h["accepted"]) for h in hist] == [(1, False), (2, True)]
     # the refused figure (-1) was not kept: the change shows it filled in

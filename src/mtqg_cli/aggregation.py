@@ -179,7 +179,7 @@ class Aggregate:
             else:
                 target = row[summary.target]
             pct = value / target * 100 if _present(target) and target and _present(value) else float("nan")
-            decimals = 0 if value_ind.type == "integer" else 1
+            decimals = value_ind.places
             out.append(
                 {
                     "n": n,
@@ -208,8 +208,8 @@ class Aggregate:
                     "code": code,
                     "label": ind.label_en if lang == "en" and ind.label_en else ind.label,
                     "unit": ind.unit,
-                    "achieved": format_number(_dec(row["achieved"])),
-                    "target": format_number(_dec(row["target"])) if _present(row["target"]) else "",
+                    "achieved": format_number(_dec(row["achieved"]), ind.places),
+                    "target": format_number(_dec(row["target"]), ind.places) if _present(row["target"]) else "",
                     "percent": format_percent(row["percent"]) if _present(row["percent"]) else "",
                     "phase_target": format_number(_dec(row["phase_target"])) if _present(row["phase_target"]) else "",
                     "window": ind.window,
@@ -243,12 +243,12 @@ def aggregate(report: Report) -> Aggregate:
     achieved = wide.loc[reported].sum(axis=0, min_count=0) if reported else pd.Series(0.0, index=codes)
 
     achieved = _recompute_series(schema, achieved)
-    part = schema.units_part
+    part = schema.reported_targets
     if schema.is_long:
         target = pd.Series({c: _float(schema.targets.phase.get(c)) for c in codes}, dtype="float64")
     else:
         target = pd.Series(
-            {c: _float(part.values.get(c)) if part else _float(_sum_unit_targets(schema, c)) for c in codes},
+            {c: _float(part.get(c)) if part is not None else _float(_sum_unit_targets(schema, c)) for c in codes},
             dtype="float64",
         )
     # A context figure (e.g. the number of villages) has no target of its own: compare with the units' figures.
@@ -403,7 +403,7 @@ def _unit_targets(schema: Schema, expected: list[str], codes: list[str]) -> pd.D
     matrix = np.full((len(expected), len(codes)), np.nan)
     where = {u: k for k, u in enumerate(expected)}
     column = {c: j for j, c in enumerate(codes)}
-    for unit, targets in schema.targets.units.items():
+    for unit, targets in schema.unit_targets.items():
         k = where.get(unit)
         if k is None:
             continue
@@ -445,7 +445,7 @@ def _recompute_series(schema: Schema, series: pd.Series) -> pd.Series:
 
 
 def _sum_unit_targets(schema: Schema, code: str) -> Decimal | None:
-    values = [v.get(code) for v in schema.targets.units.values()]
+    values = [v.get(code) for v in schema.unit_targets.values()]
     present = [v for v in values if v is not None]
     return sum(present, Decimal(0)) if present else None
 

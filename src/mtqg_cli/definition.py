@@ -48,6 +48,7 @@ PERIOD_KINDS = _pairs(
     ("cập nhật năm", "update"),
     ("đánh giá", "evaluation"),
     ("đột xuất", "ad-hoc"),
+    ("lũy kế đến ngày", "to-date"),
 )
 WHOLE_PHASE = ("tổng", "toàn tỉnh", "cả tỉnh", "tổng cộng", "giai đoạn", "kế hoạch")
 PART = "phần:"

@@ -299,6 +299,7 @@ def _build_schema(
             ) from exc
         listed = data.get("units") or []  # agencies (phòng, ban, hội) a form adds to the units it refers to
         data["units"] = [u.model_dump() for u in load_units(ref, path.parent, deps)] + list(listed)
+    _own_parts_as_units(data)
     try:
         schema = Schema.model_validate(data)
     except ValidationError as exc:
@@ -316,6 +317,20 @@ def _build_schema(
             detail_en=f"{where(['targets'], 'en')}: published sums do not hold: {'; '.join(problems)}",
         )
     return schema
+
+
+def _own_parts_as_units(data: dict[str, Any]) -> None:
+    """The province's own part of the target (``targets.parts[].units: own``) reported as one more unit."""
+    targets = data.get("targets")
+    parts = targets.get("parts") if isinstance(targets, dict) else None
+    units = data.get("units")
+    if not isinstance(parts, list) or not isinstance(units, list):
+        return
+    codes = {u.get("code") for u in units if isinstance(u, dict)}
+    for part in parts:
+        if isinstance(part, dict) and part.get("units") == "own" and part.get("code") not in codes:
+            aliases = list(part.get("aliases") or [])
+            units.append({"code": part.get("code"), "name": part.get("label"), "level": "province", "aliases": aliases})
 
 
 def _find_by_id(ref: str) -> Path | None:

@@ -32,7 +32,15 @@ class Period:
 def parse_period(text: str) -> Period:
     """'2024' -> the year; '2024-06' -> June; '2024-Q2'; '2024-H1'; '2024-CN' -> the update of 2024's figures;
     '2021-2023' -> a span of years (an evaluation); '2024-03-20' -> a day (an ad hoc report: a monitoring round
-    that ended that day)."""
+    that ended that day); 'den-2023-11-30' or 'đến 30/11/2023' -> the figures to a cut-off date (lũy kế đến ngày)."""
+    from .text import fold
+
+    if m := re.fullmatch(r"(?:luy ke )?den(?: ngay)? (\d{4}) (\d{1,2}) (\d{1,2})", _dashed(fold(text))):
+        day = _date(text, int(m[1]), int(m[2]), int(m[3]))
+        return Period(day, day, f"den-{day.isoformat()}", "to-date")
+    if m := re.fullmatch(r"(?:luy ke )?den(?: ngay)? (\d{1,2}) (\d{1,2}) (\d{4})", _dashed(fold(text))):
+        day = _date(text, int(m[3]), int(m[2]), int(m[1]))
+        return Period(day, day, f"den-{day.isoformat()}", "to-date")
     t = text.strip().upper()
     if m := re.fullmatch(r"(\d{4})", t):
         y = int(m.group(1))
@@ -70,13 +78,24 @@ def parse_period(text: str) -> Period:
     raise MtqgError("period-invalid", text=text)
 
 
+def _dashed(folded: str) -> str:
+    return re.sub(r"[-/.\s:]+", " ", folded).strip()
+
+
+def _date(text: str, y: int, m: int, d: int) -> dt.date:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        raise MtqgError("period-invalid", text=text) from None
+
+
 def _shift(p: Period, n: int) -> str:
     y = p.start.year
     if p.kind == "year":
         return str(y + n)
     if p.kind == "update":
         return f"{y + n}-CN"
-    if p.kind in ("span", "day"):  # an evaluation or a one-off report has no period before it
+    if p.kind in ("span", "day", "to-date"):  # an evaluation, a one-off or a cut-off report has none before it
         return p.code
     if p.kind == "month":
         idx = y * 12 + p.start.month - 1 + n
@@ -99,6 +118,7 @@ PERIOD_OF_KIND = {
     "update": "update",
     "evaluation": "span",
     "ad-hoc": "day",
+    "to-date": "to-date",
 }
 EXAMPLE_CODE = {
     "month": "2026-06",
@@ -108,6 +128,7 @@ EXAMPLE_CODE = {
     "update": "2026-CN",
     "evaluation": "2021-2023",
     "ad-hoc": "2026-03-20",
+    "to-date": "den-2026-11-30",
 }
 
 
@@ -142,6 +163,7 @@ def period_words(per: Period, lang: str = "vi") -> str:
             "update": f"the update of {y}'s figures",
             "span": f"{per.start.year}-{per.end.year}",
             "day": f"{per.start:%d/%m/%Y}",
+            "to-date": f"to {per.start:%d/%m/%Y}",
             "month": f"{per.start:%m/%Y}",
             "quarter": f"Q{(per.start.month + 2) // 3} {y}",
             "half-year": f"{'first' if per.start.month == 1 else 'second'} half of {y}",
@@ -151,6 +173,7 @@ def period_words(per: Period, lang: str = "vi") -> str:
         "update": f"cập nhật số liệu năm {y}",
         "span": f"giai đoạn {per.start.year}-{per.end.year}",
         "day": f"ngày {per.start:%d/%m/%Y}",
+        "to-date": f"lũy kế đến ngày {per.start:%d/%m/%Y}",
         "month": f"tháng {per.start.month} năm {y}",
         "quarter": f"quý {roman[(per.start.month - 1) // 3]} năm {y}",
         "half-year": f"6 tháng {'đầu' if per.start.month == 1 else 'cuối'} năm {y}",
@@ -205,6 +228,11 @@ def period_in_text(text: str) -> str | None:
     if m := re.search(r"ky bao cao (\d{4})(?: (h[12]|q[1-4]|\d{1,2}|cn))?\b", t):  # a code: 'KỲ BÁO CÁO: 2024-H1'
         try:
             return parse_period(f"{m[1]}-{m[2]}" if m[2] else m[1]).code
+        except MtqgError:
+            return None
+    if m := re.search(r"den ngay (\d{1,2})\W*(\d{1,2})\W*(\d{4})", t):
+        try:
+            return parse_period(f"den-{m[3]}-{m[2]}-{m[1]}").code
         except MtqgError:
             return None
     if m := re.search(r"6 thang (dau|cuoi) nam (\d{4})", t):

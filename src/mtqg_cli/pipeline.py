@@ -122,8 +122,8 @@ def _phase_targets(schema: Schema) -> tuple[dict[str, Decimal], str]:
             form = schema if form_id == schema.id else load_schema(form_id)
         except SchemaError:
             continue
-        part = form.units_part
-        values = dict(part.values) if part is not None else dict(form.targets.phase)
+        part = form.reported_targets
+        values = part if part is not None else dict(form.targets.phase)
         if values:
             return values, form.id
     return {}, ""

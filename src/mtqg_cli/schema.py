@@ -58,7 +58,7 @@ class Compiler(_Model):
     archive: str = "VT"
 
 
-PeriodKind = Literal["month", "quarter", "half-year", "year", "update", "evaluation", "ad-hoc"]
+PeriodKind = Literal["month", "quarter", "half-year", "year", "update", "evaluation", "ad-hoc", "to-date"]
 KIND_NAMES = {
     "month": "Báo cáo tháng",
     "quarter": "Báo cáo quý",
@@ -67,6 +67,7 @@ KIND_NAMES = {
     "update": "Cập nhật số liệu năm",
     "evaluation": "Báo cáo đánh giá",
     "ad-hoc": "Báo cáo đột xuất",
+    "to-date": "Báo cáo kết quả",
 }
 
 
@@ -235,6 +236,15 @@ class Indicator(_Model):
     cumulative: bool = False  # a running total (lũy kế): never added across periods, never goes down
     formula: str = ""  # a computed column ('giai_ngan / ke_hoach * 100'): recomputed and compared, never trusted
     tolerance: Decimal = Decimal("0.05")  # for a computed column
+    decimals: int | None = Field(default=None, ge=0, le=6)  # shown rounded to this (money: per form); see places
+
+    @property
+    def places(self) -> int:
+        """Decimals the figure is shown with, the same in body, tables, charts and annexes: the form's
+        ``decimals`` (money in triệu đồng: 3 where a plan gives 3), else 0 for whole numbers and 1 otherwise."""
+        if self.decimals is not None:
+            return self.decimals
+        return 0 if self.type == "integer" else 1
 
 
 class Plausibility(_Model):
@@ -261,10 +271,15 @@ class TextField(_Model):
 
 
 class TargetPart(_Model):
+    """A part of the phase target: ``units: all`` the part the reporting units carry out; ``units: own`` the part
+    the province's own agencies carry out, reported as one more unit (code and name the part's, also known by
+    ``aliases``) whose row the province fills, so that its progress is tracked with the others'."""
+
     code: str
     label: str
     share: float | None = None
-    units: Literal["all"] | None = None
+    units: Literal["all", "own"] | None = None
+    aliases: list[str] = []
     values: dict[str, Decimal]
 
 
@@ -519,6 +534,37 @@ class Schema(_Model):
     def units_part(self) -> TargetPart | None:
         """The part of the phase target carried out by the reporting units (the 'Huyện, thành phố' row)."""
         return next((p for p in self.targets.parts if p.units == "all"), None)
+
+    @property
+    def own_parts(self) -> list[TargetPart]:
+        """The parts the province carries out itself and reports as a unit (``units: own``)."""
+        return [p for p in self.targets.parts if p.units == "own"]
+
+    @property
+    def reported_targets(self) -> dict[str, Decimal] | None:
+        """The part of the phase targets the units that report carry out: the units' part, plus the province's own
+        part when the province reports it as a unit; None when the form gives no part."""
+        part = self.units_part
+        if part is None:
+            return None
+        values = dict(part.values)
+        for own in self.own_parts:
+            for k, v in own.values.items():
+                values[k] = values.get(k, Decimal(0)) + v
+        return values
+
+    @property
+    def unit_targets(self) -> dict[str, dict[str, Decimal]]:
+        """Each unit's own phase targets: the plan's per unit, and the province's own part for the unit it is
+        reported as (``units: own``)."""
+        own = {p.code: dict(p.values) for p in self.own_parts if p.code not in self.targets.units}
+        return {**self.targets.units, **own}
+
+    @property
+    def reported_part_label(self) -> str:
+        """The name of :attr:`reported_targets`: 'Huyện, thành phố', or 'Huyện, thành phố và Tỉnh'."""
+        part = self.units_part
+        return " và ".join([part.label, *(p.label for p in self.own_parts)]) if part is not None else ""
 
     def row_model(self) -> type[BaseModel]:
         """A Pydantic model of one unit's row, built from the indicators: types and bounds."""

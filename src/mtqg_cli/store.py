@@ -545,9 +545,11 @@ class Store:
         return sums
 
     def cumulative(self, schema: Schema, period: str) -> dict[str, Decimal]:
-        """Sums over every period of the same kind up to and including ``period`` (lũy kế), and, for a form that
-        continues another (``continues``), that form's periods before this one's (see :meth:`continued`). Rates and
-        running totals (``cumulative: true``) are not added up."""
+        """The figures since the phase began, up to and including ``period`` (lũy kế): a period's figure is added
+        over every period of the same kind, and, for a form that continues another (``continues``), that form's
+        periods before this one's (see :meth:`continued`); a running total (``cumulative: true``, a return giving
+        the figure to date) is already cumulative, so the latest period's figure is taken, never a sum. Computed
+        rates and context figures are left out."""
         end = resolve_period(schema, period)[0]
         out: dict[str, Decimal] = {}
         own = [
@@ -556,13 +558,32 @@ class Store:
             if parse_period(c).kind == end.kind and parse_period(c).start <= end.start
         ]
         parts = [(schema.id, c) for c in own] + self.continued(schema, period)
+        parts.sort(key=lambda part: parse_period(part[1]).start)
         for form_id, code in parts:
             form = schema if form_id == schema.id else _load(form_id)
             for k, v in self.totals(form, code).items():
                 ind = schema.indicator_by_code.get(k)
-                if ind is None or ind.formula or ind.role == "context" or ind.cumulative:
+                if ind is None or ind.formula or ind.role == "context":
                     continue
-                out[k] = out.get(k, Decimal(0)) + v
+                out[k] = v if ind.cumulative or end.kind == "to-date" else out.get(k, Decimal(0)) + v
+        return out
+
+    def in_period(self, schema: Schema, period: str) -> dict[str, Decimal]:
+        """Each figure for ``period`` alone: a period's figure as returned; for a running total, the change since
+        the period before (its figure to date less the previous period's), left out when that period has no
+        returns."""
+        per = resolve_period(schema, period)[0]
+        now = self.totals(schema, per.code)
+        before = self.totals(schema, per.previous().code) if per.previous().code != per.code else {}
+        out: dict[str, Decimal] = {}
+        for k, v in now.items():
+            ind = schema.indicator_by_code.get(k)
+            if ind is None or ind.formula or ind.role == "context":
+                continue
+            if not ind.cumulative:
+                out[k] = v
+            elif k in before:
+                out[k] = v - before[k]
         return out
 
     def continued(self, schema: Schema, period: str) -> list[tuple[str, str]]:

@@ -89,7 +89,7 @@ def show_aggregate(agg: Aggregate, console: Console, lang: str) -> None:
         label = ind.label_en if lang == "en" and ind.label_en else ind.label
         target = row["target"]
         pct = row["percent"]
-        places = 0 if ind.type == "integer" else 1  # the rounding of the report and the annex: one rule
+        places = ind.places  # the rounding of the report and the annex: one rule
         table.add_row(
             label,
             ind.unit,

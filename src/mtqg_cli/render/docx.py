@@ -99,7 +99,7 @@ def report_context(
     else:
         period_text = project
     n, total = len(agg.reported), len(agg.expected)
-    part = schema.units_part
+    part = schema.reported_part_label
     from .charts import unit_summary
 
     heads, totals, per_unit = _unit_values(agg)
@@ -163,7 +163,7 @@ def report_context(
         "returned": [agg.unit_name(c) for c in agg.returned],
         "reported": [agg.unit_name(c) for c in agg.reported],
         "rejected": [str(Path(f.path).name) for f in agg.rejected],
-        "target_part": f"các đơn vị ({part.label})" if part else ("kế hoạch" if schema.is_long else "các đơn vị"),
+        "target_part": f"các đơn vị ({part})" if part else ("kế hoạch" if schema.is_long else "các đơn vị"),
         "indicators": indicators,
         "behind": behind,
         "problems": problems,
@@ -414,10 +414,14 @@ def keep_names(text: str) -> str:
     return text[: m.start(2)] + m.group(2).replace(" ", "\u00a0")
 
 
+def _d(value: object) -> Decimal:
+    return Decimal(repr(float(value)))  # type: ignore[arg-type]
+
+
 def _context_text(agg: Aggregate) -> str:
     """The figures that frame the results (the villages of the area: 'Số bản ĐBKK: 1.449 bản'), in a sentence."""
     parts = [
-        f"{i.label}: {_with_unit(format_number(Decimal(repr(float(agg.progress.loc[i.code, 'achieved'])))), i.unit)}"
+        f"{i.label}: {_with_unit(format_number(_d(agg.progress.loc[i.code, 'achieved']), i.places), i.unit)}"
         for i in agg.schema.indicators
         if i.role == "context" and i.code in agg.progress.index
     ]
@@ -445,7 +449,7 @@ def _year_targets(agg: Aggregate) -> str:
         if not target:
             continue
         done = Decimal(repr(float(agg.progress.loc[ind.code, "achieved"])))
-        places = 0 if ind.type == "integer" else 1
+        places = ind.places
         share = format_percent(float(done / target * 100))
         reached = _with_unit(f"{format_number(done, places)}/{format_number(target)}", ind.unit)
         parts.append(f"{ind.label}: {reached} ({share})")
@@ -457,7 +461,7 @@ def _unit_values(agg: Aggregate) -> tuple[list[str], list[str], dict[str, dict[s
     (triệu đồng)'), their totals, and each reported unit's figures, formatted as the report formats them."""
     inds = [i for i in agg.schema.indicators if i.role == "result"][:3]
     heads = [f"{i.column_label or i.label} ({i.unit})" if i.unit else i.column_label or i.label for i in inds]
-    places = [0 if i.type == "integer" else 1 for i in inds]
+    places = [i.places for i in inds]
 
     def shown(value: Any, k: int) -> str:
         return "" if value != value or value is None else format_number(Decimal(repr(float(value))), places[k])
@@ -529,7 +533,7 @@ def _funds(agg: Aggregate) -> str:
     parts = []
     for ind in money:
         value = agg.progress.loc[ind.code, "achieved"]
-        parts.append(f"{ind.label}: {format_number(Decimal(repr(float(value))), 1)} {ind.unit}")
+        parts.append(f"{ind.label}: {format_number(Decimal(repr(float(value))), ind.places)} {ind.unit}")
     return "Tổng hợp nguồn lực từ báo cáo của các đơn vị: " + "; ".join(parts) + "."
 
 

@@ -21,7 +21,7 @@ from . import atomic_write, looks_like_formula
 
 FONT = "Times New Roman"
 INT_FORMAT = "#,##0"
-DEC_FORMAT = "#,##0.0"
+DEC_FORMAT = "#,##0.0"  # a computed rate (%)
 PCT_FORMAT = '0.0"%"'
 
 
@@ -227,7 +227,7 @@ def _summary_sheet(ws: Any, agg: Aggregate, lang: str) -> None:
                 None if v != v else float(v),
                 st.body,
                 st.right,
-                INT_FORMAT if ind.type == "integer" else DEC_FORMAT,
+                _fmt(ind),
                 st.border,
             )
         r += 1
@@ -250,17 +250,17 @@ def _summary_sheet(ws: Any, agg: Aggregate, lang: str) -> None:
             float(agg.progress.loc[ind.code, "achieved"]),
             st.bold,
             st.right,
-            INT_FORMAT if ind.type == "integer" else DEC_FORMAT,
+            _fmt(ind),
             st.border,
             st.total_fill,
         )
     r += 1
-    part = schema.units_part
-    put(ws, r, 2, f"Chỉ tiêu giai đoạn ({part.label if part else 'các đơn vị'})", st.bold, st.left, border=st.border)
+    part = schema.reported_part_label
+    put(ws, r, 2, f"Chỉ tiêu giai đoạn ({part or 'các đơn vị'})", st.bold, st.left, border=st.border)
     put(ws, r, 1, None, border=st.border)
     for k, ind in enumerate(inds):
         t = agg.progress.loc[ind.code, "target"]
-        put(ws, r, 3 + k, None if t != t else float(t), st.body, st.right, INT_FORMAT, st.border)
+        put(ws, r, 3 + k, None if t != t else float(t), st.body, st.right, _fmt(ind), st.border)
     r += 1
     put(ws, r, 2, "Tỷ lệ so với chỉ tiêu (%)", st.bold, st.left, border=st.border)
     put(ws, r, 1, None, border=st.border)
@@ -369,7 +369,8 @@ def _unit_cells(ws: Any, r: int, n: int, agg: Aggregate, unit: str, st: Any) -> 
 
 
 def _fmt(ind: Any) -> str:
-    return INT_FORMAT if ind.type == "integer" else DEC_FORMAT
+    """The cell format of an indicator's figures: its places (one rounding rule with the Word report)."""
+    return "#,##0" + ("." + "0" * ind.places if ind.places else "")
 
 
 def _progress_sheet(ws: Any, agg: Aggregate, lang: str) -> None:

@@ -41,7 +41,7 @@ def _unit_targets(schema: Any) -> dict[str, dict[str, Decimal]]:
     results = {i.code for i in schema.indicators if i.role == "result" and not i.formula and i.in_total}
     return {
         unit: {code: t for code, t in values.items() if code in results and t > 0}
-        for unit, values in schema.targets.units.items()
+        for unit, values in schema.unit_targets.items()
     }
 
 
