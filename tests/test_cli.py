@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -320,3 +321,70 @@ def test_help_shows_types_in_words_and_no_markup_is_eaten():
     text = run("report", "--help").output
     assert "<tệp, thư mục…>" in text and "<list[Path]>" not in text and "<bool>" not in text
     assert "[report]" in text
+
+
+# Words that only English has: a Vietnamese screen holding one of them has let English through.
+ENGLISH = re.compile(
+    r"\b(usage|options|arguments|commands|show this|message|missing|no such|did you mean|invalid|required|default"
+    r"|error|try|the|and|of|for|with|not|exist|does|value|choose|help for)\b",
+    re.IGNORECASE,
+)
+# ... and the Vietnamese words of the help an English screen must not show
+VIETNAMESE = re.compile(r"Cách dùng|Tùy chọn|Tham số|Hiện hướng dẫn|Ngôn ngữ|Mã biểu mẫu|Kho dữ liệu|bắt buộc|mặc định")
+MISTAKES = [
+    ["validat"],  # an unknown command
+    ["validate"],  # a missing argument
+    ["validate", "x.xlsx", "--format", "xml"],  # a bad option value
+    ["validate", "x.xlsx", "--bogus"],  # an unknown option
+    ["schema", "show", "son-la-du-an8"],  # an unknown form
+    ["validate", "khong-co-thu-muc"],  # a path that does not exist
+    ["status", "-s", "son-la-du-an-8"],  # a missing option
+]
+
+
+def _screens(lang_args: list[str], env: dict[str, str] | None = None) -> list[tuple[str, int, str]]:
+    out = []
+    for path in [[], *_all_commands()]:
+        result = runner.invoke(app, [*path, "--help", *lang_args], env=env)
+        out.append((" ".join(path) + " --help", result.exit_code, result.output))
+    for args in MISTAKES:
+        result = runner.invoke(app, [*args, *lang_args], env=env)
+        out.append((" ".join(args), result.exit_code, result.output))
+    return out
+
+
+def _without_examples(text: str) -> str:
+    """A help screen less what is not prose: command lines, option names, metavars, paths, form ids."""
+    text = re.sub(r"(mtqg|--|-)[\w./*\[\]|-]*", " ", text)
+    return re.sub(r"<[^>]*>|\{[^}]*\}|'[^']*'|«[^»]*»|[\w.-]+\.(xlsx|yaml|docx|json|csv|toml)|\S+/\S*", " ", text)
+
+
+def test_every_screen_speaks_vietnamese_and_english_when_asked():
+    """Every command's --help and the usual mistakes: no English word in Vietnamese, no Vietnamese help in English
+    (with --lang en and with MTQG_LANG=en); the exit codes are the same in both languages."""
+    vi = _screens([])
+    for what, _, text in vi:
+        found = ENGLISH.findall(_without_examples(text))
+        assert not found, f"{what}: English words {found} in\n{text}"
+        assert text.strip(), what
+    for en in (_screens(["--lang", "en"]), _screens([], env={"MTQG_LANG": "en"})):
+        for (what, code, text), (_, vi_code, _) in zip(en, vi, strict=True):
+            assert code == vi_code, what
+            assert not VIETNAMESE.search(text), f"{what}: Vietnamese in the English screen\n{text}"
+    assert [code for _, code, _ in vi[-len(MISTAKES) :]] == [2] * len(MISTAKES)  # could not run, never 1
+    assert all(code == 0 for _, code, _ in vi[: -len(MISTAKES)])
+
+
+def test_every_help_text_has_its_english():
+    from mtqg_cli.cli.english import help_en
+
+    def walk(command, path):
+        missing = [] if not command.help or help_en(path) else [path]
+        for param in command.params:
+            if getattr(param, "help", None) and param.name != "help" and help_en(path, param.name) is None:
+                missing.append(f"{path}.{param.name}")
+        for name, sub in (getattr(command, "commands", None) or {}).items():
+            missing += walk(sub, f"{path} {name}".strip())
+        return missing
+
+    assert walk(get_command(app), "") == []

@@ -6,6 +6,7 @@ import typer
 
 from .aggregate import aggregate
 from .ledger import history, ingest, status, store_app
+from .options import Lang, LangOpt
 from .outline import outline_app
 from .report import report
 from .sample import sample
@@ -13,12 +14,13 @@ from .schema import schema_app
 from .template import template
 from .units import units_app
 from .validate import validate
-from .vietnamese import install
+from .vietnamese import install, language_group
 
 install()  # Typer's own words (panel titles, [bắt buộc], help option, errors) in Vietnamese
 
 app = typer.Typer(
     name="mtqg",
+    cls=language_group(),
     help=(
         "mtqg — kiểm tra, tổng hợp và lập báo cáo số liệu các Chương trình mục tiêu quốc gia từ tệp Excel "
         "của các đơn vị.\n\n"
@@ -45,6 +47,7 @@ def _root(
     version: bool = typer.Option(
         False, "--version", help="In phiên bản mtqg rồi thoát.", callback=_version, is_eager=True
     ),
+    lang: LangOpt = Lang.vi,  # read before parsing (vietnamese.run_language): 'mtqg --lang en validate …' too
 ) -> None:
     """mtqg — kiểm tra, tổng hợp và lập báo cáo số liệu các Chương trình mục tiêu quốc gia."""
 

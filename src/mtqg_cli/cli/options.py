@@ -26,7 +26,10 @@ class Format(StrEnum):
     json = "json"
 
 
-LangOpt = Annotated[Lang, typer.Option("--lang", help="Ngôn ngữ thông báo: vi (mặc định) hoặc en.")]
+LangOpt = Annotated[
+    Lang,
+    typer.Option("--lang", envvar="MTQG_LANG", show_envvar=False, help="Ngôn ngữ thông báo: vi (mặc định) hoặc en."),
+]
 FormatOpt = Annotated[
     Format, typer.Option("--format", help="table: bảng dễ đọc (mặc định); json: cho máy đọc, ra stdout.")
 ]
