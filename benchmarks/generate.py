@@ -39,7 +39,13 @@ def form_da8(n: int) -> dict:
     data = yaml.safe_load((ROOT / "schemas" / "son-la-du-an-8.yaml").read_text("utf-8"))
     data["id"] = "bench-da8-xa"
     data["title"] = "Kết quả Dự án 8 theo xã (dữ liệu đo hiệu năng)"
-    data["reporting"] = {"level": "commune", "period": "year", "deadline": "10/09"}
+    data["reporting"] = {
+        "level": "commune",
+        "kinds": [  # a year, and the months of a ministry that follows progress monthly
+            {"code": "nam", "name": "Báo cáo năm", "period": "year", "deadline": "10/09"},
+            {"code": "thang", "name": "Báo cáo tháng", "period": "month", "deadline": "05/+1"},
+        ],
+    }
     data["layout"] = dict(data["layout"], unit_column=["Xã, phường", "Đơn vị", "Huyện, thành phố"])
     data["units"] = _communes(n)
     for key in ("targets", "target_checks", "units_from"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .formula import Formula
@@ -62,7 +63,21 @@ class Aggregate:
 
     def is_doubtful(self, unit: str, indicator: str | None = None) -> bool:
         """Whether a unit's figure (any of its figures, without ``indicator``) was questioned."""
-        return any(d["unit"] == unit and indicator in (None, d["indicator"]) for d in self.doubtful or [])
+        return (unit, indicator) in self._doubts
+
+    @cached_property
+    def _doubts(self) -> set[tuple[str, str | None]]:
+        keys: set[tuple[str, str | None]] = set()
+        for d in self.doubtful or []:
+            keys |= {(d["unit"], d["indicator"]), (d["unit"], None)}
+        return keys
+
+    def has_reported(self, unit: str) -> bool:
+        return unit in self._reported
+
+    @cached_property
+    def _reported(self) -> frozenset[str]:
+        return frozenset(self.reported)
 
     def unit_line_values(self, code: str) -> dict[tuple[str, str], float]:
         """A long form's figures of one indicator by (unit, line), for the units expected (blank ones left out)."""

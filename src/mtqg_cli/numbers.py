@@ -169,10 +169,8 @@ def _grouped(s: str, mark: str) -> bool:
 
 
 def format_number(value: object, decimals: int | None = None) -> str:
-    """Vietnamese number: '1.234', '5.558,0', '-12,5' (Babel, locale vi_VN). Whole numbers keep no decimals
-    unless asked."""
-    from babel.numbers import format_decimal
-
+    """Vietnamese number: '1.234', '5.558,0', '-12,5' (locale vi_VN: '.' groups thousands, ',' marks decimals, as
+    Babel writes them). Whole numbers keep no decimals unless asked."""
     if value is None:
         return ""
     d = (
@@ -184,9 +182,14 @@ def format_number(value: object, decimals: int | None = None) -> str:
     )
     if decimals is None:
         decimals = 0 if d == d.to_integral_value() else max(0, -int(d.normalize().as_tuple().exponent))
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     d = d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)  # as Excel's ROUND: 6,25 -> 6,3
-    return format_decimal(d, format=pattern, locale="vi_VN")
+    if d == 0:
+        d = abs(d)  # never '-0'
+    # Python's own grouping, the marks swapped (thousands of figures in a report: Babel parses its pattern each time)
+    return format(d, f",.{decimals}f").translate(_VI_MARKS)
+
+
+_VI_MARKS = str.maketrans({",": ".", ".": ","})
 
 
 def format_percent(value: float | Decimal | None, decimals: int = 1) -> str:

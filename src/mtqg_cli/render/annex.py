@@ -70,13 +70,14 @@ def _annex(agg: Aggregate, lang: str) -> Any:
                 counted.append(r)
             r += 1
     else:
-        for n, code in enumerate(agg.expected, start=1):
+        table = agg.values.reindex(index=agg.expected, columns=[i.code for i in inds]).to_numpy(dtype="float64")
+        for n, (code, row) in enumerate(zip(agg.expected, table, strict=True), start=1):
             _unit_cells(ws, r, n, agg, code, st)
             for k, ind in enumerate(inds):
                 if ind.formula:
                     formula_cell(ws, r, 3 + k, cell_formula(ind.formula, r), st, ind)
                     continue
-                v = agg.values.loc[code, ind.code]
+                v = row[k]
                 put(ws, r, 3 + k, None if v != v else float(v), st.body, st.right, _fmt(ind), st.border)
             counted.append(r)
             r += 1

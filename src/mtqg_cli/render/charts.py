@@ -118,16 +118,13 @@ def unit_summary(agg: Aggregate) -> list[dict[str, Any]]:
     results = [i.code for i in agg.schema.indicators if i.role == "result" and not i.formula]
     rejected = {u for f in agg.rejected for u in f.units}
     out = []
-    for code in agg.expected:
-        pct = agg.unit_percent.loc[code, results] if results else None
+    # one array read for every unit (a label lookup per cell costs more than the rest of the report)
+    table = agg.unit_percent.reindex(index=agg.expected, columns=results).to_numpy(dtype="float64")
+    for code, row in zip(agg.expected, table, strict=True):
         # a questioned figure (far above the unit's target) is left out: never celebrated
-        values = (
-            [float(v) for c, v in pct.items() if v == v and not agg.is_doubtful(code, str(c))]
-            if pct is not None
-            else []
-        )
+        values = [float(v) for c, v in zip(results, row, strict=True) if v == v and not agg.is_doubtful(code, c)]
         state = word(
-            "state-reported" if code in agg.reported else "state-rejected" if code in rejected else "state-missing"
+            "state-reported" if agg.has_reported(code) else "state-rejected" if code in rejected else "state-missing"
         )
         out.append(
             {

@@ -467,7 +467,10 @@ def _unit_values(agg: Aggregate) -> tuple[list[str], list[str], dict[str, dict[s
         return "" if value != value or value is None else format_number(Decimal(repr(float(value))), places[k])
 
     totals = [shown(agg.progress.loc[i.code, "achieved"], k) for k, i in enumerate(inds)]
-    per_unit = {u: {f"v{k}": shown(agg.values.loc[u, i.code], k) for k, i in enumerate(inds)} for u in agg.reported}
+    table = agg.values.reindex(index=agg.reported, columns=[i.code for i in inds]).to_numpy(dtype="float64")
+    per_unit = {
+        u: {f"v{k}": shown(v, k) for k, v in enumerate(row)} for u, row in zip(agg.reported, table, strict=True)
+    }
     pad = 3 - len(inds)
     return heads + [""] * pad, totals + [""] * pad, per_unit
 

@@ -8,8 +8,10 @@ sees them without recalculating.
 
 from __future__ import annotations
 
+from copy import copy
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from ..aggregation import Aggregate
 from ..numbers import format_percent
@@ -94,6 +96,27 @@ def put(
     cell.value = value
     if isinstance(value, str) and looks_like_formula(value):
         cell.data_type = "s"
+    _style(cell, font, align, fmt, border, fill)
+    return cell
+
+
+# A workbook's styles as put() last built them, by the objects given: the same look is copied, not built again
+# (openpyxl hashes every font, border and fill it is given: most of the time of a table of thousands of rows).
+# Kept with the workbook and gone with it; the objects are held so that their ids stay theirs.
+_LOOKS: WeakKeyDictionary[Any, dict[tuple[Any, ...], tuple[Any, tuple[Any, ...]]]] = WeakKeyDictionary()
+
+
+def _style(cell: Any, font: Any, align: Any, fmt: str | None, border: Any, fill: Any) -> None:
+    parts = (font, align, fmt, border, fill)
+    if not any(parts):
+        return
+    # a cell styled before keeps what this call does not set: set one by one
+    fresh = cell._style is None or not any(cell._style)
+    looks = _LOOKS.setdefault(cell.parent.parent, {})
+    key = (id(font), id(align), fmt, id(border), id(fill))
+    if fresh and key in looks:
+        cell._style = copy(looks[key][0])
+        return
     if font is not None:
         cell.font = font
     if align is not None:
@@ -104,7 +127,8 @@ def put(
         cell.border = border
     if fill is not None:
         cell.fill = fill
-    return cell
+    if fresh:
+        looks[key] = (copy(cell._style), parts)
 
 
 def _text_lines(text: str, chars: float) -> int:
@@ -216,10 +240,11 @@ def _summary_sheet(ws: Any, agg: Aggregate, lang: str) -> None:
         put(ws, numbers_row, col, f"({col})", st.subtitle, st.center, border=st.border)
     first = numbers_row + 1
     r = first
-    for n, code in enumerate(agg.expected, start=1):
+    table = agg.values.reindex(index=agg.expected, columns=[i.code for i in inds]).to_numpy(dtype="float64")
+    for n, (code, row) in enumerate(zip(agg.expected, table, strict=True), start=1):
         _unit_cells(ws, r, n, agg, code, st)
         for k, ind in enumerate(inds):
-            v = agg.values.loc[code, ind.code]
+            v = row[k]
             put(
                 ws,
                 r,
@@ -362,7 +387,7 @@ def _unit_lines_sheet(ws: Any, agg: Aggregate, lang: str) -> None:
 
 def _unit_cells(ws: Any, r: int, n: int, agg: Aggregate, unit: str, st: Any) -> None:
     """A unit's number and name (marked when it has not reported) in columns A and B."""
-    reported = unit in agg.reported
+    reported = agg.has_reported(unit)
     put(ws, r, 1, n, st.body, st.center, border=st.border)
     name = agg.unit_name(unit) + ("" if reported else " (chưa nộp)")
     put(ws, r, 2, name, st.body if reported else st.missing, st.left, border=st.border)
@@ -424,7 +449,7 @@ def _status_sheet(ws: Any, agg: Aggregate, report: Report | None, lang: str) -> 
             rejected_units[u] = str(f.path)
     for n, code in enumerate(agg.expected, start=1):
         r = n + 1
-        if code in agg.reported:
+        if agg.has_reported(code):
             state, file = "reported", agg.sources[code]
         elif code in rejected_units:
             state, file = "rejected", rejected_units[code]
