@@ -3,6 +3,10 @@ same work from the files (each command its own process, wall clock).
 
     python benchmarks/generate.py 1000 /tmp/mtqg-bench
     python benchmarks/ledger.py /tmp/mtqg-bench [--store postgresql+psycopg://…] [--repeat 3]
+    python benchmarks/ledger.py /tmp/mtqg-bench --months 12   # a year of monthly returns in the ledger first
+
+With ``--months N`` the ledger is filled once with N monthly periods of the same returns (2026-01 …), the fill
+timed as a whole, then the rounds read the last month: from the files and from a ledger that holds every month.
 
 Rounds are interleaved: each round runs every command once (a fresh ledger for the ingest), so a machine that
 speeds up or slows down moves both sides together; figures are medians over the rounds, ratios the median of
@@ -38,6 +42,7 @@ def main() -> None:
     ap.add_argument("--store", default="", help="a PostgreSQL URL (default: a fresh SQLite ledger each round)")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--mtqg", default=str(Path(sys.executable).with_name("mtqg")))
+    ap.add_argument("--months", type=int, default=0, help="fill the ledger with this many monthly periods first")
     args = ap.parse_args()
     files = args.root / "files"
     form = next(args.root.glob("bench-*.yaml"))
@@ -45,24 +50,37 @@ def main() -> None:
     env = dict(os.environ, MTQG_SCHEMAS=str(args.root))
     m = args.mtqg
     rows: dict[str, list[float]] = {}
+    period = "2026"
+    kept = ""
+    if args.months:  # one ledger for every round, holding a year of months
+        kept = args.store or str(Path(tempfile.mkdtemp(prefix="mtqg-year-")) / "kho")
+        if args.store:
+            subprocess.run([sys.executable, "-c", _DROP, args.store], check=True)
+        fill = 0.0
+        for month in range(1, args.months + 1):
+            period = f"2026-{month:02d}"
+            cmd = [m, "ingest", str(files), "-s", str(form), "-p", period, "--store", kept, "--format", "json"]
+            fill += timed(cmd, env)
+        rate = args.months * n / fill
+        print(f"filled {args.months} monthly periods x {n} returns in {fill:.1f} s ({rate:.0f} returns/s)")
     for _ in range(args.repeat):
         work = Path(tempfile.mkdtemp(prefix="mtqg-ledger-"))
-        store = args.store or str(work / "kho")
-        if args.store:  # a shared PostgreSQL: emptied each round
+        store = kept or args.store or str(work / "kho")
+        if args.store and not kept:  # a shared PostgreSQL: emptied each round
             subprocess.run([sys.executable, "-c", _DROP, args.store], check=True)
         s = ["-s", str(form)]
         steps = {
             "validate files": [m, "validate", str(files), *s, "--format", "json"],
-            "ingest": [m, "ingest", str(files), *s, "-p", "2026", "--store", store, "--format", "json"],
-            "aggregate files": [m, "aggregate", str(files), *s, "-p", "2026", "--format", "json"],
-            "aggregate ledger": [m, "aggregate", *s, "-p", "2026", "--store", store, "--format", "json"],
+            "ingest": [m, "ingest", str(files), *s, "-p", period, "--store", store, "--format", "json"],
+            "aggregate files": [m, "aggregate", str(files), *s, "-p", period, "--format", "json"],
+            "aggregate ledger": [m, "aggregate", *s, "-p", period, "--store", store, "--format", "json"],
             "report files": [
                 m,
                 "report",
                 str(files),
                 *s,
                 "-p",
-                "2026",
+                period,
                 "-o",
                 str(work / "a.docx"),
                 "-o",
@@ -73,7 +91,7 @@ def main() -> None:
                 "report",
                 *s,
                 "-p",
-                "2026",
+                period,
                 "--store",
                 store,
                 "-o",
@@ -81,8 +99,10 @@ def main() -> None:
                 "-o",
                 str(work / "b.xlsx"),
             ],
-            "status": [m, "status", *s, "-p", "2026", "--store", store, "--format", "json"],
+            "status": [m, "status", *s, "-p", period, "--store", store, "--format", "json"],
         }
+        if kept:  # the ledger already holds the period: ingesting it again would only find the same files
+            del steps["ingest"]
         for name, cmd in steps.items():
             rows.setdefault(name, []).append(timed(cmd, env))
         shutil.rmtree(work, ignore_errors=True)
@@ -95,7 +115,8 @@ def main() -> None:
         each = [x / y for x, y in zip(rows[a], rows[b], strict=True)]
         return f"{statistics.median(each):.2f} (range {min(each):.2f}-{max(each):.2f})"
 
-    print(f"  ingest rate / validate rate: {ratio('validate files', 'ingest')}")
+    if "ingest" in rows:
+        print(f"  ingest rate / validate rate: {ratio('validate files', 'ingest')}")
     print(f"  aggregate ledger / files:    {ratio('aggregate ledger', 'aggregate files')}")
     print(f"  report ledger / files:       {ratio('report ledger', 'report files')}")
     print(f"  report / aggregate (files):  {ratio('report files', 'aggregate files')}")

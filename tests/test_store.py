@@ -508,3 +508,31 @@ def test_the_tong_hop_from_the_ledger_has_the_comparison_with_the_period_before(
     assert head[3:5] == ["năm 2024", "năm 2023"]
     row = rows["Thành lập và duy trì tổ truyền thông cộng đồng"]
     assert row[3] == row[5] == row[6] and row[7] == 416 and row[8] == pytest.approx(row[6] / 416 * 100)
+
+
+def test_the_ledgers_sums_are_exact_whatever_the_decimals(location, tmp_path, monkeypatch):
+    """Totals and cumulative figures are added by the database (one query for every period): exact on both
+    databases, 0,1 + 0,2 is 0,3; a figure with more than six decimals is added exactly too."""
+    form = MONTHLY.replace(
+        '  - {code: luot_nguoi, label: Số lượt người tham dự, unit: lượt, headers: ["Số lượt người tham dự"]}',
+        '  - {code: luot_nguoi, label: Kinh phí, unit: triệu đồng, type: decimal, headers: ["Số lượt người tham dự"]}',
+    )
+    schema = install_form(tmp_path / "forms", monkeypatch, "thang.yaml", form, "thang-thu-nghiem")
+    st = _store(location)
+    given = {
+        "2024-01": ["0.1", "0.2", "1234567.125"],
+        "2024-02": ["0.3", "0.0000001", "2"],  # seven decimals: added figure by figure
+    }
+    for period, amounts in given.items():
+        for unit, amount in zip(["mai-son", "moc-chau", "song-ma"], amounts, strict=True):
+            values = {"tuyen_truyen": 1, "luot_nguoi": Decimal(amount), "luy_ke_to": 3}
+            path = write_unit_workbook(tmp_path / period / f"{unit}.xlsx", schema, schema.unit_by_code[unit], values)
+            [r] = st.ingest(path, schema, period)
+            assert r.accepted, r
+    assert st.totals(schema, "2024-01")["luot_nguoi"] == Decimal("1234567.425")
+    assert st.totals(schema, "2024-02")["luot_nguoi"] == Decimal("2.3000001")
+    both = st.period_totals(schema, ["2024-01", "2024-02"])
+    assert both["2024-01"] == st.totals(schema, "2024-01") and both["2024-02"] == st.totals(schema, "2024-02")
+    cum = st.cumulative(schema, "2024-02")
+    assert cum["luot_nguoi"] == Decimal("1234569.7250001") and cum["tuyen_truyen"] == 6
+    assert cum["luy_ke_to"] == 9  # a running total: February's, not January's added

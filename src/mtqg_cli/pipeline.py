@@ -163,9 +163,10 @@ def load_data(
             raise MtqgError("schema-needed")
         form = load_schema(schema)
         ledger = Store(store)  # opened once for the report, its extras and the status
-        return ReportData(
-            ledger.report(form, period), [], LedgerExtras.of(ledger, form, period), ledger.status(form, period)
-        )
+        with ledger.reading():
+            return ReportData(
+                ledger.report(form, period), [], LedgerExtras.of(ledger, form, period), ledger.status(form, period)
+            )
     given = [Path(p) for p in paths or []]
     absent = [p for p in given if not p.exists()]
     if given and len(absent) == len(given):  # a mistyped folder: nothing to read, said as such (exit 2)

@@ -15,11 +15,12 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .errors import Issue, MtqgError, Severity
 from .periods import Period, deadline, parse_period, resolve_period, units_in_force
@@ -27,6 +28,8 @@ from .schema import Schema
 from .store_results import IngestResult, Status, UnitStatus
 from .store_upkeep import Exported, check, export, sha256_of
 from .validate import FileResult, Report, UnitRow, validate_file
+
+_R = TypeVar("_R")
 
 SCHEMA_VERSION = 2
 
@@ -54,6 +57,7 @@ class Store:
             url = f"sqlite:///{base / 'store.sqlite3'}"
             default_archive = base / "archive"
         self.archive_dir = Path(archive) if archive else default_archive
+        self._reads: dict[tuple[str, str, str], Any] | None = None  # see reading()
         self.archive_dir.mkdir(parents=True, exist_ok=True)
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
@@ -387,9 +391,30 @@ class Store:
             rows = conn.execute(select(f.c.line, f.c.indicator, f.c.value).where(f.c.submission_id == submission_id))
             return {(r[0], r[1]): (None if r[2] is None else Decimal(r[2])) for r in rows}
 
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """One piece of reading work (a report with its extras and status): each period's latest returns and their
+        figures read once, however many parts of the work ask for them; forgotten when the work ends, so a
+        long-lived ledger (the web application's) never answers from an old read."""
+        self._reads = {}
+        try:
+            yield
+        finally:
+            self._reads = None
+
+    def _once(self, key: tuple[str, str, str], read: Callable[[], _R]) -> _R:
+        if self._reads is None:
+            return read()
+        if key not in self._reads:
+            self._reads[key] = read()
+        return self._reads[key]
+
     def latest_accepted(self, schema_id: str, period: str) -> dict[str, Any]:
         """unit -> the submission row that counts (the latest accepted version): one query, whatever the number
         of units."""
+        return self._once(("accepted", schema_id, period), lambda: self._latest_accepted(schema_id, period))
+
+    def _latest_accepted(self, schema_id: str, period: str) -> dict[str, Any]:
         from sqlalchemy import select
 
         s = self.submissions
@@ -417,6 +442,9 @@ class Store:
     def latest_figures(self, schema_id: str, period: str) -> dict[int, dict[tuple[str, str], Decimal | None]]:
         """submission id -> its figures, for the latest accepted version of every unit: one query (the figures
         joined to the versions that count), not one per unit."""
+        return self._once(("figures", schema_id, period), lambda: self._latest_figures(schema_id, period))
+
+    def _latest_figures(self, schema_id: str, period: str) -> dict[int, dict[tuple[str, str], Decimal | None]]:
         from sqlalchemy import select
 
         s, f = self.submissions, self.figures
@@ -535,6 +563,57 @@ class Store:
 
     def totals(self, schema: Schema, period: str) -> dict[str, Decimal]:
         """Province totals of a period from the latest accepted returns (a unit's own total: its top lines)."""
+        return self.period_totals(schema, [period]).get(period, {})
+
+    def period_totals(self, schema: Schema, periods: list[str]) -> dict[str, dict[str, Decimal]]:
+        """period -> province totals, for every period in one query, the sums done by the database, exact: as
+        NUMERIC on PostgreSQL; on SQLite as whole millionths, and a period holding a figure with more than six
+        decimals added up here instead (see :meth:`_python_totals`)."""
+        from sqlalchemy import Float, Integer, Numeric, and_, case, cast, func, or_, select
+
+        if not periods:
+            return {}
+        s, f = self.submissions, self.figures
+        where = (s.c.schema_id == schema.id, s.c.period.in_(periods))
+        latest = (
+            select(s.c.unit, s.c.period, func.max(s.c.version).label("version"))
+            .where(*where, s.c.accepted.is_(True))
+            .group_by(s.c.unit, s.c.period)
+            .subquery()
+        )
+        sqlite = self.engine.dialect.name == "sqlite"
+        if sqlite:
+            total = func.sum(cast(func.round(cast(f.c.value, Float) * 1_000_000), Integer))
+            dot = func.instr(f.c.value, ".")
+            fine = or_(f.c.value.like("%e%"), f.c.value.like("%E%"), and_(dot > 0, func.length(f.c.value) - dot > 6))
+            finer = func.sum(case((fine, 1), else_=0))
+        else:
+            total, finer = func.sum(cast(f.c.value, Numeric)), func.sum(0)
+        q = (
+            select(s.c.period, f.c.indicator, total, finer)
+            .join(f, f.c.submission_id == s.c.id)
+            .join(
+                latest, and_(s.c.unit == latest.c.unit, s.c.period == latest.c.period, s.c.version == latest.c.version)
+            )
+            .where(*where, f.c.value.is_not(None))
+            .group_by(s.c.period, f.c.indicator)
+        )
+        if schema.is_long:
+            q = q.where(f.c.line.in_([line.code for line in schema.top_lines]))
+        out: dict[str, dict[str, Decimal]] = {}
+        exceptions = set()
+        with self.engine.connect() as conn:
+            for period, code, value, fine_count in conn.execute(q):
+                if fine_count:
+                    exceptions.add(period)
+                elif value is not None:
+                    out.setdefault(period, {})[code] = Decimal(value) / 1_000_000 if sqlite else Decimal(value)
+        for period in exceptions:
+            out[period] = self._python_totals(schema, period)
+        return out
+
+    def _python_totals(self, schema: Schema, period: str) -> dict[str, Decimal]:
+        """A period's totals added up figure by figure in Python (exact whatever the decimals)."""
         top = {line.code for line in schema.top_lines}
         sums: dict[str, Decimal] = {}
         for figures in self.latest_figures(schema.id, period).values():
@@ -559,9 +638,12 @@ class Store:
         ]
         parts = [(schema.id, c) for c in own] + self.continued(schema, period)
         parts.sort(key=lambda part: parse_period(part[1]).start)
+        forms = {form_id: schema if form_id == schema.id else _load(form_id) for form_id, _ in parts}
+        sums = {  # one query per form, whatever the number of periods
+            form_id: self.period_totals(form, [c for f, c in parts if f == form_id]) for form_id, form in forms.items()
+        }
         for form_id, code in parts:
-            form = schema if form_id == schema.id else _load(form_id)
-            for k, v in self.totals(form, code).items():
+            for k, v in sums[form_id].get(code, {}).items():
                 ind = schema.indicator_by_code.get(k)
                 if ind is None or ind.formula or ind.role == "context":
                     continue
