@@ -188,6 +188,106 @@ WORDS: dict[str, tuple[str, str]] = {
 }
 
 
+# the web pages of ``mtqg serve``
+WORDS.update(
+    {
+        "web-title": ("nộp và kiểm tra báo cáo", "send and check a return"),
+        "web-sign-in": ("Đăng nhập", "Sign in"),
+        "web-code": ("Mã truy cập", "Access code"),
+        "web-code-help": (
+            "Mã do cán bộ tổng hợp của tỉnh cấp cho đơn vị (ví dụ K7QM-3XWD-HN4P-T9BC).",
+            "The code the province's officer gave your unit (e.g. K7QM-3XWD-HN4P-T9BC).",
+        ),
+        "web-sign-out": ("Đăng xuất", "Sign out"),
+        "web-wrong-code": (
+            "Mã truy cập không đúng hoặc đã bị thu hồi. Kiểm tra lại mã, hoặc liên hệ cán bộ tổng hợp.",
+            "The access code is wrong or has been revoked. Check it, or ask the officer.",
+        ),
+        "web-unit": ("Đơn vị", "Unit"),
+        "web-form": ("Biểu mẫu", "Form"),
+        "web-period": ("Kỳ báo cáo", "Period"),
+        "web-due": ("Hạn nộp", "Deadline"),
+        "web-blank": ("Tải biểu trống của đơn vị", "Download your unit's blank form"),
+        "web-upload": ("Nộp tệp báo cáo", "Send your workbook"),
+        "web-upload-help": (
+            "Tệp .xlsx, .xls hoặc .ods, tối đa {limit}. Tệp được kiểm tra ngay; tệp đạt được ghi sổ.",
+            "An .xlsx, .xls or .ods file, at most {limit}. It is checked at once; an accepted one is recorded.",
+        ),
+        "web-send": ("Gửi và kiểm tra", "Send and check"),
+        "web-versions": ("Các lần nộp", "What you have sent"),
+        "web-version": ("Lần", "Version"),
+        "web-file": ("Tệp", "File"),
+        "web-received": ("Thời gian nhận", "Received"),
+        "web-result": ("Kết quả", "Result"),
+        "web-accepted": ("Đạt — đã ghi sổ", "Accepted — recorded"),
+        "web-rejected": ("Có lỗi — cần sửa rồi nộp lại", "Errors — fix and send again"),
+        "web-errors": ("Lỗi cần sửa", "Errors to fix"),
+        "web-warnings": ("Cần kiểm tra lại", "To check"),
+        "web-no-problem": ("Không có lỗi nào.", "No problems."),
+        "web-sheet": ("Trang tính", "Sheet"),
+        "web-cell": ("Ô", "Cell"),
+        "web-problem": ("Lỗi", "Problem"),
+        "web-fix": ("Cách sửa", "How to fix it"),
+        "web-annotated": ("Tải bản có đánh dấu ô lỗi", "Download the copy with the cells marked"),
+        "web-back": ("Quay lại", "Back"),
+        "web-refused": ("Không nhận tệp", "Not accepted"),
+        "web-csrf": (
+            "Trang đã hết hạn hoặc không hợp lệ. Tải lại trang rồi làm lại.",
+            "The page has expired or is not valid. Reload it and try again.",
+        ),
+        "web-too-large": (
+            "Tệp lớn hơn mức cho phép ({limit}). Xoá ảnh, trang tính thừa rồi gửi lại.",
+            "The file is larger than allowed ({limit}). Remove pictures and extra sheets, then send it again.",
+        ),
+        "web-no-file": ("Chưa chọn tệp.", "No file was chosen."),
+        "web-wrong-type": (
+            "Chỉ nhận tệp bảng tính ({suffixes}). Lưu tệp dưới dạng Excel rồi gửi lại.",
+            "Only spreadsheet files are accepted ({suffixes}). Save it as an Excel workbook and send it again.",
+        ),
+        "web-other-unit": (
+            "Tệp này là báo cáo của đơn vị khác ({units}), không phải của đơn vị bạn. Kiểm tra lại tệp.",
+            "This file is another unit's return ({units}), not yours. Check the file.",
+        ),
+        "web-unreadable": (
+            "Không đọc được tệp thành báo cáo của đơn vị. Các lỗi dưới đây nói rõ cách sửa.",
+            "The file cannot be read as your unit's return. The problems below say how to fix it.",
+        ),
+        "web-not-found": ("Không tìm thấy", "Not found"),
+        "web-not-found-text": (
+            "Trang này không có hoặc bạn không xem được.",
+            "This page does not exist or is not yours.",
+        ),
+        "web-officer": ("Cán bộ tổng hợp", "Officer"),
+        "web-status": ("Tình hình nộp báo cáo", "Who has reported"),
+        "web-rate": ("Tỷ lệ đã nộp", "Reporting rate"),
+        "web-days-late": ("Số ngày muộn", "Days late"),
+        "web-attempts": ("Lần nộp có lỗi", "Rejected attempts"),
+        "web-history": ("Lịch sử", "History"),
+        "web-report-docx": ("Tải báo cáo tổng hợp (Word)", "Download the compiled report (Word)"),
+        "web-report-xlsx": ("Tải phụ lục (Excel)", "Download the annex (Excel)"),
+        "web-log": ("Nhật ký thao tác", "Log of actions"),
+        "web-no-codes": (
+            "Chưa cấp mã truy cập nào: mtqg serve codes --form MÃ --period KỲ -o ma-truy-cap.xlsx",
+            "No access codes issued yet: mtqg serve codes --form ID --period PERIOD -o codes.xlsx",
+        ),
+        "web-language": ("English", "Tiếng Việt"),
+        "codes-written": (
+            "Đã cấp {count} mã truy cập ({form}, kỳ {period}) và ghi: {path}. Mã cũ của các đơn vị này bị thu hồi.",
+            "Issued {count} access codes ({form}, period {period}) and wrote: {path}. Their earlier codes are revoked.",
+        ),
+        "officer-code": (
+            "Mã truy cập của cán bộ tổng hợp (chỉ hiện một lần, mã cũ đã bị thu hồi): {code}",
+            "The officer's access code (shown once; the earlier one is revoked): {code}",
+        ),
+        "codes-revoked": ("Đã thu hồi {count} mã của {unit}.", "Revoked {count} codes of {unit}."),
+        "serving": (
+            "mtqg đang chạy tại http://{host}:{port}/ — kho dữ liệu: {store}. Nhấn Ctrl+C để dừng.",
+            "mtqg is serving at http://{host}:{port}/ — ledger: {store}. Press Ctrl+C to stop.",
+        ),
+    }
+)
+
+
 def choose(pair: tuple[str, str], lang: str = "vi") -> str:
     """One of a (Vietnamese, English) pair of texts made earlier, in ``lang``."""
     return pair[1] if lang == "en" else pair[0]

@@ -11,6 +11,7 @@ from .outline import outline_app
 from .report import report
 from .sample import sample
 from .schema import schema_app
+from .serve import serve_app
 from .template import template
 from .units import units_app
 from .validate import validate
@@ -64,6 +65,7 @@ app.command()(status)
 app.add_typer(store_app, name="store")
 app.add_typer(units_app, name="units")
 app.add_typer(outline_app, name="outline")
+app.add_typer(serve_app, name="serve")
 
 
 def main() -> None:

@@ -1,0 +1,1 @@
+"""The web application of ``mtqg serve``: units check and send their own returns, the officer follows them."""
