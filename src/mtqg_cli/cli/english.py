@@ -180,6 +180,33 @@ HELP_EN: dict[str, str] = {
     "outline list": "List the report outlines available (mtqg report --outline ID).\n\nExample:  mtqg outline list",
     "outline show": "The headings of an outline, in order.\n\nExample:  mtqg outline show du-an-8",
     "outline show.outline_id": "Outline id or .yaml file.",
+    "serve": (
+        "Run the web pages: a unit signs in with its access code, downloads its blank form, sends its workbook and "
+        "sees "
+        "at once what to fix; the officer follows who has reported and downloads the compiled report.\n\n"
+        "Example:  mtqg serve --store ledger/ --host 0.0.0.0 --port 8000"
+    ),
+    "serve.host": "Address to listen on (0.0.0.0: the whole office network).",
+    "serve.port": "Port.",
+    "serve codes": (
+        "Issue access codes to the units of a form and period (one per unit; earlier ones revoked), written to .xlsx."
+        "\n\nExample:  mtqg serve codes --form son-la-du-an-8 --period 2024 -o codes.xlsx"
+    ),
+    "serve codes.form": "Form id.",
+    "serve codes.period": "Reporting period.",
+    "serve codes.output": ".xlsx file to write the codes into (keep it private).",
+    "serve codes.unit": "Only for this unit (repeat for several).",
+    "serve officer": (
+        "Issue the officer's access code (the earlier one is revoked); it is shown once.\n\n"
+        "Example:  mtqg serve officer --store ledger/"
+    ),
+    "serve revoke": (
+        "Revoke a unit's access code (a unit signed in is signed out).\n\n"
+        'Example:  mtqg serve revoke --form son-la-du-an-8 --period 2024 --unit "Mộc Châu"'
+    ),
+    "serve revoke.form": "Form id.",
+    "serve revoke.period": "Reporting period.",
+    "serve revoke.unit": "Unit (name or code).",
 }
 
 
