@@ -253,3 +253,26 @@ def test_long_names_get_tall_rows_and_money_keeps_its_decimal(tmp_path):
     cell = next(row[3] for row in progress.iter_rows(min_row=5) if row[1].value == "Kế hoạch vốn được giao")
     assert cell.value == pytest.approx(189638.9) and cell.number_format.endswith("0.0")
     assert progress.oddFooter.center.text == "Trang &P/&N" and progress.page_setup.fitToWidth == 1
+
+
+def test_a_title_that_does_not_wrap_keeps_one_lines_height_and_a_short_sheet_prints_on_one_page(tmp_path, schema):
+    """The status sheet's title stood unmerged in column A: its row was given the height of the text wrapped in a
+    5-character column (875 pt) and page 1 printed blank. A blank form's signature block went to a page of its own."""
+    import datetime as dt
+
+    from mtqg_cli.periods import parse_period
+    from mtqg_cli.render.xlsx import write_status_xlsx
+    from mtqg_cli.samples import write_unit_workbook
+    from mtqg_cli.store_results import Status, UnitStatus
+
+    units = [UnitStatus(u.code, u.name, "missing") for u in schema.units]
+    status = Status(schema, parse_period("2024"), dt.date(2024, 9, 10), None, units)
+    ws = load_workbook(write_status_xlsx(status, tmp_path / "tinh-hinh.xlsx")).active
+    assert "A1:G1" in {str(r) for r in ws.merged_cells.ranges}
+    assert all(ws.row_dimensions[r].height < 60 for r in (1, 2))
+    assert ws.page_setup.fitToHeight == 1 and ws.page_setup.fitToWidth == 1
+    blank = write_unit_workbook(tmp_path / "bieu.xlsx", schema, schema.units[0], {}, period="2025", blank=True)
+    form = load_workbook(blank).worksheets[0]
+    assert form.page_setup.fitToHeight == 1 and form.sheet_properties.pageSetUpPr.fitToPage
+    long = write_status_xlsx(Status(schema, parse_period("2024"), None, None, units * 5), tmp_path / "dai.xlsx")
+    assert load_workbook(long).active.page_setup.fitToHeight == 0  # 55 rows: as many pages as it needs

@@ -165,6 +165,10 @@ def fit_header_rows(ws: Any, top: int, bottom: int, minimum: float = 20.0) -> di
                 continue
             last_row, last_col = spans.get((r, c), (r, c))
             size = float(cell.font.sz or 11) if cell.font is not None else 11.0
+            wraps = cell.alignment is not None and bool(cell.alignment.wrap_text)
+            if not wraps and (r, c) not in spans:  # text that does not wrap stays on one line (it runs over)
+                need[r] = max(need[r], size * 1.35 + 6.0)
+                continue
             # a column of width w holds about w characters of 11 pt text, less the cell's margins; kept on the
             # safe side: a line too many leaves a little space, a line too few cuts the text
             chars = (sum(width(x) for x in range(c, last_col + 1)) * 0.9 - 1.5) * 11.0 / size
@@ -585,6 +589,7 @@ def _print_setup(ws: Any, first_header: int, last_header: int, orientation: str 
     print_setup(ws, first_header, last_header, orientation)
 
 
+ONE_PAGE_ROWS = 30  # sheets this short are printed on one page
 FIT_ROWS_UP_TO = 2000  # sheets this long get every row as tall as its wrapped text; longer ones their titles only
 
 
@@ -598,7 +603,9 @@ def print_setup(ws: Any, first_header: int, last_header: int, orientation: str =
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = orientation
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    # a short sheet (a blank form, a district table) on one page whole: its signature block never alone on a
+    # second page; a long one as many pages tall as it needs
+    ws.page_setup.fitToHeight = 1 if ws.max_row <= ONE_PAGE_ROWS else 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = f"{first_header}:{last_header}"
     ws.page_margins.left = ws.page_margins.right = 0.5
@@ -619,14 +626,13 @@ def write_status_xlsx(status: Any, path: str | Path, lang: str = "vi") -> Path:
         ws.title = "Tình hình nộp"
         due = status.deadline.strftime("%d/%m/%Y") if status.deadline else "—"
         when = report_title(status.kind.title if status.kind else "", status.period, lang).upper()
-        put(ws, 1, 1, f"TÌNH HÌNH NỘP BÁO CÁO: {status.schema.title.upper()} — {when}", st.title)
-        put(
+        title_rows(
             ws,
-            2,
-            1,
+            7,
+            f"TÌNH HÌNH NỘP BÁO CÁO: {status.schema.title.upper()} — {when}",
             f"Hạn nộp: {due}. Tỷ lệ báo cáo: {format_percent(status.rate())} ({status.reported}/{len(status.units)});"
             f" đúng hạn: {format_percent(status.on_time_rate())}.",
-            st.subtitle,
+            st,
         )
         headers = ["TT", "Đơn vị", "Tình trạng", "Số ngày muộn", "Phiên bản", "Ngày nhận", "Tệp"]
         for c, h in enumerate(headers, start=1):
