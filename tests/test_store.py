@@ -536,3 +536,30 @@ def test_the_ledgers_sums_are_exact_whatever_the_decimals(location, tmp_path, mo
     cum = st.cumulative(schema, "2024-02")
     assert cum["luot_nguoi"] == Decimal("1234569.7250001") and cum["tuyen_truyen"] == 6
     assert cum["luy_ke_to"] == 9  # a running total: February's, not January's added
+
+
+def test_a_group_holding_the_same_file_twice_and_a_correction_records_each_once_in_order(location, tmp_path, schema):
+    """One ingest of a folder where Mộc Châu's return appears twice (same bytes, two names) and then corrected:
+    recorded as version 1, a duplicate of it, version 2; a second ingest of the folder adds nothing."""
+    import shutil
+
+    from mtqg_cli.store import ingest_paths
+
+    folder = tmp_path / "nhan"
+    first = write_unit(folder / "a-moc-chau_2024.xlsx", schema, "moc-chau", total={"to_tkvvtb": 99})
+    shutil.copy(first, folder / "b-moc-chau_2024.xlsx")
+    write_unit(folder / "c-moc-chau_2024.xlsx", schema, "moc-chau")
+    write_unit(folder / "d-song-ma_2024.xlsx", schema, "song-ma")
+    st = _store(location)
+    done = ingest_paths(st, [folder], schema, "2024", jobs=1)
+    assert [(r.path.name, r.unit, r.status, r.version, r.accepted) for r in done] == [
+        ("a-moc-chau_2024.xlsx", "moc-chau", "new", 1, False),
+        ("b-moc-chau_2024.xlsx", "moc-chau", "duplicate", 1, False),
+        ("c-moc-chau_2024.xlsx", "moc-chau", "new", 2, True),
+        ("d-song-ma_2024.xlsx", "song-ma", "new", 1, True),
+    ]
+    again = ingest_paths(st, [folder], schema, "2024", jobs=1)
+    assert [r.status for r in again] == ["duplicate"] * 4
+    assert len(st.submissions_for(schema.id, "2024")) == 3
+    assert st.figures_of(st.latest_accepted(schema.id, "2024")["moc-chau"].id)
+    assert st.check() == []

@@ -227,11 +227,66 @@ class Store:
         done: dict[int, IngestResult] = {}
         try:
             with self.engine.begin() as conn:
-                for item in pending:
-                    done[id(item)] = self._record_in(conn, item)
+                done = self._record_group(conn, pending)
         except Exception:  # noqa: BLE001 - a conflict or a lock: each record again in its own transaction
             done = {id(item): self._record(item) for item in pending}
         return [done[id(x)] if isinstance(x, _Pending) else x for x in prepared]
+
+    def _record_group(self, conn: Any, items: list[_Pending]) -> dict[int, IngestResult]:
+        """The submissions of a group (one form, one period) within the transaction ``conn``, in set operations:
+        one query for the files already recorded for these units, one for their last versions, one for the
+        originals already known, then the new rows written together. The same rules as :meth:`_record_in`: the
+        same file twice for a unit is recorded once; each new file of a unit is its next version, in order."""
+        from sqlalchemy import func, select
+
+        if not items:
+            return {}
+        s, f = self.submissions, self.files
+        first = items[0].args()
+        schema, period = first[4], first[5]
+        units = sorted({item.args()[3] for item in items})
+        shas = sorted({item.args()[1] for item in items})
+        if self.is_sqlite is False:  # serialise writers of the same returns on PostgreSQL, always in one order
+            for unit in units:
+                conn.exec_driver_sql(
+                    "SELECT pg_advisory_xact_lock(hashtext(%s))", (f"{schema.id}|{unit}|{period.code}",)
+                )
+        of = (s.c.schema_id == schema.id, s.c.period == period.code, s.c.unit.in_(units))
+        same = {
+            (r.unit, r.sha256): (r.version, bool(r.accepted))
+            for r in conn.execute(
+                select(s.c.unit, s.c.sha256, s.c.version, s.c.accepted).where(*of, s.c.sha256.in_(shas))
+            )
+        }
+        last = dict(conn.execute(select(s.c.unit, func.max(s.c.version)).where(*of).group_by(s.c.unit)).all())
+        known = {r[0] for r in conn.execute(select(f.c.sha256).where(f.c.sha256.in_(shas)))}
+        done: dict[int, IngestResult] = {}
+        new_files, subs, figures_of = [], [], []
+        for item in items:
+            path, sha, size, unit, _, _, received, result = item.args()
+            if (unit, sha) in same:
+                version, accepted = same[(unit, sha)]
+                done[id(item)] = IngestResult(path, unit, "duplicate", version, accepted, result)
+                continue
+            if sha not in known:
+                known.add(sha)
+                new_files.append({"sha256": sha, "size": size, "suffix": _suffix(path), "stored_at": _now()})
+            rows = [r for r in result.rows if r.unit == unit]
+            accepted = result.accepted and bool(rows)
+            version = (last.get(unit) or 0) + 1
+            last[unit] = version
+            same[(unit, sha)] = (version, accepted)
+            subs.append(_submission_row(schema.id, unit, period.code, version, path, sha, received, accepted, result))
+            figures_of.append(rows)
+            done[id(item)] = IngestResult(path, unit, "new", version, accepted, result)
+        if new_files:
+            conn.execute(f.insert(), new_files)
+        if subs:
+            ids = conn.execute(s.insert().returning(s.c.id, sort_by_parameter_order=True), subs).scalars().all()
+            figures = [fig for sub_id, rows in zip(ids, figures_of, strict=True) for fig in _figure_rows(sub_id, rows)]
+            if figures:
+                conn.execute(self.figures.insert(), figures)
+        return done
 
     def _prepare(
         self, p: Path, schema: Schema, period: str, received_at: dt.datetime | None, result: FileResult, sync: bool
@@ -324,9 +379,6 @@ class Store:
         q = self._statements()
         rows = [r for r in result.rows if r.unit == unit]
         accepted = result.accepted and bool(rows)
-        issues = json.dumps(
-            [i.to_dict("vi") | {"severity": str(i.severity)} for i in result.issues], ensure_ascii=False
-        )
         if self.is_sqlite is False:
             # serialise writers of the same return on PostgreSQL
             conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"{schema.id}|{unit}|{period.code}",))
@@ -337,34 +389,10 @@ class Store:
         if conn.execute(q["file"], {"sha256": sha}).first() is None:
             conn.execute(q["add_file"], {"sha256": sha, "size": size, "suffix": _suffix(path), "stored_at": _now()})
         version = (conn.execute(q["last"], key).scalar() or 0) + 1
-        inserted = conn.execute(
-            q["add_submission"],
-            key
-            | {
-                "version": version,
-                "file_name": path.name,
-                "sha256": sha,
-                "received_at": received,
-                "ingested_at": _now(),
-                "accepted": accepted,
-                "errors": len(result.errors),
-                "warnings": len(result.warnings),
-                "issues": issues,
-            },
-        ).inserted_primary_key
+        row = _submission_row(schema.id, unit, period.code, version, path, sha, received, accepted, result)
+        inserted = conn.execute(q["add_submission"], row).inserted_primary_key
         assert inserted is not None  # an INSERT of one row always has its key
-        sub_id = inserted[0]
-        figures = [
-            {
-                "submission_id": sub_id,
-                "line": row.line or "",
-                "indicator": code,
-                "value": None if value is None else str(value),
-                "row": row.row,
-            }
-            for row in rows
-            for code, value in row.values.items()
-        ]
+        figures = _figure_rows(inserted[0], rows)
         if figures:
             conn.execute(self.figures.insert(), figures)
         return IngestResult(path, unit, "new", version, accepted, result)
@@ -832,3 +860,48 @@ def ingest_paths(
 
 
 INGEST_GROUP = 64  # files recorded in one transaction: one commit (and one sync of the database) per group
+
+
+def _submission_row(
+    schema_id: str,
+    unit: str,
+    period: str,
+    version: int,
+    path: Path,
+    sha: str,
+    received: dt.datetime,
+    accepted: bool,
+    result: FileResult,
+) -> dict[str, Any]:
+    """A submission's row: the workbook's name, hash, times, verdict and problems (in Vietnamese, with codes and
+    parameters to say them in English)."""
+    issues = json.dumps([i.to_dict("vi") | {"severity": str(i.severity)} for i in result.issues], ensure_ascii=False)
+    return {
+        "schema_id": schema_id,
+        "unit": unit,
+        "period": period,
+        "version": version,
+        "file_name": path.name,
+        "sha256": sha,
+        "received_at": received,
+        "ingested_at": _now(),
+        "accepted": accepted,
+        "errors": len(result.errors),
+        "warnings": len(result.warnings),
+        "issues": issues,
+    }
+
+
+def _figure_rows(submission_id: int, rows: list[UnitRow]) -> list[dict[str, Any]]:
+    """A submission's figures, one row each (values kept as text: exact decimals)."""
+    return [
+        {
+            "submission_id": submission_id,
+            "line": row.line or "",
+            "indicator": code,
+            "value": None if value is None else str(value),
+            "row": row.row,
+        }
+        for row in rows
+        for code, value in row.values.items()
+    ]
