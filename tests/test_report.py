@@ -435,3 +435,32 @@ def test_a_plan_is_reported_as_an_allocation_not_as_results(tmp_path):
     text = "\n".join(p.text for p in Document(str(out)).paragraphs)
     assert "Phân bổ: 5.558,0 triệu đồng; khớp với số được giao." in text
     assert "Kết quả: 5.558,0" not in text and "đạt 100" not in text and "Biểu đồ 1." not in text
+
+
+def test_a_long_table_of_units_made_after_rendering_reads_as_the_template_renders_it(
+    sample_folder, schema, tmp_path, monkeypatch
+):
+    """The units' table of thousands of rows is copied from one rendered row (docxtpl's passes over every
+    paragraph cost more than the rest of a ministry's report): the same rows, texts, cells and row properties as
+    the template's own loop gives."""
+    import mtqg_cli.render.docx as docx_render
+
+    report = validate_paths([sample_folder], schema)
+    agg = aggregate(report)
+
+    def tables(path):
+        out = []
+        for t in Document(str(path)).tables:
+            out.append([[c.text for c in r.cells] for r in t.rows])
+        return out
+
+    monkeypatch.setattr(docx_render, "HELD_FROM", 10**9)
+    whole = tables(render_docx(agg, tmp_path / "a.docx", report, period="2024", today=TODAY, charts=False))
+    monkeypatch.setattr(docx_render, "HELD_FROM", 2)
+    held = render_docx(agg, tmp_path / "b.docx", report, period="2024", today=TODAY, charts=False)
+    assert tables(held) == whole
+    units = next(t for t in whole if t[0][:2] == ["TT", "Đơn vị"])
+    assert len(units) == 12 and units[1][1] == "Bắc Yên" and units[11][1] == "Yên Châu"
+    assert "\u2983" not in "".join(p.text for p in Document(str(held)).paragraphs)
+    rows = [r._tr.xml.count("cantSplit") for t in Document(str(held)).tables for r in t.rows if r.cells[0].text == "5"]
+    assert rows and all(n == 1 for n in rows)

@@ -739,6 +739,11 @@ class Store:
                     )
         return issues
 
+    def analyze(self) -> None:
+        """Bring the database's statistics up to date, so that its planner reads a large ledger the right way."""
+        with self.engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
+
     # -- safety
 
     def check(self, figures: bool = True) -> list[tuple[str, dict[str, object]]]:
@@ -856,10 +861,15 @@ def ingest_paths(
         for path, _ in group:
             if progress is not None:
                 progress(path)
+    if sum(1 for r in out if r.status == "new") >= ANALYZE_AFTER:
+        store.analyze()
     return out
 
 
 INGEST_GROUP = 64  # files recorded in one transaction: one commit (and one sync of the database) per group
+# after this many new returns, the database's statistics are brought up to date (PostgreSQL planned the first
+# read after ingesting 10,000 returns without them: 43 s instead of 1.5 s)
+ANALYZE_AFTER = 500
 
 
 def _submission_row(

@@ -71,6 +71,7 @@ def _annex(agg: Aggregate, lang: str) -> Any:
             r += 1
     else:
         table = agg.values.reindex(index=agg.expected, columns=[i.code for i in inds]).to_numpy(dtype="float64")
+        formats = [_fmt(ind) for ind in inds]
         for n, (code, row) in enumerate(zip(agg.expected, table, strict=True), start=1):
             _unit_cells(ws, r, n, agg, code, st)
             for k, ind in enumerate(inds):
@@ -78,7 +79,7 @@ def _annex(agg: Aggregate, lang: str) -> Any:
                     formula_cell(ws, r, 3 + k, cell_formula(ind.formula, r), st, ind)
                     continue
                 v = row[k]
-                put(ws, r, 3 + k, None if v != v else float(v), st.body, st.right, _fmt(ind), st.border)
+                put(ws, r, 3 + k, None if v != v else float(v), st.body, st.right, formats[k], st.border)
             counted.append(r)
             r += 1
     total_row = r

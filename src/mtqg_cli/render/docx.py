@@ -589,7 +589,11 @@ def render_docx(
     if context["former_rows"]:
         context["former_table"] = FORMER_MARK
     env = Environment(autoescape=True)
+    # the shipped template's table of units, thousands of rows for a ministry, filled after rendering (see
+    # _held_rows); an officer's own template is rendered as it is written
+    held = _held_rows(context, "units_table") if template is None else {}
     tpl.render(context, env)
+    _fill_held_rows(tpl.docx, held)
     if context["former_rows"]:
         _former_tables(tpl.docx, context["former_columns"], context["former_rows"])
     props = tpl.docx.core_properties  # the file's own card: who wrote it, what it is, when (not 'python-docx', 2013)
@@ -600,6 +604,61 @@ def render_docx(
     props.created = props.modified = dt.datetime.now().replace(microsecond=0)
     props.revision = 1
     return atomic_write(path, lambda tmp: tpl.save(str(tmp)))
+
+
+HELD_FROM = 200  # a loop this long has its rows made after rendering
+_HELD = re.compile("\u2983(\\w+)\\.(\\w+)\u2984")
+
+
+def _held_rows(context: dict[str, Any], *keys: str) -> dict[str, list[dict[str, Any]]]:
+    """Long lists of table rows taken out of ``context`` before rendering, each left as one row whose fields are
+    marks ('⦃units_table.name⦄'): docxtpl passes every paragraph of a rendered document through regular
+    expressions and a table check, which for 3,321 units cost more than everything else in the report. The marked
+    row is rendered once, as the template writes it, then copied for each item with its own texts
+    (:func:`_fill_held_rows`)."""
+    held = {}
+    for key in keys:
+        items = context.get(key)
+        if isinstance(items, list) and len(items) >= HELD_FROM and all(isinstance(i, dict) for i in items):
+            held[key] = items
+            context[key] = [{field: f"\u2983{key}.{field}\u2984" for field in items[0]}]
+    return held
+
+
+def _fill_held_rows(doc: Any, held: dict[str, list[dict[str, Any]]]) -> None:
+    """Each marked row (see :func:`_held_rows`) replaced by one copy per item, the marks by the item's texts."""
+    from copy import deepcopy
+
+    from docx.oxml.ns import qn
+
+    if not held:
+        return
+    marked = [
+        tr for tr in doc.element.body.iter(qn("w:tr")) if any(t.text and "\u2983" in t.text for t in tr.iter(qn("w:t")))
+    ]
+    for tr in marked:
+        texts = [t.text for t in tr.iter(qn("w:t")) if t.text and "\u2983" in t.text]
+        found = _HELD.search(texts[0]) if texts else None
+        items = held.get(found[1], []) if found else []
+        parent = tr.getparent()
+        at = parent.index(tr)
+        parent.remove(tr)
+        for k, item in enumerate(items):
+            row = deepcopy(tr)
+            for t in row.iter(qn("w:t")):
+                if t.text and "\u2983" in t.text:
+                    t.text = _HELD.sub(_field_of(item), t.text)
+            parent.insert(at + k, row)
+
+
+def _field_of(item: dict[str, Any]) -> Any:
+    """The replacement of a mark by the item's field (blank for None)."""
+
+    def text(m: re.Match[str]) -> str:
+        value = item.get(m[2])
+        return "" if value is None else str(value)
+
+    return text
 
 
 FORMER_MARK = "[[former_table]]"
