@@ -126,7 +126,7 @@ _DROP = """
 import sys
 from sqlalchemy import create_engine, text
 with create_engine(sys.argv[1]).begin() as c:
-    for t in ("mtqg_figures", "mtqg_submissions", "mtqg_files", "mtqg_meta"):
+    for t in ("mtqg_figures", "mtqg_submissions", "mtqg_files", "mtqg_meta", "mtqg_web_codes", "mtqg_web_events"):
         c.execute(text(f"DROP TABLE IF EXISTS {t} CASCADE"))
 """
 

@@ -45,7 +45,14 @@ def _reset_pg() -> None:
 
     engine = create_engine(PG_URL)
     with engine.begin() as conn:
-        for table in ("mtqg_figures", "mtqg_submissions", "mtqg_files", "mtqg_meta"):
+        for table in (
+            "mtqg_figures",
+            "mtqg_submissions",
+            "mtqg_files",
+            "mtqg_meta",
+            "mtqg_web_codes",
+            "mtqg_web_events",
+        ):
             conn.execute(text(f"DROP TABLE IF EXISTS {table} CASCADE"))
     engine.dispose()
 

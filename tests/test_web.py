@@ -23,10 +23,21 @@ from mtqg_cli.web.codes import issue_codes
 FORM, PERIOD = "son-la-du-an-8", "2024"
 
 
-@pytest.fixture
-def office(tmp_path):
-    """A ledger with codes issued for the form's 11 districts (read back from the sheet) and an officer code."""
-    store = str(tmp_path / "kho")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def office(request, tmp_path, monkeypatch):
+    """A ledger (SQLite in a folder, or the shared PostgreSQL database) with codes issued for the form's 11
+    districts (read back from the sheet) and an officer code."""
+    if request.param == "sqlite":
+        store = str(tmp_path / "kho")
+    else:
+        from test_store import PG_URL, _pg_reachable, _reset_pg
+
+        reason = _pg_reachable()
+        if reason:
+            pytest.skip(reason)
+        _reset_pg()
+        store = PG_URL
+        monkeypatch.setenv("MTQG_ARCHIVE", str(tmp_path / "luu-tru"))
     sheet = tmp_path / "ma-truy-cap.xlsx"
     done = issue_codes(store, FORM, PERIOD, sheet)
     rows = list(load_workbook(sheet).active.iter_rows(min_row=5, values_only=True))

@@ -188,6 +188,8 @@ HELP_EN: dict[str, str] = {
     ),
     "serve.host": "Address to listen on (0.0.0.0: the whole office network).",
     "serve.port": "Port.",
+    "serve.upload_mb": "Largest file a unit may send (MB).",
+    "serve.minutes": "Sessions expire after this many minutes.",
     "serve codes": (
         "Issue access codes to the units of a form and period (one per unit; earlier ones revoked), written to .xlsx."
         "\n\nExample:  mtqg serve codes --form son-la-du-an-8 --period 2024 -o codes.xlsx"

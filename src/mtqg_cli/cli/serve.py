@@ -27,6 +27,8 @@ def serve(
     store: Annotated[str | None, typer.Option("--store", help=STORE_HELP)] = None,
     host: Annotated[str, typer.Option("--host", help="Địa chỉ lắng nghe (0.0.0.0: cả mạng nội bộ).")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Cổng.")] = 8000,
+    upload_mb: Annotated[int, typer.Option("--upload-mb", help="Dung lượng tối đa của một tệp nộp (MB).")] = 10,
+    minutes: Annotated[int, typer.Option("--minutes", help="Phiên đăng nhập hết hạn sau bấy nhiêu phút.")] = 30,
     lang: LangOpt = Lang.vi,
 ) -> None:
     """Chạy trang web: đơn vị đăng nhập bằng mã truy cập, tải biểu trống, nộp tệp và xem ngay lỗi cần sửa; cán bộ
@@ -41,7 +43,7 @@ def serve(
     from ..web.app import create_app
 
     with handled(lang):
-        app = create_app(store)
+        app = create_app(store, upload_bytes=max(1, upload_mb) * 1024 * 1024, session_minutes=max(1, minutes))
     console().print(word("serving", lang, host=host, port=port, store=store or ".mtqg"), markup=False)
     run(app, host=host, port=port, threads=8)
 
