@@ -262,6 +262,11 @@ def test_a_typo_far_above_its_target_is_questioned_never_celebrated(schema, tmp_
     assert "Sông Mã" not in highlights and "Thành lập và duy trì tổ truyền thông" not in highlights
     assert "Mộc Châu" not in highlights  # 2/3 of its targets everywhere: nothing to celebrate
     assert "7.900" not in body[: body.index("PHỤ LỤC")]
+    # the total that holds it is not stated as a success: it says where it stands that it is to be verified
+    assert "Thành lập và duy trì tổ truyền thông cộng đồng: 8.115 tổ (có số liệu cần xác minh, xem phụ lục)" in body
+    progress = next(t for t in doc.tables if t.rows[0].cells[-1].text == "Tỷ lệ (%)")
+    first = [c.text for c in progress.rows[1].cells]
+    assert first[3] == "8.115" and first[-1].endswith("(cần xác minh)")
     verify = next(t for t in doc.tables if t.rows[0].cells[-1].text == "Lý do cần xác minh")
     [row] = [r for r in verify.rows[1:]]
     assert [c.text for c in row.cells[1:4]] == ["Sông Mã", "Thành lập và duy trì tổ truyền thông cộng đồng", "7.900"]

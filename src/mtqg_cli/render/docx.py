@@ -74,7 +74,16 @@ def report_context(
     comp.update(settings or {})
     today = today or dt.date.today()
     rows = agg.progress_rows()
-    indicators = [dict(r, n=k) for k, r in enumerate(agg.summary_rows(), start=1)]
+    questioned = {d["indicator"] for d in agg.doubtful or []}
+    indicators = [
+        # a total holding a questioned figure says so where it stands (the figure itself: the annex's list)
+        dict(
+            r,
+            n=k,
+            percent=f"{r['percent']} (cần xác minh)" if r["code"] in questioned and r["percent"] else r["percent"],
+        )
+        for k, r in enumerate(agg.summary_rows(), start=1)
+    ]
     behind = [
         f"{r['label']} ({r['percent']})"
         for r, (_, p) in zip(rows, agg.progress.iterrows(), strict=True)
@@ -522,6 +531,7 @@ def _contents(agg: Aggregate) -> list[dict[str, str]]:
         items = [
             f"{r['label']}: {_with_unit(r['achieved'], r['unit'])}"
             + (f" ({r['percent']} chỉ tiêu giai đoạn)" if r["percent"] and r["code"] not in doubted else "")
+            + (" (có số liệu cần xác minh, xem phụ lục)" if r["code"] in doubted else "")
             for r in (rows.get(i.code) for i in schema.indicators if i.group == group.code)
             if r is not None
         ]
