@@ -228,3 +228,18 @@ class UnitMatcher:
                         if len(hits) > 1:
                             return None
         return next(iter(hits.values())) if hits else None
+
+
+def units_named(units: list[Unit], names: list[str]) -> list[Unit]:
+    """The units called ``names`` (each matched as the unit matcher reads a name, and only when certain), in that
+    order; a name that is not certainly one of ``units`` stops with the names it could be (MtqgError)."""
+    from .errors import MtqgError
+
+    matcher = UnitMatcher(units)
+    found = []
+    for name in names:
+        match = matcher.match(name)
+        if match.unit is None or match.confidence < 100:
+            raise MtqgError("unit-not-in-form", name=name, names=", ".join(u.name for u in units))
+        found.append(match.unit)
+    return found

@@ -39,7 +39,7 @@ def template(
 
     period = period or str(dt.date.today().year)
     from ..samples import unit_file_name, write_unit_workbook
-    from ..units import UnitMatcher
+    from ..units import units_named
 
     with handled(lang):
         s = load_schema(schema)
@@ -50,14 +50,7 @@ def template(
         if all_units:
             units = in_force
         elif unit:
-            matcher = UnitMatcher(s.units)
-            units = []
-            for name in unit:
-                match = matcher.match(name)
-                if match.unit is None or match.confidence < 100:
-                    names = ", ".join(u.name for u in s.units)
-                    fail("unit-not-in-form", lang, name=name, names=names)
-                units.append(match.unit)
+            units = units_named(s.units, unit)
         else:
             fail("unit-needed", lang)
         written = []

@@ -133,11 +133,15 @@ def _routes(app: Any) -> None:  # noqa: C901 (one place for every page: read in 
 
     # -- a unit
 
-    def unit_grant() -> Grant:
+    def signed(role: str) -> Grant:
+        """The grant of a session signed in as ``role``; anyone else is sent to the sign-in page."""
         grant = g.grant
-        if grant is None or grant.role != "unit":
+        if grant is None or grant.role != role:
             abort(redirect("/"))
         return grant
+
+    def unit_grant() -> Grant:
+        return signed("unit")
 
     @app.get("/don-vi")
     def unit_page() -> Any:
@@ -236,10 +240,7 @@ def _routes(app: Any) -> None:  # noqa: C901 (one place for every page: read in 
     # -- the officer
 
     def officer() -> Grant:
-        grant = g.grant
-        if grant is None or grant.role != "officer":
-            abort(redirect("/"))
-        return grant
+        return signed("officer")
 
     @app.get("/can-bo")
     def status_page() -> Any:

@@ -21,26 +21,18 @@ def issue_codes(
 ) -> Issued:
     """A new code for every unit of the form in force in the period (or the ``units`` named, by name or code),
     written with the unit's name, the form, the period and its deadline to ``output`` (.xlsx)."""
-    from ..errors import MtqgError
     from ..forms import load_schema
     from ..periods import deadline, period_words, resolve_period, units_for_period
     from ..render import atomic_write
     from ..store import Store
-    from ..units import UnitMatcher
+    from ..units import units_named
     from .access import Access
 
     schema = load_schema(schema_id)
     per, kind = resolve_period(schema, period)
     chosen = units_for_period(schema, per.code)
     if units:
-        matcher = UnitMatcher(schema.units)
-        picked = []
-        for name in units:
-            match = matcher.match(name)
-            if match.unit is None or match.confidence < 100:
-                raise MtqgError("unit-not-in-form", name=name, names=", ".join(u.name for u in schema.units))
-            picked.append(match.unit)
-        chosen = picked
+        chosen = units_named(schema.units, units)
     access = Access(Store(store).engine)
     due = deadline(per, kind.deadline) if kind.deadline else None
     rows = [(u.name, access.issue("unit", schema.id, per.code, u.code)) for u in chosen]
