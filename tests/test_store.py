@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from docx import Document
 from typer.testing import CliRunner
 
 from helpers import install_form, write_unit
@@ -572,3 +573,17 @@ def test_a_group_holding_the_same_file_twice_and_a_correction_records_each_once_
     assert len(st.submissions_for(schema.id, "2024")) == 3
     assert st.figures_of(st.latest_accepted(schema.id, "2024")["moc-chau"].id)
     assert st.check() == []
+
+
+def test_a_report_from_the_ledger_without_a_period_takes_its_latest_or_asks(tmp_path, annex_folder):
+    runner = CliRunner()
+    kho = str(tmp_path / "kho")
+    out = tmp_path / "bc.docx"
+    asked = runner.invoke(app, ["report", "-s", "son-la-du-an-8", "--store", kho, "-o", str(out)])
+    assert asked.exit_code == 2 and "Sổ chưa có báo cáo nào của biểu son-la-du-an-8" in asked.output
+    assert not out.exists()
+    runner.invoke(app, ["ingest", str(annex_folder), "-s", "son-la-du-an-8", "-p", "2024", "--store", kho])
+    done = runner.invoke(app, ["report", "-s", "son-la-du-an-8", "--store", kho, "-o", str(out)])
+    assert done.exit_code == 0 and "Kỳ báo cáo lấy theo kỳ mới nhất trong sổ: 2024" in done.output
+    text = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    assert "Kết quả thực hiện Dự án 8 năm 2024" in text

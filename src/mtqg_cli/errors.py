@@ -413,6 +413,10 @@ FAILURES: dict[str, tuple[str, str]] = {
         "Invalid period «{text}»: use 2024 (year), 2024-06 (month), 2024-Q2 (quarter), 2024-H1 (half-year), "
         "2024-CN (update of a year), 2021-2023 (evaluation of a span) or 2024-03-20 (ad hoc report).",
     ),
+    "period-needed-ledger": (
+        "Cần ghi kỳ báo cáo: --period 2024 (hoặc 2024-H1, 2024-Q3...). Sổ chưa có báo cáo nào của biểu {form}.",
+        "Give the period: --period 2024 (or 2024-H1, 2024-Q3...). The ledger holds no return of the form {form}.",
+    ),
     "period-needed": (
         "Cần ghi kỳ báo cáo: --period 2024 (hoặc 2024-H1, 2024-Q3...). Tiêu đề các tệp không cho biết một kỳ duy "
         "nhất (thấy: {found}).",

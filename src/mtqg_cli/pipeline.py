@@ -255,6 +255,19 @@ def compile_aggregate(
     return Compiled(data, agg, written)
 
 
+def latest_period(schema: str, store: str | None) -> str:
+    """The latest period the ledger holds returns of the form for; none: the period is asked for (exit 2)."""
+    from .forms import load_schema
+    from .periods import parse_period
+    from .store import Store
+
+    form = load_schema(schema)
+    held = Store(store).periods(form.id)
+    if not held:
+        raise MtqgError("period-needed-ledger", form=form.id)
+    return max(held, key=lambda c: (parse_period(c).end, parse_period(c).start))
+
+
 def compile_report(
     paths: Iterable[str | Path] | None,
     outputs: Sequence[Path],
@@ -279,6 +292,9 @@ def compile_report(
     if not outputs and html is None:
         raise MtqgError("output-needed")
     check_outputs(outputs, [])
+    ledger_period = ""
+    if not period and not list(paths or []) and schema:  # from the ledger: its latest period of the form, said
+        period = ledger_period = latest_period(schema, store)
     data = load_data(paths, schema, period or None, store, jobs, progress, counted=getattr(progress, "start", None))
     notes_period: list[str] = []
     if not period:  # a report names its period: from the returns' titles when they agree, else asked for
@@ -312,6 +328,7 @@ def compile_report(
         others=others,
     )
     notes += [f"period-from-returns:{p}" for p in notes_period]
+    notes += [f"period-from-ledger:{ledger_period}"] if ledger_period else []
     return Compiled(data, agg, written, notes)
 
 

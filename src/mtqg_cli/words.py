@@ -107,6 +107,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "exported": ("Đã xuất ra {path}", "Exported to {path}"),
     # -- files written
     "written": ("Đã ghi: {path}", "Written: {path}"),
+    "period-from-ledger": (
+        "Kỳ báo cáo lấy theo kỳ mới nhất trong sổ: {period} (ghi --period để chọn kỳ khác).",
+        "Period taken as the ledger's latest: {period} (give --period to choose another).",
+    ),
     "period-from-returns": (
         "Kỳ báo cáo lấy theo tiêu đề các tệp: {period} (ghi --period để chọn kỳ khác).",
         "Period taken from the files' titles: {period} (give --period to choose another).",

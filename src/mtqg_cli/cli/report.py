@@ -95,8 +95,9 @@ def report(
     if "pdf-unavailable" in done.notes:
         console(stderr=True).print(word("no-pdf", lang))
     for note in done.notes:
-        if note.startswith("period-from-returns:"):
-            console(stderr=True).print(word("period-from-returns", lang, period=note.split(":", 1)[1]), markup=False)
+        key, _, value = note.partition(":")
+        if key in ("period-from-returns", "period-from-ledger"):
+            console(stderr=True).print(word(key, lang, period=value), markup=False)
     written = [str(w) for w in done.written]
     con = console()
     if fmt is Format.json:
