@@ -76,11 +76,12 @@ def report_context(
     rows = agg.progress_rows()
     questioned = {d["indicator"] for d in agg.doubtful or []}
     indicators = [
-        # a total holding a questioned figure says so where it stands (the figure itself: the annex's list)
+        # a total holding a questioned figure says so where its rate stands, the rate not stated (the figure
+        # itself: the annex's list)
         dict(
             r,
             n=k,
-            percent=f"{r['percent']} (cần xác minh)" if r["code"] in questioned and r["percent"] else r["percent"],
+            percent="cần xác minh" if r["code"] in questioned and r["percent"] else r["percent"],
         )
         for k, r in enumerate(agg.summary_rows(), start=1)
     ]
