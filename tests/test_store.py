@@ -587,3 +587,35 @@ def test_a_report_from_the_ledger_without_a_period_takes_its_latest_or_asks(tmp_
     assert done.exit_code == 0 and "Kỳ báo cáo lấy theo kỳ mới nhất trong sổ: 2024" in done.output
     text = "\n".join(p.text for p in Document(str(out)).paragraphs)
     assert "Kết quả thực hiện Dự án 8 năm 2024" in text
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_originals_are_archived_where_they_are_checked(tmp_path, schema, jobs):
+    """Ingest archives each original in the process that checked it (a worker, from 32 files on), the main process
+    writing only the rows: the archive holds every accepted file under its hash, a refused one is not archived."""
+    import hashlib
+
+    from mtqg_cli.store import Keeper, ingest_paths
+    from mtqg_cli.validate import validate_each
+
+    folder = tmp_path / "nhan"
+    for k in range(40 if jobs > 1 else 3):
+        unit = schema.units[k % len(schema.units)]
+        write_unit(folder / f"{k:02d}-{unit.code}_2024.xlsx", schema, unit.code, values={"to_truyen_thong": k + 1})
+    (folder / "zz-hong.xlsx").write_bytes(b"not a workbook")
+    files = sorted(folder.iterdir())
+    archive = tmp_path / "luu"
+    results = list(validate_each(files, schema, jobs, keep=Keeper(archive, sync=False)))
+    for path, result in zip(files, results, strict=True):
+        data = path.read_bytes()
+        if path.name == "zz-hong.xlsx":
+            assert result.kept is None
+            continue
+        sha = hashlib.sha256(data).hexdigest()
+        assert result.kept == (sha, len(data))
+        assert (archive / sha[:2] / f"{sha}.xlsx").read_bytes() == data
+    st = Store(str(tmp_path / "kho"))
+    done = ingest_paths(st, [folder], schema, "2024", jobs=jobs)
+    assert [r.status for r in done].count("refused") == 1 and st.check() == []
+    kept = {p.name for p in st.archive_dir.rglob("*.xlsx")}
+    assert len(kept) == len(files) - 1

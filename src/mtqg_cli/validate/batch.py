@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from ..errors import Issue, Severity
 from ..forms import list_schemas, load_schema
@@ -207,12 +208,18 @@ def validate_paths(
 
 
 def validate_each(
-    files: list[Path], schema: Schema, jobs: int = 0, progress: Callable[[Path], None] | None = None
+    files: list[Path],
+    schema: Schema,
+    jobs: int = 0,
+    progress: Callable[[Path], None] | None = None,
+    keep: Callable[[Path, FileResult], Any] | None = None,
 ) -> Iterator[FileResult]:
     """Each file checked against ``schema`` on its own (the worker processes ``validate`` uses), in the files'
     order, without the checks across files (a unit in two files): for ``ingest``, where a second file of a unit
-    is its next version."""
-    yield from _run(list(files), [schema], jobs, progress, True)
+    is its next version. ``keep(path, result)``, a picklable callable, runs where the file was checked, right after
+    (the ledger archives the original there, while the file is in the disk's cache); what it returns is the result's
+    ``kept``, None if it fails."""
+    yield from _run(list(files), [schema], jobs, progress, True, keep)
 
 
 POOL_MIN_FILES = 32  # below this, starting worker processes costs more than it saves
@@ -240,6 +247,7 @@ def _run(
     jobs: int,
     progress: Callable[[Path], None] | None,
     figures: bool = True,
+    keep: Callable[[Path, FileResult], Any] | None = None,
 ) -> Iterator[FileResult]:
     """Results in the files' order, from this process or from a pool of ``jobs`` worker processes.
 
@@ -256,7 +264,7 @@ def _run(
     if freeze:
         gc.freeze()
     try:
-        yield from _run_batch(files, schemas, jobs, progress, figures)
+        yield from _run_batch(files, schemas, jobs, progress, figures, keep)
     finally:
         if freeze:
             gc.unfreeze()
@@ -268,12 +276,13 @@ def _run_batch(
     jobs: int,
     progress: Callable[[Path], None] | None,
     figures: bool,
+    keep: Callable[[Path, FileResult], Any] | None = None,
 ) -> Iterator[FileResult]:
     import os
 
     def here(paths: list[Path]) -> Iterator[FileResult]:  # files read in this process
         for path in paths:
-            yield _safe_one(path, schemas, figures)
+            yield _kept(_safe_one(path, schemas, figures), path, keep)
             if progress:
                 progress(path)
 
@@ -304,7 +313,7 @@ def _run_batch(
         rest = files[done:]
         chunk = max(1, min(64, len(rest) // (workers * 8)))
         try:
-            with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(schemas, figures)) as pool:
+            with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(schemas, figures, keep)) as pool:
                 # paths cross as text, and each result comes back without its path: the one in ``files`` is put back
                 for path, result in zip(rest, pool.map(_worker, map(str, rest), chunksize=chunk), strict=True):
                     result.path = path
@@ -318,20 +327,22 @@ def _run_batch(
             # there is reported, and the batch goes on in a new pool.
             suspects = files[done : done + workers * chunk * 2 + workers]
             for path in suspects:
-                result = _isolated(path, schemas, figures)
+                result = _isolated(path, schemas, figures, keep)
                 done += 1
                 yield result
                 if progress:
                     progress(path)
 
 
-def _isolated(path: Path, schemas: list[Schema], figures: bool) -> FileResult:
+def _isolated(
+    path: Path, schemas: list[Schema], figures: bool, keep: Callable[[Path, FileResult], Any] | None = None
+) -> FileResult:
     """One file read in a process of its own: its result, or an error saying the reader died on it."""
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     try:
-        with ProcessPoolExecutor(1, initializer=_init_worker, initargs=(schemas, figures)) as pool:
+        with ProcessPoolExecutor(1, initializer=_init_worker, initargs=(schemas, figures, keep)) as pool:
             result = pool.submit(_worker, str(path)).result()
             result.path = path
             return result
@@ -343,9 +354,12 @@ def _isolated(path: Path, schemas: list[Schema], figures: bool) -> FileResult:
 
 _WORKER_SCHEMAS: list[Schema] = []
 _WORKER_FIGURES = [True]
+_WORKER_KEEP: list[Callable[[Path, FileResult], Any] | None] = [None]
 
 
-def _init_worker(schemas: list[Schema], figures: bool = True) -> None:
+def _init_worker(
+    schemas: list[Schema], figures: bool = True, keep: Callable[[Path, FileResult], Any] | None = None
+) -> None:
     import gc
 
     # What the worker inherited or was given (the forms, thousands of units, the imported libraries) lives as long as
@@ -353,11 +367,23 @@ def _init_worker(schemas: list[Schema], figures: bool = True) -> None:
     gc.freeze()
     _WORKER_SCHEMAS[:] = schemas
     _WORKER_FIGURES[0] = figures
+    _WORKER_KEEP[0] = keep
 
 
 def _worker(path: str) -> FileResult:
-    result = _safe_one(Path(path), _WORKER_SCHEMAS, _WORKER_FIGURES[0])
+    result = _kept(_safe_one(Path(path), _WORKER_SCHEMAS, _WORKER_FIGURES[0]), Path(path), _WORKER_KEEP[0])
     result.path = None  # type: ignore[assignment]  # not sent back: the main process has it (see _run)
+    return result
+
+
+def _kept(result: FileResult, path: Path, keep: Callable[[Path, FileResult], Any] | None) -> FileResult:
+    """``keep``'s answer for the file (see :func:`validate_each`) on the result; None when it fails: the caller
+    then does the work itself."""
+    if keep is not None:
+        try:
+            result.kept = keep(path, result)
+        except Exception:  # noqa: BLE001 - the caller falls back to doing it itself
+            result.kept = None
     return result
 
 

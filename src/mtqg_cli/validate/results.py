@@ -136,11 +136,17 @@ def _unit_row(unit: str, label: str, row: int, line: str | None, codes: tuple[st
 
 
 def _file_result(
-    path: str | None, schema_id: str, sheet: str, rows: Any, issues: list[Issue], texts: Any = None
+    path: str | None,
+    schema_id: str,
+    sheet: str,
+    rows: Any,
+    issues: list[Issue],
+    texts: Any = None,
+    kept: Any = None,
 ) -> FileResult:
     file = None if path is None else Path(path)  # None: a worker's result, its path put back by _run
     packed = PackedRows(rows) if rows.__class__ is tuple else rows
-    return FileResult(file, schema_id, sheet, packed, issues, texts or {})  # type: ignore[arg-type]
+    return FileResult(file, schema_id, sheet, packed, issues, texts or {}, kept)  # type: ignore[arg-type]
 
 
 class PackedRows(UserList[UnitRow]):
@@ -217,13 +223,15 @@ class FileResult:
     rows: list[UnitRow] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     texts: dict[str, dict[str, str]] = field(default_factory=dict)  # unit -> text field -> what the unit wrote
+    kept: Any = None  # what a caller's step after the check gave (validate_each's keep): the ledger's archive
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Results cross from worker processes by the ten thousand: the rows go as columns (one tuple of units, one of
         # labels ...) rather than an object each, which makes them cheaper to pickle and to unpickle.
         rows = self.rows
         if isinstance(rows, PackedRows) and rows.packed is not None:  # arrived packed, never unpacked: as it came
-            return (_file_result, (self._path_text(), self.schema_id, self.sheet, rows.packed, self.issues, self.texts))
+            args = (self._path_text(), self.schema_id, self.sheet, rows.packed, self.issues, self.texts, self.kept)
+            return (_file_result, args)
         codes: tuple[str, ...] = ()
         figures: list[tuple[Any, ...]] | None = None  # None: rows without their figures (figures=False)
         if any(r.values is not NO_FIGURES for r in rows):
@@ -231,8 +239,8 @@ class FileResult:
             for row in rows:
                 have, read = _as_read(row.values)
                 if have != codes:  # rows over different codes (not made by the readers here): each row as itself
-                    args = (self._path_text(), self.schema_id, self.sheet, list(rows), self.issues, self.texts)
-                    return (_file_result, args)
+                    each = (self._path_text(), self.schema_id, self.sheet, list(rows), self.issues, self.texts)
+                    return (_file_result, (*each, self.kept))
                 figures.append(read)
         packed = (
             tuple(r.unit for r in rows),
@@ -242,7 +250,8 @@ class FileResult:
             codes,
             None if figures is None else tuple(figures),
         )
-        return (_file_result, (self._path_text(), self.schema_id, self.sheet, packed, self.issues, self.texts))
+        args = (self._path_text(), self.schema_id, self.sheet, packed, self.issues, self.texts, self.kept)
+        return (_file_result, args)
 
     def _path_text(self) -> str | None:
         return None if self.path is None else str(self.path)
