@@ -274,3 +274,21 @@ def test_in_a_real_browser_a_unit_fixes_its_return_and_the_officer_sees_it(offic
         assert browser.find_element(By.TAG_NAME, "h1").text == "Who has reported"
     finally:
         browser.quit()
+
+
+def test_a_ministrys_codes_are_issued_at_once_each_key_its_own(tmp_path):
+    """3,321 communes' codes in one go: a code's 4-character key meets another's a few times in that many (the
+    first version drew again inside its own transaction and waited for itself until SQLite gave up); every code
+    opens its own unit, and issuing again revokes the earlier ones."""
+    import random
+
+    access = Access(Store(str(tmp_path / "kho")).engine)
+    units = [f"x{k:05d}" for k in range(3321)]
+    codes = access.issue_many("unit", "bieu-xa", "2026", units)
+    assert len({c[:4] for c in codes}) == len(codes) == 3321
+    for k in random.Random(7).sample(range(3321), 25):
+        grant = access.check(codes[k])
+        assert grant is not None and grant.unit == units[k]
+    again = access.issue_many("unit", "bieu-xa", "2026", units[:2])
+    assert access.check(codes[0]) is None and access.check(again[0]).unit == units[0]
+    assert access.check(codes[2]).unit == units[2]  # the others are untouched

@@ -35,7 +35,8 @@ def issue_codes(
         chosen = units_named(schema.units, units)
     access = Access(Store(store).engine)
     due = deadline(per, kind.deadline) if kind.deadline else None
-    rows = [(u.name, access.issue("unit", schema.id, per.code, u.code)) for u in chosen]
+    codes = access.issue_many("unit", schema.id, per.code, [u.code for u in chosen])
+    rows = [(u.name, code) for u, code in zip(chosen, codes, strict=True)]
     access.log("officer:cli", "codes-issued", f"{schema.id} {per.code} {len(rows)}")
     facts = (schema.title, period_words(per), f"{due:%d/%m/%Y}" if due else "")
     path = atomic_write(output, lambda tmp: _sheet(rows, facts).save(tmp))
