@@ -292,3 +292,10 @@ def test_a_ministrys_codes_are_issued_at_once_each_key_its_own(tmp_path):
     again = access.issue_many("unit", "bieu-xa", "2026", units[:2])
     assert access.check(codes[0]) is None and access.check(again[0]).unit == units[0]
     assert access.check(codes[2]).unit == units[2]  # the others are untouched
+
+
+def test_the_pages_speak_the_language_the_office_chose_and_a_visitor_can_switch(office):
+    english = _client(office, lang="en")
+    assert "Access code" in english.get("/").get_data(as_text=True)
+    assert "Mã truy cập" in english.get("/?lang=vi").get_data(as_text=True)
+    assert "Mã truy cập" in _client(office).get("/").get_data(as_text=True)

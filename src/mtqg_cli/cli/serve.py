@@ -43,7 +43,8 @@ def serve(
     from ..web.app import create_app
 
     with handled(lang):
-        app = create_app(store, upload_bytes=max(1, upload_mb) * 1024 * 1024, session_minutes=max(1, minutes))
+        upload = max(1, upload_mb) * 1024 * 1024
+        app = create_app(store, upload_bytes=upload, session_minutes=max(1, minutes), lang=lang.value)
     console().print(word("serving", lang, host=host, port=port, store=store or ".mtqg"), markup=False)
     run(app, host=host, port=port, threads=8)
 

@@ -38,8 +38,10 @@ def create_app(
     upload_bytes: int = UPLOAD_BYTES,
     session_minutes: int = 30,
     secret_key: bytes | None = None,
+    lang: str = "vi",
 ) -> Any:
-    """The web application over the ledger at ``store`` (a folder or a PostgreSQL URL, as ``--store``)."""
+    """The web application over the ledger at ``store`` (a folder or a PostgreSQL URL, as ``--store``); its pages
+    in ``lang`` until a visitor chooses the other language."""
     from flask import Flask
 
     from ..forms import shipped_dir
@@ -54,7 +56,7 @@ def create_app(
         SESSION_COOKIE_SAMESITE="Strict",
     )
     ledger = Store(store, archive=archive)
-    app.extensions["mtqg"] = {"store": ledger, "location": store, "access": Access(ledger.engine)}
+    app.extensions["mtqg"] = {"store": ledger, "location": store, "access": Access(ledger.engine), "lang": lang}
     _routes(app)
     return app
 
@@ -66,7 +68,7 @@ def _routes(app: Any) -> None:  # noqa: C901 (one place for every page: read in 
     ledger, access = mtqg["store"], mtqg["access"]
 
     def lang() -> str:
-        return "en" if session.get("lang") == "en" else "vi"
+        return "en" if session.get("lang", mtqg["lang"]) == "en" else "vi"
 
     def w(key: str, **params: Any) -> str:
         return word(key, lang(), **params)
