@@ -276,3 +276,19 @@ def test_a_title_that_does_not_wrap_keeps_one_lines_height_and_a_short_sheet_pri
     assert form.page_setup.fitToHeight == 1 and form.sheet_properties.pageSetUpPr.fitToPage
     long = write_status_xlsx(Status(schema, parse_period("2024"), None, None, units * 5), tmp_path / "dai.xlsx")
     assert load_workbook(long).active.page_setup.fitToHeight == 0  # 55 rows: as many pages as it needs
+
+
+def test_no_chart_of_thousands_of_units(schema, sample_folder):
+    """A ministry's form with a target for each of 3,321 communes: a bar each would make an image taller than
+    matplotlib draws; the chart is left out (the annex's table holds every unit), and drawn for a province's 11."""
+    from dataclasses import replace
+
+    from mtqg_cli.aggregation import aggregate
+    from mtqg_cli.render import charts
+    from mtqg_cli.validate import validate_paths
+
+    agg = aggregate(validate_paths([sample_folder], schema))
+    assert charts.unit_chart(agg) is not None
+    many = replace(agg, expected=agg.expected * 7)  # 77 units with their means
+    assert len([r for r in charts.unit_summary(many) if r["mean"] is not None]) > charts.CHART_UNITS_AT_MOST
+    assert charts.unit_chart(many) is None

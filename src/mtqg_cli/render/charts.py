@@ -14,6 +14,9 @@ from ..numbers import format_percent
 from ..words import word
 
 DPI = 200
+# a chart of more units than this is unreadable on a page (and 3,321 bars make an image taller than matplotlib
+# draws): the annex's table holds every unit
+CHART_UNITS_AT_MOST = 60
 
 
 def _pyplot() -> Any:
@@ -102,7 +105,7 @@ def unit_chart(agg: Aggregate, width_in: float = 9.0) -> bytes | None:
     """Horizontal bars: each reporting unit's mean % of its own targets (wide forms with unit targets)."""
     table = unit_summary(agg)
     rows = [r for r in table if r["mean"] is not None]
-    if not rows:
+    if not rows or len(rows) > CHART_UNITS_AT_MOST:
         return None
     return _bars(
         [r["name"] for r in rows],
