@@ -162,9 +162,18 @@ class Store:
         self.metadata = md
 
     def migrate(self) -> None:
-        """Bring the database to SCHEMA_VERSION, one numbered step at a time."""
+        """Bring the database to SCHEMA_VERSION, one numbered step at a time; a database already there is only
+        read (no write transaction, no lock: every command opens the ledger)."""
         from sqlalchemy import select
+        from sqlalchemy.exc import DBAPIError
 
+        try:
+            with self.engine.connect() as conn:
+                row = conn.execute(select(self.meta.c.value).where(self.meta.c.key == "schema_version")).first()
+            if row is not None and int(row[0]) >= SCHEMA_VERSION:
+                return
+        except DBAPIError:
+            pass  # no tables yet: made below
         with self.engine.begin() as conn:
             if not self.is_sqlite:
                 # two first runs at once must not both create the tables: PostgreSQL's DDL is transactional, so the
