@@ -299,3 +299,12 @@ def test_the_pages_speak_the_language_the_office_chose_and_a_visitor_can_switch(
     assert "Access code" in english.get("/").get_data(as_text=True)
     assert "Mã truy cập" in english.get("/?lang=vi").get_data(as_text=True)
     assert "Mã truy cập" in _client(office).get("/").get_data(as_text=True)
+
+
+def test_a_session_ends_after_a_working_day_even_in_use(office):
+    client = _client(office)
+    _sign_in(client, office["codes"]["Mai Sơn"])
+    assert client.get("/don-vi").status_code == 200
+    with client.session_transaction() as sess:
+        sess["since"] = sess["since"] - 13 * 3600
+    assert client.get("/don-vi").headers["Location"] == "/"

@@ -156,12 +156,6 @@ class Access:
             return None
         return Grant(row.key, row.role, row.schema_id, row.period, row.unit)
 
-    def in_force(self, key: str) -> bool:
-        """Whether the code of ``key`` still opens anything (a session ends when its code is revoked)."""
-        with self.engine.connect() as conn:
-            row = conn.execute(self.codes.select().where(self.codes.c.key == key)).first()
-        return row is not None and not row.revoked
-
     def grants(self) -> list[Grant]:
         """The units' codes in force, by form, period and unit."""
         c = self.codes.c

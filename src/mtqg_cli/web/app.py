@@ -30,6 +30,7 @@ from .access import Access, Grant
 
 UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 UPLOAD_BYTES = 10 * 1024 * 1024  # a return is tens of kilobytes; a workbook with photos a few megabytes
+SESSION_HOURS_AT_MOST = 12  # a session idle for its minutes ends (the cookie's life); a working day ends it anyway
 
 
 def create_app(
@@ -89,10 +90,12 @@ def _routes(app: Any) -> None:  # noqa: C901 (one place for every page: read in 
             if not sent or not secrets.compare_digest(sent, session["csrf"]):
                 access.log(_who(session), "csrf-refused", request.path)
                 return render_template("message.html", title=w("web-refused"), text=w("web-csrf")), 400
-        key = session.get("key")
-        if key and not access.in_force(key):  # the code was revoked: the session ends with it
-            _sign_out(session)
         g.grant = _grant(session)
+        since = float(session.get("since", 0))
+        too_old = dt.datetime.now().timestamp() - since > SESSION_HOURS_AT_MOST * 3600
+        if session.get("key") and (g.grant is None or too_old):  # revoked, or signed in too long ago: signed out
+            _sign_out(session)
+            g.grant = None
         return None
 
     @app.errorhandler(413)
