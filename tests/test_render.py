@@ -279,8 +279,8 @@ def test_a_title_that_does_not_wrap_keeps_one_lines_height_and_a_short_sheet_pri
 
 
 def test_no_chart_of_thousands_of_units(schema, sample_folder):
-    """A ministry's form with a target for each of 3,321 communes: a bar each would make an image taller than
-    matplotlib draws; the chart is left out (the annex's table holds every unit), and drawn for a province's 11."""
+    """A ministry's form with a target for each of 3,321 communes: a bar each took 24 s and made a 20 MB image 37 m
+    tall in the report; the chart is left out (the annex's table holds every unit), and drawn for a province's 11."""
     from dataclasses import replace
 
     from mtqg_cli.aggregation import aggregate
