@@ -279,7 +279,7 @@ def test_a_title_that_does_not_wrap_keeps_one_lines_height_and_a_short_sheet_pri
 
 
 def test_no_chart_of_thousands_of_units(schema, sample_folder):
-    """A ministry's form with a target for each of 3,321 communes: a bar each took 24 s and made a 20 MB image 37 m
+    """A ministry's form with a target for each of 3,321 communes: a bar each took 24 s and made a 20 MB image 32 m
     tall in the report; the chart is left out (the annex's table holds every unit), and drawn for a province's 11."""
     from dataclasses import replace
 

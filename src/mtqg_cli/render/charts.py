@@ -15,7 +15,7 @@ from ..words import word
 
 DPI = 200
 # a chart of more units than this is unreadable on a page (3,321 bars took 24 s to draw, an image of 1,800 x
-# 265,940 pixels, 20 MB, 37 m tall in the report): the annex's table holds every unit
+# 265,940 pixels, 20 MB, 32 m tall in the report): the annex's table holds every unit
 CHART_UNITS_AT_MOST = 60
 
 
