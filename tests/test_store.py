@@ -530,6 +530,7 @@ def test_the_ledgers_sums_are_exact_whatever_the_decimals(location, tmp_path, mo
     given = {
         "2024-01": ["0.1", "0.2", "1234567.125"],
         "2024-02": ["0.3", "0.0000001", "2"],  # seven decimals: added figure by figure
+        "2024-03": ["9000000000000.5", "8999999999999.25", "1"],  # đồng: millionths would overflow 64 bits
     }
     for period, amounts in given.items():
         for unit, amount in zip(["mai-son", "moc-chau", "song-ma"], amounts, strict=True):
@@ -539,10 +540,12 @@ def test_the_ledgers_sums_are_exact_whatever_the_decimals(location, tmp_path, mo
             assert r.accepted, r
     assert st.totals(schema, "2024-01")["luot_nguoi"] == Decimal("1234567.425")
     assert st.totals(schema, "2024-02")["luot_nguoi"] == Decimal("2.3000001")
+    assert st.totals(schema, "2024-03")["luot_nguoi"] == Decimal("18000000000000.75")
     both = st.period_totals(schema, ["2024-01", "2024-02"])
     assert both["2024-01"] == st.totals(schema, "2024-01") and both["2024-02"] == st.totals(schema, "2024-02")
     cum = st.cumulative(schema, "2024-02")
     assert cum["luot_nguoi"] == Decimal("1234569.7250001") and cum["tuyen_truyen"] == 6
+    assert st.cumulative(schema, "2024-03")["luot_nguoi"] == Decimal("18000001234570.4750001")
     assert cum["luy_ke_to"] == 9  # a running total: February's, not January's added
     st.analyze()  # the statistics a large ingest brings up to date: the same answers after
     assert st.cumulative(schema, "2024-02") == cum

@@ -594,9 +594,11 @@ class Store:
 
     def period_totals(self, schema: Schema, periods: list[str]) -> dict[str, dict[str, Decimal]]:
         """period -> province totals, for every period in one query, the sums done by the database, exact: as
-        NUMERIC on PostgreSQL; on SQLite as whole millionths, and a period holding a figure with more than six
-        decimals added up here instead (see :meth:`_python_totals`)."""
+        NUMERIC on PostgreSQL; on SQLite as whole millionths in 64-bit integers, and a period holding a figure with
+        more than six decimals or of a hundred million or more (money in đồng: its millionths could overflow a sum)
+        added up here instead (see :meth:`_python_totals`), as is every period if the database refuses the sum."""
         from sqlalchemy import Float, Integer, Numeric, and_, case, cast, func, or_, select
+        from sqlalchemy.exc import DBAPIError
 
         if not periods:
             return {}
@@ -612,7 +614,12 @@ class Store:
         if sqlite:
             total = func.sum(cast(func.round(cast(f.c.value, Float) * 1_000_000), Integer))
             dot = func.instr(f.c.value, ".")
-            fine = or_(f.c.value.like("%e%"), f.c.value.like("%E%"), and_(dot > 0, func.length(f.c.value) - dot > 6))
+            fine = or_(
+                f.c.value.like("%e%"),
+                f.c.value.like("%E%"),
+                and_(dot > 0, func.length(f.c.value) - dot > 6),
+                func.abs(cast(f.c.value, Float)) >= SQLITE_SUM_BELOW,
+            )
             finer = func.sum(case((fine, 1), else_=0))
         else:
             total, finer = func.sum(cast(f.c.value, Numeric)), func.sum(0)
@@ -629,12 +636,15 @@ class Store:
             q = q.where(f.c.line.in_([line.code for line in schema.top_lines]))
         out: dict[str, dict[str, Decimal]] = {}
         exceptions = set()
-        with self.engine.connect() as conn:
-            for period, code, value, fine_count in conn.execute(q):
-                if fine_count:
-                    exceptions.add(period)
-                elif value is not None:
-                    out.setdefault(period, {})[code] = Decimal(value) / 1_000_000 if sqlite else Decimal(value)
+        try:
+            with self.engine.connect() as conn:
+                for period, code, value, fine_count in conn.execute(q):
+                    if fine_count:
+                        exceptions.add(period)
+                    elif value is not None:
+                        out.setdefault(period, {})[code] = Decimal(value) / 1_000_000 if sqlite else Decimal(value)
+        except DBAPIError:  # an overflow the bounds above did not foresee: every period added here
+            out, exceptions = {}, set(periods)
         for period in exceptions:
             out[period] = self._python_totals(schema, period)
         return out
@@ -868,6 +878,8 @@ def ingest_paths(
     return out
 
 
+# SQLite adds figures below this as whole millionths: 10,000 of them stay within a 64-bit integer
+SQLITE_SUM_BELOW = 100_000_000
 INGEST_GROUP = 64  # files recorded in one transaction: one commit (and one sync of the database) per group
 # after this many new returns, the database's statistics are brought up to date (PostgreSQL planned the first
 # read after ingesting 10,000 returns without them: 43 s instead of 1.5 s)
