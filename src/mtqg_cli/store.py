@@ -311,8 +311,7 @@ class Store:
             guess = UnitMatcher(schema.units).find_in_text(p.stem.replace("_", " ").replace("-", " "))
             units = [guess.code] if guess else []
         _check_in_force(result, schema, units, per)
-        refused = next((i for i in result.issues if i.code.startswith(_NOT_KEPT) and not i.cell), None)
-        if not units or refused is not None:
+        if not units or _not_kept(result):
             return [IngestResult(p, units[0] if units else "?", "refused", 0, False, result)]
         if result.kept is not None:  # archived where it was checked (see Keeper)
             sha, size = result.kept
@@ -409,6 +408,15 @@ class Store:
             q = q.where(s.c.unit == unit)
         with self.engine.connect() as conn:
             return list(conn.execute(q.order_by(s.c.unit, s.c.period, s.c.version)))
+
+    def original_of(self, sub: Any) -> Path | None:
+        """The archived original of a submission row (its hash and the suffix recorded with it), None if absent."""
+        from sqlalchemy import select
+
+        with self.engine.connect() as conn:
+            suffix = conn.execute(select(self.files.c.suffix).where(self.files.c.sha256 == sub.sha256)).scalar()
+        path = self.archive_path(sub.sha256, suffix) if suffix is not None else None
+        return path if path is not None and path.exists() else None
 
     def figures_of(self, submission_id: int) -> dict[tuple[str, str], Decimal | None]:
         from sqlalchemy import select
@@ -789,6 +797,13 @@ _MIGRATIONS = {1: _v1, 2: _v2}
 
 # files refused before anything is stored: not a readable workbook, or over a bound
 _NOT_KEPT = ("file-", "path-unreadable", "reader-died", "internal-error")
+
+
+def _not_kept(result: FileResult) -> bool:
+    """A workbook the ledger does not keep: not read as a workbook at all (its problem is the file's, no cell's)."""
+    return any(i.code.startswith(_NOT_KEPT) and not i.cell for i in result.issues)
+
+
 _KNOWN_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
 
 
@@ -964,7 +979,7 @@ class Keeper:
     sync: bool
 
     def __call__(self, path: Path, result: FileResult) -> tuple[str, int] | None:
-        if not result.units or any(i.code.startswith(_NOT_KEPT) and not i.cell for i in result.issues):
+        if not result.units or _not_kept(result):
             return None
         data = path.read_bytes()
         sha = hashlib.sha256(data).hexdigest()

@@ -8,9 +8,7 @@ from typing import Annotated
 import typer
 
 from ..words import word
-from .options import Lang, LangOpt, console, handled
-
-STORE_HELP = "Kho dữ liệu: thư mục (mặc định ./.mtqg hoặc biến MTQG_STORE) hoặc địa chỉ PostgreSQL."
+from .options import Lang, LangOpt, StoreOpt, console, handled
 
 serve_app = typer.Typer(
     help=(
@@ -24,7 +22,7 @@ serve_app = typer.Typer(
 @serve_app.callback()
 def serve(
     ctx: typer.Context,
-    store: Annotated[str | None, typer.Option("--store", help=STORE_HELP)] = None,
+    store: StoreOpt = None,
     host: Annotated[str, typer.Option("--host", help="Địa chỉ lắng nghe (0.0.0.0: cả mạng nội bộ).")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Cổng.")] = 8000,
     upload_mb: Annotated[int, typer.Option("--upload-mb", help="Dung lượng tối đa của một tệp nộp (MB).")] = 10,
@@ -55,7 +53,7 @@ def codes(
     period: Annotated[str, typer.Option("--period", "-p", help="Kỳ báo cáo.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Tệp .xlsx ghi các mã (giữ kín).")],
     unit: Annotated[list[str] | None, typer.Option("--unit", help="Chỉ cấp cho đơn vị này (dùng nhiều lần).")] = None,
-    store: Annotated[str | None, typer.Option("--store", help=STORE_HELP)] = None,
+    store: StoreOpt = None,
     lang: LangOpt = Lang.vi,
 ) -> None:
     """Cấp mã truy cập cho các đơn vị của một biểu mẫu và kỳ (mỗi đơn vị một mã; mã cũ bị thu hồi), ghi ra .xlsx.
@@ -71,7 +69,7 @@ def codes(
 
 @serve_app.command("officer")
 def officer(
-    store: Annotated[str | None, typer.Option("--store", help=STORE_HELP)] = None,
+    store: StoreOpt = None,
     lang: LangOpt = Lang.vi,
 ) -> None:
     """Cấp mã truy cập cho cán bộ tổng hợp (mã cũ bị thu hồi); mã chỉ hiện một lần.
@@ -93,7 +91,7 @@ def revoke(
     form: Annotated[str, typer.Option("--form", "-s", help="Mã biểu mẫu.")],
     period: Annotated[str, typer.Option("--period", "-p", help="Kỳ báo cáo.")],
     unit: Annotated[str, typer.Option("--unit", help="Đơn vị (tên hoặc mã).")],
-    store: Annotated[str | None, typer.Option("--store", help=STORE_HELP)] = None,
+    store: StoreOpt = None,
     lang: LangOpt = Lang.vi,
 ) -> None:
     """Thu hồi mã truy cập của một đơn vị (đơn vị đang đăng nhập bị đăng xuất).

@@ -156,6 +156,14 @@ class Access:
             return None
         return Grant(row.key, row.role, row.schema_id, row.period, row.unit)
 
+    def grant(self, key: str) -> Grant | None:
+        """What the code of ``key`` opens while it is in force (a session holds the key, never the code)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(self.codes.select().where(self.codes.c.key == key)).first()
+        if row is None or row.revoked:
+            return None
+        return Grant(row.key, row.role, row.schema_id, row.period, row.unit)
+
     def grants(self) -> list[Grant]:
         """The units' codes in force, by form, period and unit."""
         c = self.codes.c

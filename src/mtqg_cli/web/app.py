@@ -90,7 +90,7 @@ def _routes(app: Any) -> None:  # noqa: C901 (one place for every page: read in 
             if not sent or not secrets.compare_digest(sent, session["csrf"]):
                 access.log(_who(session), "csrf-refused", request.path)
                 return render_template("message.html", title=w("web-refused"), text=w("web-csrf")), 400
-        g.grant = _grant(session)
+        g.grant = access.grant(session["key"]) if session.get("key") else None
         since = float(session.get("since", 0))
         too_old = dt.datetime.now().timestamp() - since > SESSION_HOURS_AT_MOST * 3600
         if session.get("key") and (g.grant is None or too_old):  # revoked, or signed in too long ago: signed out
@@ -231,7 +231,9 @@ def _routes(app: Any) -> None:  # noqa: C901 (one place for every page: read in 
         grant = unit_grant()
         sub = _own_submission(grant, sid)
         schema, _, _, _ = _form_of(grant)
-        original = _archived(sub)
+        original = ledger.original_of(sub)
+        if original is None:
+            abort(404)
         folder = Path(tempfile.mkdtemp(prefix="mtqg-web-"))
         copy = folder / _file_name(sub.file_name, grant.unit, original.suffix)
         shutil.copyfile(original, copy)
@@ -251,7 +253,7 @@ def _routes(app: Any) -> None:  # noqa: C901 (one place for every page: read in 
     def status_page() -> Any:
         officer()
         tables = []
-        for schema_id, period in _open_returns(access, ledger):
+        for schema_id, period in _open_returns(access):
             schema, per, kind, due = _form_of(Grant("", "unit", schema_id, period))
             status = ledger.status(schema, per.code)
             attempts = _attempts(ledger, schema.id, per.code)
@@ -334,25 +336,6 @@ def _routes(app: Any) -> None:  # noqa: C901 (one place for every page: read in 
                 return sub
         access.log(_who(session, grant), "not-own-return", str(sid))
         abort(404)
-
-    def _archived(sub: Any) -> Path:
-        for suffix in UPLOAD_SUFFIXES:
-            path = ledger.archive_path(sub.sha256, suffix)
-            if path.exists():
-                return Path(path)
-        abort(404)
-
-    def _grant(sess: Any) -> Grant | None:
-        key = sess.get("key")
-        if not key:
-            return None
-        from sqlalchemy import select
-
-        with access.engine.connect() as conn:
-            row = conn.execute(select(access.codes).where(access.codes.c.key == key)).first()
-        if row is None or row.revoked:
-            return None
-        return Grant(row.key, row.role, row.schema_id, row.period, row.unit)
 
 
 def _sign_out(sess: Any) -> None:
@@ -444,7 +427,7 @@ def _send_and_forget(send_file: Any, path: Path, folder: Path) -> Any:
     return send_file(io.BytesIO(data), as_attachment=True, download_name=path.name)
 
 
-def _open_returns(access: Access, ledger: Any) -> list[tuple[str, str]]:
+def _open_returns(access: Access) -> list[tuple[str, str]]:
     """The forms and periods the officer follows: those codes were issued for."""
     seen: dict[tuple[str, str], None] = {}
     for grant in access.grants():
