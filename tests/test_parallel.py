@@ -213,3 +213,36 @@ def test_a_worker_that_dies_is_reported_for_its_file_and_the_batch_goes_on(tmp_p
     assert codes.pop("f007.xlsx") == ["reader-died"]
     assert not any("reader-died" in c or "internal-error" in c for c in codes.values()), codes
     assert all(f.units for f in report.files if f.path.name != "f007.xlsx")  # every other file was read
+
+
+class _Mark:
+    """A ``keep`` step that leaves a mark for each file a worker checked."""
+
+    def __init__(self, folder):
+        self.folder = folder
+
+    def __call__(self, path, _result):
+        (self.folder / path.name).touch()
+        return ("", 0)
+
+
+def test_a_batch_left_early_does_not_check_the_rest(tmp_path, schema):
+    """A caller that stops reading results (ingest's database failed, Ctrl-C) ends the workers' batch: the files not
+    begun are left, instead of every file being checked before the caller hears of its own failure."""
+    import shutil
+
+    from mtqg_cli.validate import validate_each
+
+    one = _batch(tmp_path / "mot", schema, 11)
+    folder = tmp_path / "nhieu"
+    folder.mkdir()
+    for k in range(300):
+        shutil.copy(one / f"f{k % 11:03d}.xlsx", folder / f"g{k:03d}.xlsx")
+    marks = tmp_path / "dau"
+    marks.mkdir()
+    files = sorted(folder.iterdir())
+    results = validate_each(files, schema, jobs=2, keep=_Mark(marks))
+    assert next(results).path == files[0]
+    results.close()
+    checked = len(list(marks.iterdir()))
+    assert 1 <= checked < len(files) // 2

@@ -47,6 +47,7 @@ def _reset_pg() -> None:
     engine = create_engine(PG_URL)
     with engine.begin() as conn:
         for table in (
+            "mtqg_period_totals",
             "mtqg_figures",
             "mtqg_submissions",
             "mtqg_files",
@@ -622,3 +623,68 @@ def test_originals_are_archived_where_they_are_checked(tmp_path, schema, jobs):
     assert [r.status for r in done].count("refused") == 1 and st.check() == []
     kept = {p.name for p in st.archive_dir.rglob("*.xlsx")}
     assert len(kept) == len(files) - 1
+
+
+def test_a_periods_totals_are_remembered_until_its_returns_change(location, tmp_path, schema):
+    """Totals are remembered with the stamp of the returns they were added from (store_totals): read back while no
+    return of the period is added, added up again as soon as one is (a new version), never for another shape."""
+    from sqlalchemy import select, update
+
+    from mtqg_cli.forms import load_schema
+    from mtqg_cli.store_totals import shape_of
+
+    folder = tmp_path / "nhan"
+    write_samples(folder, schema)
+    st = _store(location)
+    for f in sorted(folder.iterdir()):
+        st.ingest(f, schema, "2024")
+    first = st.totals(schema, "2024")["to_truyen_thong"]
+    t = st.period_sums
+    with st.engine.connect() as conn:
+        kept = dict(conn.execute(select(t.c.indicator, t.c.value).where(t.c.period == "2024")).all())
+    assert Decimal(kept["to_truyen_thong"]) == first and kept[""] is None  # the mark: the period was added up
+    with st.engine.begin() as conn:  # what is remembered is what is read while the period's returns stay the same
+        conn.execute(update(t).where(t.c.indicator == "to_truyen_thong").values(value="999"))
+    assert st.totals(schema, "2024")["to_truyen_thong"] == 999
+    assert [r.status for r in st.ingest(sorted(folder.iterdir())[0], schema, "2024")] == ["duplicate"]
+    assert st.totals(schema, "2024")["to_truyen_thong"] == 999  # the same file again adds no return
+    values = {i.code: int(schema.target_for("moc-chau", i.code)) for i in schema.indicators}
+    values["to_truyen_thong"] = 15
+    fixed = write_unit(tmp_path / "moc-chau-sua.xlsx", schema, "moc-chau", values=values)
+    assert [r.version for r in st.ingest(fixed, schema, "2024")] == [2]
+    before = st.figures_of(st.submissions_for(schema.id, "2024", "moc-chau")[0].id)
+    again = st.totals(schema, "2024")["to_truyen_thong"]
+    assert again == first - before[("", "to_truyen_thong")] + 15
+    assert st.period_totals(schema, ["2024", "2023"]) == {"2024": st.totals(schema, "2024")}  # 2023: no returns
+    long_form = load_schema("giai-ngan-1719")
+    assert shape_of(schema) == "wide" and shape_of(long_form).startswith("long:")
+    fewer = long_form.model_copy(update={"lines": long_form.lines[1:]})
+    assert shape_of(fewer) != shape_of(long_form)
+
+
+def test_a_ledger_that_cannot_be_reached_is_said_once_and_leaves_no_worker(tmp_path, schema):
+    """The database is opened on first use, while the workers check the first files: when it cannot be reached,
+    ingest stops with the failure that says what to check (the password never printed), and its workers end."""
+    import multiprocessing
+
+    from mtqg_cli.errors import MtqgError
+    from mtqg_cli.store import ingest_paths
+
+    folder = tmp_path / "nhan"
+    for k in range(40):
+        unit = schema.units[k % len(schema.units)]
+        write_unit(folder / f"f{k:02d}.xlsx", schema, unit.code, period=str(2000 + k))
+    st = Store("postgresql+psycopg://mtqg:bi-mat@127.0.0.1:1/khong-co", archive=tmp_path / "luu-tru")
+    with pytest.raises(MtqgError) as failed:
+        ingest_paths(st, [folder], schema, "2024", jobs=2)
+    assert failed.value.code == "store-unreachable"
+    message = failed.value.message("en")
+    assert "postgresql+psycopg://mtqg:***@127.0.0.1:1/khong-co" in message and "bi-mat" not in message
+    assert "Check that the database server is running" in message
+    assert multiprocessing.active_children() == []
+    with pytest.raises(MtqgError):  # said again at once, not tried again
+        st.totals(schema, "2024")
+    result = CliRunner().invoke(
+        app, ["ingest", str(folder), "-s", schema.id, "-p", "2024", "--store", "postgresql+psycopg://a:b@127.0.0.1:1/x"]
+    )
+    assert result.exit_code == 2 and "Không kết nối được cơ sở dữ liệu của sổ" in result.output

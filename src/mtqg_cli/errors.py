@@ -432,6 +432,12 @@ FAILURES: dict[str, tuple[str, str]] = {
         "The report kind «{kind}» needs a period, for example {example}.",
     ),
     "store-cannot-open": ("Không mở được kho dữ liệu {url}: {detail}", "Cannot open the store {url}: {detail}"),
+    "store-unreachable": (
+        "Không kết nối được cơ sở dữ liệu của sổ {url}: {detail}. Kiểm tra máy chủ cơ sở dữ liệu đang chạy, và địa "
+        "chỉ, cổng, tên, mật khẩu trong --store (hoặc biến MTQG_STORE); không tệp nào được ghi sổ.",
+        "Cannot reach the ledger's database {url}: {detail}. Check that the database server is running, and the "
+        "address, port, name and password in --store (or MTQG_STORE); no file was recorded.",
+    ),
     "config-not-found": ("Không tìm thấy tệp cấu hình {path}.", "Config file {path} does not exist."),
     "config-syntax": ("{path}: lỗi cú pháp TOML: {detail}", "{path}: TOML syntax error: {detail}"),
     "config-report-not-table": ("{path}: mục [report] phải là một bảng.", "{path}: [report] must be a table."),

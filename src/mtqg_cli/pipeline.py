@@ -313,6 +313,9 @@ def compile_report(
 
         load_outline(outline)  # an unknown outline is refused before anything is written
     others = [aggregate(r) for r in other_form_reports(data.report)]
+    finish = getattr(progress, "finish", None)
+    if finish is not None:  # a progress bar's thread stopped: outputs may be written in copies of this process
+        finish()
     written, notes = write_report_outputs(
         agg,
         data,
@@ -402,38 +405,51 @@ def write_report_outputs(
 ) -> tuple[list[Path], list[str]]:
     """Each output by its kind (.docx: the Word report, and its PDF with ``pdf``; .xlsx: the Excel annex), then
     the HTML page. The paths written, and notes for the user (a PDF that could not be made)."""
+    from functools import partial
+
     from .render.annex import write_annex_xlsx
+    from .render.beside import started, worth_a_copy
     from .render.docx import convert_to_pdf, render_docx, render_html
 
     written: list[Path] = []
     notes: list[str] = []
-    for out in outputs:
-        if out.suffix.lower() == ".docx":
-            render_docx(
-                agg,
-                out,
-                data.report,
-                settings,
-                period,
-                template,
-                today,
-                data.status,
-                True,
-                data.extras,
-                by_former,
-                outline,
-                others,
-            )
-            if pdf:
-                made = convert_to_pdf(out)
-                if made is None:
-                    notes.append("pdf-unavailable")
-                else:
-                    written.append(Path(made))
-        else:
-            write_annex_xlsx(agg, out, data.report, lang)
-        written.append(out)
+    # the annexes first, in copies of this process where that pays (render.beside), while the rest is written here
+    words = [out for out in outputs if out.suffix.lower() == ".docx"]
+    beside = bool(words or html) and worth_a_copy(len(agg.expected))
+    annexes = {
+        out: started(partial(write_annex_xlsx, agg, out, data.report, lang), beside)
+        for out in outputs
+        if out not in words
+    }
+    pdfs: dict[Path, Path] = {}
+    for out in words:
+        render_docx(
+            agg,
+            out,
+            data.report,
+            settings,
+            period,
+            template,
+            today,
+            data.status,
+            True,
+            data.extras,
+            by_former,
+            outline,
+            others,
+        )
+        if pdf:
+            made = convert_to_pdf(out)
+            if made is None:
+                notes.append("pdf-unavailable")
+            else:
+                pdfs[out] = Path(made)
     if html is not None:
         render_html(agg, html, data.report, settings, period, data.status)
+    for wait in annexes.values():
+        wait()
+    for out in outputs:
+        written += [pdfs[out], out] if out in pdfs else [out]
+    if html is not None:
         written.append(html)
     return written, notes

@@ -31,11 +31,17 @@ from .validate import FileResult, Report, UnitRow, validate_file
 
 _R = TypeVar("_R")
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def default_location() -> str:
     return os.environ.get("MTQG_STORE") or str(Path.cwd() / ".mtqg")
+
+
+# what exists once the database is open (see Store.__getattr__)
+_OPENED_ON_USE = frozenset(
+    {"engine", "meta", "files", "submissions", "figures", "by_period", "period_sums", "metadata"}
+)
 
 
 class Store:
@@ -45,8 +51,7 @@ class Store:
     _made_dirs: set[Path] | None = None  # archive folders known to exist
 
     def __init__(self, location: str | Path | None = None, archive: str | Path | None = None) -> None:
-        from sqlalchemy import create_engine, event
-
+        """The ledger's place; its database is opened on first use (:meth:`__getattr__`)."""
         loc = str(location or default_location())
         if "://" in loc:
             url = loc
@@ -61,7 +66,32 @@ class Store:
         self.archive_dir.mkdir(parents=True, exist_ok=True)
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
+
+    def __getattr__(self, name: str) -> Any:
+        """The database, its tables and engine, opened on the first use of one of them: importing SQLAlchemy and
+        reading the ledger's version take 0.2 s, which ``ingest`` spends while its workers check the first files."""
+        if name not in _OPENED_ON_USE or self.__dict__.get("_opening"):
+            raise AttributeError(name)
+        failed = self.__dict__.get("_failed")
+        if failed is not None:  # it could not be opened: said again, not tried again on every use
+            raise failed
+        self._opening = True
+        try:
+            self._open()
+        except MtqgError as exc:
+            for opened in _OPENED_ON_USE:
+                self.__dict__.pop(opened, None)
+            self._failed = exc
+            raise
+        finally:
+            self._opening = False
+        return self.__dict__[name]
+
+    def _open(self) -> None:
+        from sqlalchemy import create_engine, event
         from sqlalchemy.pool import NullPool
+
+        url = self.url
 
         # no pool: a command opens a connection, uses it and closes it; nothing is left open behind it
         kwargs: dict[str, Any] = {"poolclass": NullPool}
@@ -70,7 +100,7 @@ class Store:
         try:
             self.engine = create_engine(url, **kwargs)
         except Exception as exc:
-            raise MtqgError("store-cannot-open", url=url, detail=exc) from exc
+            raise MtqgError("store-cannot-open", url=_shown(url), detail=exc) from exc
         if self.is_sqlite:
 
             @event.listens_for(self.engine, "connect")
@@ -93,10 +123,11 @@ class Store:
             try:
                 self.migrate()
                 break
-            except OperationalError:
+            except OperationalError as exc:
                 # SQLite: another process is turning on its journal or creating the tables at this very moment
                 if not self.is_sqlite or attempt == 99:
-                    raise
+                    detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+                    raise MtqgError("store-unreachable", url=_shown(url), detail=detail) from exc
                 time.sleep(0.02 * (attempt + 1))
 
     # -- schema and migrations
@@ -159,6 +190,9 @@ class Store:
             Column("value", String(60)),
             Column("row", Integer),
         )
+        from .store_totals import totals_table
+
+        self.period_sums = totals_table(md)  # each period's totals, remembered (see store_totals)
         self.metadata = md
 
     def migrate(self) -> None:
@@ -237,6 +271,8 @@ class Store:
         try:
             with self.engine.begin() as conn:
                 done = self._record_group(conn, pending)
+        except MtqgError:  # the ledger cannot be opened: nothing to try again
+            raise
         except Exception:  # noqa: BLE001 - a conflict or a lock: each record again in its own transaction
             done = {id(item): self._record(item) for item in pending}
         return [done[id(x)] if isinstance(x, _Pending) else x for x in prepared]
@@ -294,8 +330,20 @@ class Store:
             ids = conn.execute(s.insert().returning(s.c.id, sort_by_parameter_order=True), subs).scalars().all()
             figures = [fig for sub_id, rows in zip(ids, figures_of, strict=True) for fig in _figure_rows(sub_id, rows)]
             if figures:
-                conn.execute(self.figures.insert(), figures)
+                self._insert_many(conn, self.figures, figures)
         return done
+
+    def _insert_many(self, conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
+        """Rows of plain values (numbers, text, None) written together. SQLite: straight to the driver's
+        ``executemany`` (SQLAlchemy's processing of each row's parameters was a fifth of recording a group of
+        returns); elsewhere through SQLAlchemy, which writes them as multi-row INSERTs."""
+        if not self.is_sqlite:
+            conn.execute(table.insert(), rows)
+            return
+        cols = list(rows[0])
+        names = ", ".join(f'"{c}"' for c in cols)
+        sql = f"INSERT INTO {table.name} ({names}) VALUES ({', '.join('?' * len(cols))})"
+        conn.exec_driver_sql(sql, [tuple(r[c] for c in cols) for r in rows])
 
     def _prepare(
         self, p: Path, schema: Schema, period: str, received_at: dt.datetime | None, result: FileResult, sync: bool
@@ -601,72 +649,11 @@ class Store:
         return self.period_totals(schema, [period]).get(period, {})
 
     def period_totals(self, schema: Schema, periods: list[str]) -> dict[str, dict[str, Decimal]]:
-        """period -> province totals, for every period in one query, the sums done by the database, exact: as
-        NUMERIC on PostgreSQL; on SQLite as whole millionths in 64-bit integers, and a period holding a figure with
-        more than six decimals or of a hundred million or more (money in đồng: its millionths could overflow a sum)
-        added up here instead (see :meth:`_python_totals`), as is every period if the database refuses the sum."""
-        from sqlalchemy import Float, Integer, Numeric, and_, case, cast, func, or_, select
-        from sqlalchemy.exc import DBAPIError
+        """period -> province totals, for every period asked that has returns: added up by the database, exact, and
+        remembered with the stamp of the returns they come from (see :mod:`store_totals`)."""
+        from .store_totals import period_totals
 
-        if not periods:
-            return {}
-        s, f = self.submissions, self.figures
-        where = (s.c.schema_id == schema.id, s.c.period.in_(periods))
-        latest = (
-            select(s.c.unit, s.c.period, func.max(s.c.version).label("version"))
-            .where(*where, s.c.accepted.is_(True))
-            .group_by(s.c.unit, s.c.period)
-            .subquery()
-        )
-        sqlite = self.engine.dialect.name == "sqlite"
-        if sqlite:
-            total = func.sum(cast(func.round(cast(f.c.value, Float) * 1_000_000), Integer))
-            dot = func.instr(f.c.value, ".")
-            fine = or_(
-                f.c.value.like("%e%"),
-                f.c.value.like("%E%"),
-                and_(dot > 0, func.length(f.c.value) - dot > 6),
-                func.abs(cast(f.c.value, Float)) >= SQLITE_SUM_BELOW,
-            )
-            finer = func.sum(case((fine, 1), else_=0))
-        else:
-            total, finer = func.sum(cast(f.c.value, Numeric)), func.sum(0)
-        q = (
-            select(s.c.period, f.c.indicator, total, finer)
-            .join(f, f.c.submission_id == s.c.id)
-            .join(
-                latest, and_(s.c.unit == latest.c.unit, s.c.period == latest.c.period, s.c.version == latest.c.version)
-            )
-            .where(*where, f.c.value.is_not(None))
-            .group_by(s.c.period, f.c.indicator)
-        )
-        if schema.is_long:
-            q = q.where(f.c.line.in_([line.code for line in schema.top_lines]))
-        out: dict[str, dict[str, Decimal]] = {}
-        exceptions = set()
-        try:
-            with self.engine.connect() as conn:
-                for period, code, value, fine_count in conn.execute(q):
-                    if fine_count:
-                        exceptions.add(period)
-                    elif value is not None:
-                        out.setdefault(period, {})[code] = Decimal(value) / 1_000_000 if sqlite else Decimal(value)
-        except DBAPIError:  # an overflow the bounds above did not foresee: every period added here
-            out, exceptions = {}, set(periods)
-        for period in exceptions:
-            out[period] = self._python_totals(schema, period)
-        return out
-
-    def _python_totals(self, schema: Schema, period: str) -> dict[str, Decimal]:
-        """A period's totals added up figure by figure in Python (exact whatever the decimals)."""
-        top = {line.code for line in schema.top_lines}
-        sums: dict[str, Decimal] = {}
-        for figures in self.latest_figures(schema.id, period).values():
-            for (line, code), value in figures.items():
-                if value is None or (schema.is_long and line not in top):
-                    continue
-                sums[code] = sums.get(code, Decimal(0)) + value
-        return sums
+        return period_totals(self, schema, periods)
 
     def cumulative(self, schema: Schema, period: str) -> dict[str, Decimal]:
         """The figures since the phase began, up to and including ``period`` (lũy kế): a period's figure is added
@@ -792,7 +779,11 @@ def _v2(store: Store, conn: Any) -> None:
     store.by_period.create(conn, checkfirst=True)
 
 
-_MIGRATIONS = {1: _v1, 2: _v2}
+def _v3(store: Store, conn: Any) -> None:
+    store.period_sums.create(conn, checkfirst=True)
+
+
+_MIGRATIONS = {1: _v1, 2: _v2, 3: _v3}
 
 
 # files refused before anything is stored: not a readable workbook, or over a bound
@@ -846,6 +837,16 @@ def _check_in_force(result: FileResult, schema: Schema, units: list[str], period
         result.issues.append(Issue("unit-not-in-period", Severity.ERROR, str(result.path), params=params))
 
 
+def _shown(url: str) -> str:
+    """A database URL as it may be printed: without its password."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - not a URL SQLAlchemy reads: shown up to its password
+        return url.split("@")[-1]
+
+
 def _suffix(path: Path) -> str:
     """The archived copy's suffix: the file's own when it is a spreadsheet's, else '.bin' (a column of 10)."""
     suffix = path.suffix.lower()
@@ -882,19 +883,21 @@ def ingest_paths(
     # archived where checked; synced with the group's one os.sync (a file's own fsync where there is none: an fsync
     # per file cost 1.73 s for 1,000 returns here, against 0.9 s with one sync per group)
     keeper = Keeper(store.archive_dir, sync=not hasattr(os, "sync"))
-    checked = ((result.path, result) for result in validate_each(list(files), schema, jobs, keep=keeper))
-    while group := list(islice(checked, INGEST_GROUP)):
-        out.extend(store.ingest_group(group, schema, period, received_at))
-        for path, _ in group:
-            if progress is not None:
-                progress(path)
+    each = validate_each(list(files), schema, jobs, keep=keeper)
+    checked = ((result.path, result) for result in each)
+    try:
+        while group := list(islice(checked, INGEST_GROUP)):
+            out.extend(store.ingest_group(group, schema, period, received_at))
+            for path, _ in group:
+                if progress is not None:
+                    progress(path)
+    finally:  # the database failed (or Ctrl-C): the workers end now, the files not begun are left
+        each.close()
     if sum(1 for r in out if r.status == "new") >= ANALYZE_AFTER:
         store.analyze()
     return out
 
 
-# SQLite adds figures below this as whole millionths: 10,000 of them stay within a 64-bit integer
-SQLITE_SUM_BELOW = 100_000_000
 INGEST_GROUP = 64  # files recorded in one transaction: one commit (and one sync of the database) per group
 # after this many new returns, the database's statistics are brought up to date (PostgreSQL planned the first
 # read after ingesting 10,000 returns without them: 43 s instead of 1.5 s)

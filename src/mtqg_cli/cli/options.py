@@ -123,6 +123,11 @@ class _Reading:
         if self.bar is not None and total >= 5:
             self.task = self.bar.add_task("Đang kiểm tra", total=total)
 
+    def finish(self) -> None:
+        """The reading is over: the bar goes (and its drawing thread with it) before the outputs are written."""
+        if self.bar is not None:
+            self.bar.stop()
+
     def __call__(self, _item: Any) -> None:
         if self.task is not None:
             self.bar.advance(self.task)

@@ -6,7 +6,7 @@ checking one, becomes an issue on that file. ``validate_file`` checks one workbo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -213,7 +213,7 @@ def validate_each(
     jobs: int = 0,
     progress: Callable[[Path], None] | None = None,
     keep: Callable[[Path, FileResult], Any] | None = None,
-) -> Iterator[FileResult]:
+) -> Generator[FileResult, None, None]:
     """Each file checked against ``schema`` on its own (the worker processes ``validate`` uses), in the files'
     order, without the checks across files (a unit in two files): for ``ingest``, where a second file of a unit
     is its next version. ``keep(path, result)``, a picklable callable, runs where the file was checked, right after

@@ -1,0 +1,57 @@
+"""Outputs written side by side: a large report's Excel annex in a copy of this process (``fork``) while this one
+writes the Word report, on a machine with two cores and more.
+
+Only where it is safe and pays: ``os.fork`` exists (Linux, macOS; on Windows a new interpreter would cost more than
+it saves), no other thread runs (a copy of a threaded process can wait forever on a lock another thread held: the
+command stops its progress bar first), and the report is large (``BESIDE_FROM_UNITS``). Otherwise the job runs here,
+when waited for. The copy touches nothing this process shares: it writes its file (atomically, as always) and ends
+with its exit status, without flushing any stream. If it fails or is killed, the job is done again here, so what the
+officer sees (the file, or its error) is what writing it here gives.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+
+BESIDE_FROM_UNITS = 300  # below this many units, an output is written in a few tenths of a second: not worth a copy
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def worth_a_copy(units: int) -> bool:
+    """Whether a job for a report of ``units`` units is run in a copy of this process."""
+    return units >= BESIDE_FROM_UNITS and hasattr(os, "fork") and cores() > 1 and threading.active_count() == 1
+
+
+def started(job: Callable[[], object], beside: bool) -> Callable[[], None]:
+    """``job`` started in a copy of this process when ``beside``; the call returned waits for it (and runs it here
+    when there is no copy, or when the copy did not finish it)."""
+
+    def here() -> None:
+        job()
+
+    if not beside:
+        return here
+    try:
+        pid = os.fork()
+    except OSError:  # no memory or processes left for a copy: here, when waited for
+        return here
+    if pid == 0:  # the copy
+        code = 1
+        try:
+            job()
+            code = 0
+        finally:
+            os._exit(code)
+
+    def wait() -> None:
+        _, status = os.waitpid(pid, 0)
+        if not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0):
+            here()
+
+    return wait
