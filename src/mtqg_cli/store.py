@@ -49,6 +49,8 @@ class Store:
 
     _built: dict[str, Any] | None = None  # the statements of recording, built on first use
     _made_dirs: set[Path] | None = None  # archive folders known to exist
+    _hold = False  # within holding(): transactions on one connection, _held
+    _held: Any = None
 
     def __init__(self, location: str | Path | None = None, archive: str | Path | None = None) -> None:
         """The ledger's place; its database is opened on first use (:meth:`__getattr__`)."""
@@ -93,7 +95,8 @@ class Store:
 
         url = self.url
 
-        # no pool: a command opens a connection, uses it and closes it; nothing is left open behind it
+        # no pool: a command opens a connection, uses it and closes it; nothing is left open behind it (an ingest
+        # holds one for its groups: see holding())
         kwargs: dict[str, Any] = {"poolclass": NullPool}
         if self.is_sqlite:
             kwargs["connect_args"] = {"timeout": 120}
@@ -248,6 +251,46 @@ class Store:
         prepared = self._prepare(Path(path), schema, period, received_at, result, sync=True)
         return [self._record(x) if isinstance(x, _Pending) else x for x in prepared]
 
+    @contextmanager
+    def holding(self) -> Iterator[None]:
+        """One connection for a piece of writing work (an ingest's groups, each in its own transaction on it),
+        opened on first use and closed at the end: a connection to a database server costs 8 ms to open."""
+        self._hold = True
+        try:
+            yield
+        finally:
+            self._hold = False
+            held, self._held = self._held, None
+            if held is not None:
+                held.close()
+
+    @contextmanager
+    def connection(self) -> Iterator[Any]:
+        """A connection to read with: the held one (see holding(), reading()), its transaction ended after the
+        read, else one of its own."""
+        if not self._hold:
+            with self.engine.connect() as conn:
+                yield conn
+            return
+        if self._held is None:
+            self._held = self.engine.connect()
+        try:
+            yield self._held
+        finally:
+            self._held.rollback()  # a read's transaction ends here: no lock is kept between reads
+
+    @contextmanager
+    def transaction(self) -> Iterator[Any]:
+        """A transaction: on the held connection (see holding()), else on a connection of its own."""
+        if not self._hold:
+            with self.engine.begin() as conn:
+                yield conn
+            return
+        if self._held is None:
+            self._held = self.engine.connect()
+        with self._held.begin():
+            yield self._held
+
     def ingest_group(
         self,
         checked: Iterable[tuple[Path, FileResult]],
@@ -269,7 +312,7 @@ class Store:
             os.sync()
         done: dict[int, IngestResult] = {}
         try:
-            with self.engine.begin() as conn:
+            with self.transaction() as conn:
                 done = self._record_group(conn, pending)
         except MtqgError:  # the ledger cannot be opened: nothing to try again
             raise
@@ -292,10 +335,11 @@ class Store:
         units = sorted({item.args()[3] for item in items})
         shas = sorted({item.args()[1] for item in items})
         if self.is_sqlite is False:  # serialise writers of the same returns on PostgreSQL, always in one order
-            for unit in units:
-                conn.exec_driver_sql(
-                    "SELECT pg_advisory_xact_lock(hashtext(%s))", (f"{schema.id}|{unit}|{period.code}",)
-                )
+            keys = sorted(f"{schema.id}|{unit}|{period.code}" for unit in units)
+            conn.exec_driver_sql(  # one round trip for the group's locks, taken in the keys' order
+                "SELECT count(pg_advisory_xact_lock(hashtext(k))) FROM (SELECT unnest(%s::text[]) AS k ORDER BY 1) t",
+                (keys,),
+            )
         of = (s.c.schema_id == schema.id, s.c.period == period.code, s.c.unit.in_(units))
         same = {
             (r.unit, r.sha256): (r.version, bool(r.accepted))
@@ -334,16 +378,24 @@ class Store:
         return done
 
     def _insert_many(self, conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
-        """Rows of plain values (numbers, text, None) written together. SQLite: straight to the driver's
-        ``executemany`` (SQLAlchemy's processing of each row's parameters was a fifth of recording a group of
-        returns); elsewhere through SQLAlchemy, which writes them as multi-row INSERTs."""
-        if not self.is_sqlite:
-            conn.execute(table.insert(), rows)
-            return
+        """Rows of plain values (numbers, text, None) written together, in the transaction ``conn``. SQLite:
+        straight to the driver's ``executemany`` (SQLAlchemy's processing of each row's parameters was a fifth of
+        recording a group of returns); PostgreSQL through psycopg: one ``COPY`` (its ``executemany`` sent each row
+        as a statement: a third of an ingest); any other driver through SQLAlchemy."""
         cols = list(rows[0])
         names = ", ".join(f'"{c}"' for c in cols)
-        sql = f"INSERT INTO {table.name} ({names}) VALUES ({', '.join('?' * len(cols))})"
-        conn.exec_driver_sql(sql, [tuple(r[c] for c in cols) for r in rows])
+        values = [tuple(r[c] for c in cols) for r in rows]
+        if self.is_sqlite:
+            conn.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({', '.join('?' * len(cols))})", values)
+        elif self.engine.dialect.driver == "psycopg":
+            with (
+                conn.connection.driver_connection.cursor() as cur,
+                cur.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy,
+            ):
+                for row in values:
+                    copy.write_row(row)
+        else:
+            conn.execute(table.insert(), rows)
 
     def _prepare(
         self, p: Path, schema: Schema, period: str, received_at: dt.datetime | None, result: FileResult, sync: bool
@@ -454,14 +506,14 @@ class Store:
             q = q.where(s.c.period == period)
         if unit:
             q = q.where(s.c.unit == unit)
-        with self.engine.connect() as conn:
+        with self.connection() as conn:
             return list(conn.execute(q.order_by(s.c.unit, s.c.period, s.c.version)))
 
     def original_of(self, sub: Any) -> Path | None:
         """The archived original of a submission row (its hash and the suffix recorded with it), None if absent."""
         from sqlalchemy import select
 
-        with self.engine.connect() as conn:
+        with self.connection() as conn:
             suffix = conn.execute(select(self.files.c.suffix).where(self.files.c.sha256 == sub.sha256)).scalar()
         path = self.archive_path(sub.sha256, suffix) if suffix is not None else None
         return path if path is not None and path.exists() else None
@@ -470,7 +522,7 @@ class Store:
         from sqlalchemy import select
 
         f = self.figures
-        with self.engine.connect() as conn:
+        with self.connection() as conn:
             rows = conn.execute(select(f.c.line, f.c.indicator, f.c.value).where(f.c.submission_id == submission_id))
             return {(r[0], r[1]): (None if r[2] is None else Decimal(r[2])) for r in rows}
 
@@ -481,7 +533,8 @@ class Store:
         long-lived ledger (the web application's) never answers from an old read."""
         self._reads = {}
         try:
-            yield
+            with self.holding():  # and one connection for all of it
+                yield
         finally:
             self._reads = None
 
@@ -502,7 +555,7 @@ class Store:
 
         s = self.submissions
         q = select(s).join(*self._counting(schema_id, period)).where(*self._of(schema_id, period)).order_by(s.c.unit)
-        with self.engine.connect() as conn:
+        with self.connection() as conn:
             return {row.unit: row for row in conn.execute(q)}
 
     def _of(self, schema_id: str, period: str) -> tuple[Any, ...]:
@@ -538,7 +591,7 @@ class Store:
             .where(*self._of(schema_id, period))
         )
         out: dict[int, dict[tuple[str, str], Decimal | None]] = {}
-        with self.engine.connect() as conn:
+        with self.connection() as conn:
             for sub_id, line, code, value in conn.execute(q):
                 out.setdefault(sub_id, {})[(line, code)] = None if value is None else Decimal(value)
         return out
@@ -548,7 +601,7 @@ class Store:
         from sqlalchemy import select
 
         s = self.submissions
-        with self.engine.connect() as conn:
+        with self.connection() as conn:
             codes = [r[0] for r in conn.execute(select(s.c.period).where(s.c.schema_id == schema_id).distinct())]
         return sorted(codes, key=lambda c: parse_period(c).start)
 
@@ -745,7 +798,7 @@ class Store:
 
     def analyze(self) -> None:
         """Bring the database's statistics up to date, so that its planner reads a large ledger the right way."""
-        with self.engine.begin() as conn:
+        with self.transaction() as conn:
             conn.exec_driver_sql("ANALYZE")
 
     # -- safety
@@ -759,7 +812,7 @@ class Store:
         """Archived files no submission records (a run stopped between archiving and recording): harmless."""
         from sqlalchemy import select
 
-        with self.engine.connect() as conn:
+        with self.connection() as conn:
             known = {r[0] for r in conn.execute(select(self.files.c.sha256))}
         return [
             p for p in self.archive_dir.rglob("*") if p.is_file() and not p.name.startswith(".") and p.stem not in known
@@ -886,15 +939,16 @@ def ingest_paths(
     each = validate_each(list(files), schema, jobs, keep=keeper)
     checked = ((result.path, result) for result in each)
     try:
-        while group := list(islice(checked, INGEST_GROUP)):
-            out.extend(store.ingest_group(group, schema, period, received_at))
-            for path, _ in group:
-                if progress is not None:
-                    progress(path)
+        with store.holding():  # one connection for every group
+            while group := list(islice(checked, INGEST_GROUP)):
+                out.extend(store.ingest_group(group, schema, period, received_at))
+                for path, _ in group:
+                    if progress is not None:
+                        progress(path)
+            if sum(1 for r in out if r.status == "new") >= ANALYZE_AFTER:
+                store.analyze()
     finally:  # the database failed (or Ctrl-C): the workers end now, the files not begun are left
         each.close()
-    if sum(1 for r in out if r.status == "new") >= ANALYZE_AFTER:
-        store.analyze()
     return out
 
 

@@ -64,7 +64,7 @@ def _stamps(store: Store, schema_id: str, periods: list[str]) -> dict[str, tuple
         .where(s.c.schema_id == schema_id, s.c.period.in_(periods))
         .group_by(s.c.period)
     )
-    with store.engine.connect() as conn:
+    with store.connection() as conn:
         return {period: (int(n), int(last)) for period, n, last in conn.execute(q)}
 
 
@@ -80,7 +80,7 @@ def _remembered(
     )
     out: dict[str, dict[str, Decimal]] = {}
     stale: set[str] = set()
-    with store.engine.connect() as conn:
+    with store.connection() as conn:
         for period, code, value, n, last in conn.execute(q):
             if (n, last) != stamps.get(period):
                 stale.add(period)
@@ -118,7 +118,7 @@ def _remember(
         for code, value in [(_MARK, None), *sums.items()]
     ]
     try:
-        with store.engine.begin() as conn:
+        with store.transaction() as conn:
             conn.execute(t.delete().where(t.c.schema_id == schema_id, t.c.shape == shape, t.c.period.in_(list(totals))))
             conn.execute(t.insert(), rows)
     except DBAPIError:
@@ -164,7 +164,7 @@ def _added_up(store: Store, schema: Schema, periods: list[str]) -> dict[str, dic
     out: dict[str, dict[str, Decimal]] = {}
     exceptions = set()
     try:
-        with store.engine.connect() as conn:
+        with store.connection() as conn:
             for period, code, value, fine_count in conn.execute(q):
                 if fine_count:
                     exceptions.add(period)
