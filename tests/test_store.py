@@ -688,3 +688,49 @@ def test_a_ledger_that_cannot_be_reached_is_said_once_and_leaves_no_worker(tmp_p
         app, ["ingest", str(folder), "-s", schema.id, "-p", "2024", "--store", "postgresql+psycopg://a:b@127.0.0.1:1/x"]
     )
     assert result.exit_code == 2 and "Không kết nối được cơ sở dữ liệu của sổ" in result.output
+
+
+def test_a_piece_of_reading_work_holds_one_connection_and_no_lock_between_reads(tmp_path, schema):
+    """A report's reads share one connection (store.reading()), each read's transaction ended after it: another
+    writer can take the ledger between two reads (SQLite's write lock, asked with half a second's patience)."""
+    import sqlite3
+
+    folder = tmp_path / "nhan"
+    write_samples(folder, schema)
+    st = Store(tmp_path / "kho")
+    for f in sorted(folder.iterdir()):
+        st.ingest(f, schema, "2024")
+    with st.reading():
+        first = st.totals(schema, "2024")
+        held = st._held
+        assert held is not None and not held.in_transaction()
+        other = sqlite3.connect(tmp_path / "kho" / "store.sqlite3", timeout=0.5)
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        other.close()
+        assert st.status(schema, "2024").reported == len(schema.units)
+        assert st._held is held and st.totals(schema, "2024") == first
+    assert st._held is None
+
+
+def test_rows_written_together_keep_every_character(location, tmp_path, schema):
+    """A group's rows are written with COPY on PostgreSQL: a file name with a tab, a backslash, quotes and
+    Vietnamese letters, and the issues' text, come back exactly as they went in, the ids in the files' order."""
+    from mtqg_cli.store import ingest_paths
+
+    folder = tmp_path / "nhan"
+    odd = 'Mộc Châu\t\\bản "sửa" 2024.xlsx'
+    write_unit(folder / odd, schema, "moc-chau", total={"to_tkvvtb": 99})
+    write_unit(folder / "song-ma_2024.xlsx", schema, "song-ma")
+    st = _store(location)
+    done = ingest_paths(st, [folder], schema, "2024", jobs=1)
+    assert [(r.path.name, r.unit, r.accepted) for r in done] == [
+        (odd, "moc-chau", False),
+        ("song-ma_2024.xlsx", "song-ma", True),
+    ]
+    [moc] = st.submissions_for(schema.id, "2024", "moc-chau")
+    [song] = st.submissions_for(schema.id, "2024", "song-ma")
+    assert moc.file_name == odd and moc.id < song.id
+    issues = json.loads(moc.issues)
+    assert issues and issues[0]["message"] == done[0].result.issues[0].to_dict("vi")["message"]
+    assert st.figures_of(song.id) and st.figures_of(moc.id)

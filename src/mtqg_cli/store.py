@@ -322,10 +322,10 @@ class Store:
 
     def _record_group(self, conn: Any, items: list[_Pending]) -> dict[int, IngestResult]:
         """The submissions of a group (one form, one period) within the transaction ``conn``, in set operations:
-        one query for the files already recorded for these units, one for their last versions, one for the
-        originals already known, then the new rows written together. The same rules as :meth:`_record_in`: the
+        one query for every version these units have of the period (the files recorded, the last numbers), one
+        for the originals already known, then the new rows written together. The same rules as :meth:`_record_in`: the
         same file twice for a unit is recorded once; each new file of a unit is its next version, in order."""
-        from sqlalchemy import func, select
+        from sqlalchemy import select
 
         if not items:
             return {}
@@ -341,13 +341,14 @@ class Store:
                 (keys,),
             )
         of = (s.c.schema_id == schema.id, s.c.period == period.code, s.c.unit.in_(units))
-        same = {
-            (r.unit, r.sha256): (r.version, bool(r.accepted))
-            for r in conn.execute(
-                select(s.c.unit, s.c.sha256, s.c.version, s.c.accepted).where(*of, s.c.sha256.in_(shas))
-            )
-        }
-        last = dict(conn.execute(select(s.c.unit, func.max(s.c.version)).where(*of).group_by(s.c.unit)).all())
+        # every version these units have of the period, in one round trip: the files recorded and the last numbers
+        same: dict[tuple[str, str], tuple[int, bool]] = {}
+        last: dict[str, int] = {}
+        for unit, sha, version, accepted in conn.execute(
+            select(s.c.unit, s.c.sha256, s.c.version, s.c.accepted).where(*of)
+        ):
+            same[(unit, sha)] = (version, bool(accepted))
+            last[unit] = max(last.get(unit, 0), version)
         known = {r[0] for r in conn.execute(select(f.c.sha256).where(f.c.sha256.in_(shas)))}
         done: dict[int, IngestResult] = {}
         new_files, subs, figures_of = [], [], []
@@ -369,13 +370,34 @@ class Store:
             figures_of.append(rows)
             done[id(item)] = IngestResult(path, unit, "new", version, accepted, result)
         if new_files:
-            conn.execute(f.insert(), new_files)
+            self._insert_many(conn, f, new_files)
         if subs:
-            ids = conn.execute(s.insert().returning(s.c.id, sort_by_parameter_order=True), subs).scalars().all()
+            ids = self._insert_numbered(conn, subs)
             figures = [fig for sub_id, rows in zip(ids, figures_of, strict=True) for fig in _figure_rows(sub_id, rows)]
             if figures:
                 self._insert_many(conn, self.figures, figures)
         return done
+
+    def _insert_numbered(self, conn: Any, subs: list[dict[str, Any]]) -> list[int]:
+        """Submissions written together, their ids returned in their order. PostgreSQL through psycopg: the ids
+        drawn from the table's sequence first, then one ``COPY`` (an INSERT … RETURNING of a group was sent as a
+        statement per row); elsewhere an INSERT … RETURNING sorted by the rows' order."""
+        s = self.submissions
+        if not self._copies():
+            return list(conn.execute(s.insert().returning(s.c.id, sort_by_parameter_order=True), subs).scalars())
+        ids = [
+            int(r[0])
+            for r in conn.exec_driver_sql(
+                "SELECT nextval(pg_get_serial_sequence('mtqg_submissions', 'id')) FROM generate_series(1, %s)",
+                (len(subs),),
+            )
+        ]
+        self._insert_many(conn, s, [{"id": i} | row for i, row in zip(ids, subs, strict=True)])
+        return ids
+
+    def _copies(self) -> bool:
+        """Whether rows are written with COPY (PostgreSQL through psycopg)."""
+        return not self.is_sqlite and self.engine.dialect.driver == "psycopg"
 
     def _insert_many(self, conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
         """Rows of plain values (numbers, text, None) written together, in the transaction ``conn``. SQLite:
@@ -387,7 +409,7 @@ class Store:
         values = [tuple(r[c] for c in cols) for r in rows]
         if self.is_sqlite:
             conn.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({', '.join('?' * len(cols))})", values)
-        elif self.engine.dialect.driver == "psycopg":
+        elif self._copies():
             with (
                 conn.connection.driver_connection.cursor() as cur,
                 cur.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy,
@@ -937,14 +959,18 @@ def ingest_paths(
     # per file cost 1.73 s for 1,000 returns here, against 0.9 s with one sync per group)
     keeper = Keeper(store.archive_dir, sync=not hasattr(os, "sync"))
     each = validate_each(list(files), schema, jobs, keep=keeper)
-    checked = ((result.path, result) for result in each)
+
+    def checked() -> Iterator[tuple[Path, FileResult]]:
+        for result in each:
+            if progress is not None:  # as each file is checked: recording a group is the shorter part
+                progress(result.path)
+            yield result.path, result
+
+    results = checked()
     try:
         with store.holding():  # one connection for every group
-            while group := list(islice(checked, INGEST_GROUP)):
+            while group := list(islice(results, INGEST_GROUP)):
                 out.extend(store.ingest_group(group, schema, period, received_at))
-                for path, _ in group:
-                    if progress is not None:
-                        progress(path)
             if sum(1 for r in out if r.status == "new") >= ANALYZE_AFTER:
                 store.analyze()
     finally:  # the database failed (or Ctrl-C): the workers end now, the files not begun are left
@@ -952,7 +978,9 @@ def ingest_paths(
     return out
 
 
-INGEST_GROUP = 64  # files recorded in one transaction: one commit (and one sync of the database) per group
+# files recorded in one transaction: one commit, one sync of the archive and a few round trips per group (256
+# rather than 64: 0.93 x the time of 1,000 returns on SQLite, 10,000 on PostgreSQL 5.3 s of recording -> 3.5 s)
+INGEST_GROUP = 256
 # after this many new returns, the database's statistics are brought up to date (PostgreSQL planned the first
 # read after ingesting 10,000 returns without them: 43 s instead of 1.5 s)
 ANALYZE_AFTER = 500
