@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -712,6 +713,11 @@ def test_a_piece_of_reading_work_holds_one_connection_and_no_lock_between_reads(
         other.close()
         assert st.status(schema, "2024").reported == len(schema.units)
         assert st._held is held and st.totals(schema, "2024") == first
+        seen = []  # another thread (the web application's) reads on a connection of its own
+        other_thread = threading.Thread(target=lambda: seen.append((st._holding_here(), st.totals(schema, "2024"))))
+        other_thread.start()
+        other_thread.join()
+        assert seen == [(None, first)]
     assert st._held is None
 
 

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -49,7 +50,7 @@ class Store:
 
     _built: dict[str, Any] | None = None  # the statements of recording, built on first use
     _made_dirs: set[Path] | None = None  # archive folders known to exist
-    _hold = False  # within holding(): transactions on one connection, _held
+    _hold: int | None = None  # within holding(): the thread whose transactions share one connection, _held
     _held: Any = None
 
     def __init__(self, location: str | Path | None = None, archive: str | Path | None = None) -> None:
@@ -253,43 +254,53 @@ class Store:
 
     @contextmanager
     def holding(self) -> Iterator[None]:
-        """One connection for a piece of writing work (an ingest's groups, each in its own transaction on it),
-        opened on first use and closed at the end: a connection to a database server costs 8 ms to open."""
-        self._hold = True
+        """One connection for a piece of work in this thread (an ingest's groups, each in its own transaction on
+        it; a report's reads), opened on first use and closed at the end: a connection to a database server costs
+        8 ms to open. Other threads using the same Store (the web application's) keep their own connections."""
+        if self._hold is not None:  # already within one: the outer one closes it
+            yield
+            return
+        self._hold = threading.get_ident()
         try:
             yield
         finally:
-            self._hold = False
+            self._hold = None
             held, self._held = self._held, None
             if held is not None:
                 held.close()
+
+    def _holding_here(self) -> Any:
+        """The held connection when this thread holds one (opened now if need be), else None."""
+        if self._hold != threading.get_ident():
+            return None
+        if self._held is None:
+            self._held = self.engine.connect()
+        return self._held
 
     @contextmanager
     def connection(self) -> Iterator[Any]:
         """A connection to read with: the held one (see holding(), reading()), its transaction ended after the
         read, else one of its own."""
-        if not self._hold:
+        held = self._holding_here()
+        if held is None:
             with self.engine.connect() as conn:
                 yield conn
             return
-        if self._held is None:
-            self._held = self.engine.connect()
         try:
-            yield self._held
+            yield held
         finally:
-            self._held.rollback()  # a read's transaction ends here: no lock is kept between reads
+            held.rollback()  # a read's transaction ends here: no lock is kept between reads
 
     @contextmanager
     def transaction(self) -> Iterator[Any]:
         """A transaction: on the held connection (see holding()), else on a connection of its own."""
-        if not self._hold:
+        held = self._holding_here()
+        if held is None:
             with self.engine.begin() as conn:
                 yield conn
             return
-        if self._held is None:
-            self._held = self.engine.connect()
-        with self._held.begin():
-            yield self._held
+        with held.begin():
+            yield held
 
     def ingest_group(
         self,
