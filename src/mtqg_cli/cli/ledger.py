@@ -66,7 +66,8 @@ def ingest(
     """
     from ..forms import load_schema
     from ..periods import resolve_period
-    from ..store import Store, ingest_paths
+    from ..store import Store
+    from ..store_ingest import ingest_paths
     from ..validate import collect_paths
 
     with handled(lang):
