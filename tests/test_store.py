@@ -743,3 +743,99 @@ def test_rows_written_together_keep_every_character(location, tmp_path, schema):
     issues = json.loads(moc.issues)
     assert issues and issues[0]["message"] == done[0].result.issues[0].to_dict("vi")["message"]
     assert st.figures_of(song.id) and st.figures_of(moc.id)
+
+
+class _Cable:
+    """A TCP relay to the PostgreSQL server that can be cut: the database "lost" in the middle of an ingest (a
+    server stopped, a network gone), with nothing else in the way."""
+
+    def __init__(self, port: int) -> None:
+        import socket
+
+        self.target = port
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.server.settimeout(0.05)  # the relay looks at whether it is cut between accepts
+        self.port = self.server.getsockname()[1]
+        self.open = True
+        self.ends: list = []
+        self.accepting = threading.Thread(target=self._accept, daemon=True)
+        self.accepting.start()
+
+    def _accept(self) -> None:
+        import socket
+
+        while self.open:
+            try:
+                near, _ = self.server.accept()
+            except TimeoutError:
+                continue
+            near.settimeout(None)
+            self.ends.append(near)
+            far = socket.create_connection(("127.0.0.1", self.target))
+            self.ends.append(far)
+            for a, b in ((near, far), (far, near)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(a, b) -> None:
+        try:
+            while data := a.recv(65536):
+                b.sendall(data)
+        except OSError:
+            pass
+
+    def cut(self) -> None:
+        import socket
+
+        self.open = False
+        self.accepting.join()
+        self.server.close()
+        for end in self.ends:
+            try:
+                end.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            end.close()
+
+
+def test_a_database_lost_during_an_ingest_stops_it_and_the_same_command_finishes_it(tmp_path, schema, monkeypatch):
+    """The server goes after two groups are recorded: the ingest stops at once with how many files were recorded
+    (not each record tried again for a minute), and the same ingest run again records the rest, the first ones as
+    duplicates."""
+    from sqlalchemy.engine import make_url
+
+    from mtqg_cli import store_ingest
+    from mtqg_cli.errors import MtqgError
+    from mtqg_cli.store_ingest import ingest_paths
+
+    reason = _pg_reachable()
+    if reason:
+        pytest.skip(reason)
+    _reset_pg()
+    monkeypatch.setattr(store_ingest, "INGEST_GROUP", 8)
+    folder = tmp_path / "nhan"
+    for k in range(40):
+        unit = schema.units[k % len(schema.units)]
+        write_unit(folder / f"f{k:02d}.xlsx", schema, unit.code, period=str(2000 + k))
+    url = make_url(PG_URL)
+    cable = _Cable(url.port or 5432)
+    through = url.set(port=cable.port).render_as_string(hide_password=False)
+    checked = []
+
+    def progress(path):
+        checked.append(path)
+        if len(checked) == 20:  # groups 1 and 2 are recorded, group 3 is being read
+            cable.cut()
+
+    archive = tmp_path / "luu-tru"
+    started = time.monotonic()
+    with pytest.raises(MtqgError) as lost:
+        ingest_paths(Store(through, archive=archive), [folder], schema, "2024", jobs=1, progress=progress)
+    assert time.monotonic() - started < 30
+    assert lost.value.code == "store-lost" and lost.value.params["done"] == 16
+    assert "The first 16 files were recorded in full" in lost.value.message("en")
+    st = Store(PG_URL, archive=archive)
+    assert len(st.submissions_for(schema.id, "2024")) == 16
+    again = ingest_paths(st, [folder], schema, "2024", jobs=1)
+    assert [r.status for r in again] == ["duplicate"] * 16 + ["new"] * 24
+    assert st.check() == []

@@ -432,6 +432,12 @@ FAILURES: dict[str, tuple[str, str]] = {
         "The report kind «{kind}» needs a period, for example {example}.",
     ),
     "store-cannot-open": ("Không mở được kho dữ liệu {url}: {detail}", "Cannot open the store {url}: {detail}"),
+    "store-lost": (
+        "Mất kết nối tới cơ sở dữ liệu của sổ {url} khi đang ghi sổ: {detail}. {done} tệp đầu đã được ghi sổ đầy đủ; "
+        "khi cơ sở dữ liệu chạy lại, chạy lại đúng lệnh này: các tệp đã ghi không bị ghi lần nữa.",
+        "Lost the ledger's database {url} while recording: {detail}. The first {done} files were recorded in full; "
+        "when the database runs again, run the same command again: the files recorded are not recorded twice.",
+    ),
     "store-unreachable": (
         "Không kết nối được cơ sở dữ liệu của sổ {url}: {detail}. Kiểm tra máy chủ cơ sở dữ liệu đang chạy, và địa "
         "chỉ, cổng, tên, mật khẩu trong --store (hoặc biến MTQG_STORE); không tệp nào được ghi sổ.",

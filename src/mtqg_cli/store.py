@@ -101,7 +101,7 @@ class Store:
         try:
             self.engine = create_engine(url, **kwargs)
         except Exception as exc:
-            raise MtqgError("store-cannot-open", url=_shown(url), detail=exc) from exc
+            raise MtqgError("store-cannot-open", url=shown_url(url), detail=exc) from exc
         if self.is_sqlite:
 
             @event.listens_for(self.engine, "connect")
@@ -128,7 +128,7 @@ class Store:
                 # SQLite: another process is turning on its journal or creating the tables at this very moment
                 if not self.is_sqlite or attempt == 99:
                     detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-                    raise MtqgError("store-unreachable", url=_shown(url), detail=detail) from exc
+                    raise MtqgError("store-unreachable", url=shown_url(url), detail=detail) from exc
                 time.sleep(0.02 * (attempt + 1))
 
     # -- schema and migrations
@@ -665,7 +665,7 @@ def _load(form_id: str) -> Schema:
     return load_schema(form_id)
 
 
-def _shown(url: str) -> str:
+def shown_url(url: str) -> str:
     """A database URL as it may be printed: without its password."""
     from sqlalchemy.engine import make_url
 

@@ -77,6 +77,11 @@ def ingest_paths(
                 out.extend(store.ingest_group(group, schema, period, received_at))
             if sum(1 for r in out if r.status == "new") >= ANALYZE_AFTER:
                 store.analyze()
+    except MtqgError as exc:
+        if exc.code != "store-lost":
+            raise
+        done = len({r.path for r in out})  # the groups committed before the database went
+        raise MtqgError("store-lost", url=exc.params["url"], detail=exc.params["detail"], done=done) from exc
     finally:  # the database failed (or Ctrl-C): the workers end now, the files not begun are left
         each.close()
     return out
@@ -115,7 +120,8 @@ def ingest_group(
             done = _record_group(store, conn, pending)
     except MtqgError:  # the ledger cannot be opened: nothing to try again
         raise
-    except Exception:  # noqa: BLE001 - a conflict or a lock: each record again in its own transaction
+    except Exception as exc:  # noqa: BLE001 - a conflict or a lock: each record again in its own transaction
+        _still_there(store, exc)
         done = {id(item): _record(store, item) for item in pending}
     return [done[id(x)] if isinstance(x, _Pending) else x for x in prepared]
 
@@ -290,11 +296,30 @@ def _record(store: Store, item: _Pending) -> IngestResult:
         try:
             with store.engine.begin() as conn:
                 return _record_in(store, conn, item)
-        except (IntegrityError, OperationalError):
+        except (IntegrityError, OperationalError) as exc:
             if attempt == 49:
                 raise
+            _still_there(store, exc)
             time.sleep(0.05 * (attempt + 1))
     raise AssertionError("unreachable")
+
+
+def _still_there(store: Store, exc: Exception) -> None:
+    """A database server that no longer answers (stopped, restarted, the network gone) ends the ingest at once,
+    said as such (``store-lost``), instead of each record being tried again for a minute. A file database (SQLite)
+    is always there: its errors are locks and conflicts, tried again."""
+    if store.is_sqlite:
+        return
+    from sqlalchemy.exc import DBAPIError
+
+    from .store import shown_url
+
+    try:
+        with store.engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    except DBAPIError as gone:
+        detail = str(getattr(gone, "orig", None) or gone).strip().splitlines()[0]
+        raise MtqgError("store-lost", url=shown_url(store.url), detail=detail, done=0) from exc
 
 
 def _record_in(store: Store, conn: Any, item: _Pending) -> IngestResult:
