@@ -1,8 +1,9 @@
 """Outputs written side by side: a large report's Excel annex in a copy of this process (``fork``) while this one
 writes the Word report, on a machine with two cores and more.
 
-Only where it is safe and pays: ``os.fork`` exists (Linux, macOS; on Windows a new interpreter would cost more than
-it saves), no other thread runs (a copy of a threaded process can wait forever on a lock another thread held: the
+Only where it is safe and pays: on Linux (Windows has no ``fork`` and a new interpreter would cost more than it
+saves; macOS has it, but its system libraries are not safe in a forked copy, which is why Python spawns there), no
+other thread runs (a copy of a threaded process can wait forever on a lock another thread held: the
 command stops its progress bar first), and the report is large (``BESIDE_FROM_UNITS``). Otherwise the job runs here,
 when waited for. The copy touches nothing this process shares: it writes its file (atomically, as always) and ends
 with its exit status, without flushing any stream. If it fails or is killed, the job is done again here, so what the
@@ -12,6 +13,7 @@ officer sees (the file, or its error) is what writing it here gives.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections.abc import Callable
 
@@ -25,7 +27,12 @@ def cores() -> int:
 
 def worth_a_copy(units: int) -> bool:
     """Whether a job for a report of ``units`` units is run in a copy of this process."""
-    return units >= BESIDE_FROM_UNITS and hasattr(os, "fork") and cores() > 1 and threading.active_count() == 1
+    return (
+        units >= BESIDE_FROM_UNITS
+        and sys.platform.startswith("linux")
+        and cores() > 1
+        and threading.active_count() == 1
+    )
 
 
 def started(job: Callable[[], object], beside: bool) -> Callable[[], None]:
