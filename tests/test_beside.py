@@ -47,7 +47,7 @@ def test_a_copy_does_the_job_and_a_failed_copy_is_redone_here(tmp_path):
     def job() -> None:
         done.write_text(str(os.getpid()))
 
-    beside.started(job, True)()
+    beside.started(job, True).wait()
     assert int(done.read_text()) != parent  # written by the copy
 
     def fails_in_a_copy() -> None:
@@ -55,7 +55,7 @@ def test_a_copy_does_the_job_and_a_failed_copy_is_redone_here(tmp_path):
             raise OSError("the copy's disk was full")
         done.write_text(str(os.getpid()))
 
-    beside.started(fails_in_a_copy, True)()
+    beside.started(fails_in_a_copy, True).wait()
     assert int(done.read_text()) == parent  # redone here
 
     def killed() -> None:
@@ -63,15 +63,15 @@ def test_a_copy_does_the_job_and_a_failed_copy_is_redone_here(tmp_path):
             os.kill(os.getpid(), 9)
         done.write_text("here")
 
-    beside.started(killed, True)()
+    beside.started(killed, True).wait()
     assert done.read_text() == "here"
 
     def fails_everywhere() -> None:
         raise PermissionError("not writable")
 
-    wait = beside.started(fails_everywhere, True)
+    started = beside.started(fails_everywhere, True)
     with pytest.raises(PermissionError):  # the error the officer sees is the one writing it here gives
-        wait()
+        started.wait()
 
 
 def test_no_copy_while_another_thread_runs(monkeypatch):
@@ -86,7 +86,50 @@ def test_no_copy_while_another_thread_runs(monkeypatch):
         stop.set()
         other.join()
     calls = []
-    wait = beside.started(lambda: calls.append(os.getpid()), False)
+    started = beside.started(lambda: calls.append(os.getpid()), False)
     assert calls == []  # run here, when waited for
-    wait()
+    started.wait()
     assert calls == [os.getpid()]
+
+
+def test_a_report_that_fails_leaves_no_copy_behind(annex_folder, tmp_path, monkeypatch):
+    """The Word report fails (a template that is not a Word file) while the annex is written in a copy: the failure
+    reaches the officer as it would have, the copy is waited for (no process left)."""
+    import time
+
+    from mtqg_cli.errors import MtqgError
+    from mtqg_cli.pipeline import compile_report
+
+    monkeypatch.setattr(beside, "BESIDE_FROM_UNITS", 1)
+    bad = tmp_path / "mau.docx"
+    bad.write_text("không phải tệp Word")
+    dropped = []
+    real_drop = beside.Started.drop
+
+    def drop(self):
+        dropped.append(self.pid)
+        real_drop(self)
+
+    monkeypatch.setattr(beside.Started, "drop", drop)
+    with pytest.raises(MtqgError) as failed:
+        compile_report([annex_folder], [tmp_path / "a.xlsx", tmp_path / "a.docx"], period="2024", template=bad)
+    assert failed.value.code == "template-unreadable"
+    assert len(dropped) == 1 and dropped[0] is not None and dropped[0] > 0  # a copy was made, and waited for
+    time.sleep(0.2)
+    with pytest.raises(ChildProcessError):  # nothing left to reap: it was waited for
+        os.waitpid(dropped[0], os.WNOHANG)
+    assert not (tmp_path / "a.docx").exists()
+
+
+def test_a_copy_dropped_is_waited_for_and_its_job_not_done_here(tmp_path):
+    done = tmp_path / "done.txt"
+
+    def fails_in_a_copy() -> None:
+        raise OSError("the copy's disk was full")
+
+    started = beside.started(fails_in_a_copy, True)
+    pid = started.pid
+    started.drop()
+    assert started.pid is None and not done.exists()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)

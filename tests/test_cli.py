@@ -388,3 +388,24 @@ def test_every_help_text_has_its_english():
         return missing
 
     assert walk(get_command(app), "") == []
+
+
+def test_an_officers_template_that_is_not_word_or_has_a_broken_tag_is_said_plainly(annex_folder, tmp_path):
+    """A template that is not a Word file, or whose Jinja tag is left open, stops the report with what to fix
+    (exit 2), in Vietnamese and in English, not as an unexpected error; nothing is written."""
+    from docx import Document as NewDocument
+
+    not_word = tmp_path / "mau.docx"
+    not_word.write_text("không phải tệp Word")
+    broken = tmp_path / "mau-hong.docx"
+    doc = NewDocument()
+    doc.add_paragraph("Số đơn vị đã nộp: {{ reported_count ")
+    doc.save(broken)
+    out = tmp_path / "bc.docx"
+    said = run("report", annex_folder, "-o", out, "--period", "2024", "--template", not_word)
+    assert said.exit_code == 2 and "không phải tệp Word đọc được" in said.output, said.output
+    assert "unexpected" not in said.output
+    said = run("report", annex_folder, "-o", out, "--period", "2024", "--template", broken, "--lang", "en")
+    assert said.exit_code == 2 and "has a tag written wrong" in said.output, said.output
+    assert "{{ reported_count }}" in said.output
+    assert not out.exists()

@@ -448,6 +448,18 @@ FAILURES: dict[str, tuple[str, str]] = {
     "config-syntax": ("{path}: lỗi cú pháp TOML: {detail}", "{path}: TOML syntax error: {detail}"),
     "config-report-not-table": ("{path}: mục [report] phải là một bảng.", "{path}: [report] must be a table."),
     "template-not-found": ("Không tìm thấy mẫu báo cáo {path}.", "Report template {path} does not exist."),
+    "template-unreadable": (
+        "Mẫu báo cáo {path} không phải tệp Word đọc được ({detail}). Lưu mẫu bằng Word hoặc LibreOffice dưới dạng "
+        ".docx rồi chạy lại.",
+        "The report template {path} is not a readable Word file ({detail}). Save it from Word or LibreOffice as "
+        ".docx and run again.",
+    ),
+    "template-syntax": (
+        "Mẫu báo cáo {path} có thẻ viết sai: {detail}. Mỗi thẻ phải viết đủ, ví dụ {{{{ reported_count }}}} hoặc "
+        "{{% for dv in units_table %}} … {{% endfor %}}.",
+        "The report template {path} has a tag written wrong: {detail}. Each tag must be whole, for example "
+        "{{{{ reported_count }}}} or {{% for dv in units_table %}} … {{% endfor %}}.",
+    ),
     "template-unknown-variables": (
         "Mẫu báo cáo dùng biến không có: {names}. Xem danh sách biến: mtqg report --list-variables.",
         "The report template uses unknown variables: {names}. See: mtqg report --list-variables.",

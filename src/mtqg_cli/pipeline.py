@@ -422,32 +422,37 @@ def write_report_outputs(
         if out not in words
     }
     pdfs: dict[Path, Path] = {}
-    for out in words:
-        render_docx(
-            agg,
-            out,
-            data.report,
-            settings,
-            period,
-            template,
-            today,
-            data.status,
-            True,
-            data.extras,
-            by_former,
-            outline,
-            others,
-        )
-        if pdf:
-            made = convert_to_pdf(out)
-            if made is None:
-                notes.append("pdf-unavailable")
-            else:
-                pdfs[out] = Path(made)
-    if html is not None:
-        render_html(agg, html, data.report, settings, period, data.status)
-    for wait in annexes.values():
-        wait()
+    try:
+        for out in words:
+            render_docx(
+                agg,
+                out,
+                data.report,
+                settings,
+                period,
+                template,
+                today,
+                data.status,
+                True,
+                data.extras,
+                by_former,
+                outline,
+                others,
+            )
+            if pdf:
+                made = convert_to_pdf(out)
+                if made is None:
+                    notes.append("pdf-unavailable")
+                else:
+                    pdfs[out] = Path(made)
+        if html is not None:
+            render_html(agg, html, data.report, settings, period, data.status)
+    except BaseException:  # the report failed (or Ctrl-C): no copy of the process is left behind
+        for annex in annexes.values():
+            annex.drop()
+        raise
+    for annex in annexes.values():
+        annex.wait()
     for out in outputs:
         written += [pdfs[out], out] if out in pdfs else [out]
     if html is not None:

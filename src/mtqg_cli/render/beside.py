@@ -35,19 +35,39 @@ def worth_a_copy(units: int) -> bool:
     )
 
 
-def started(job: Callable[[], object], beside: bool) -> Callable[[], None]:
-    """``job`` started in a copy of this process when ``beside``; the call returned waits for it (and runs it here
-    when there is no copy, or when the copy did not finish it)."""
+class Started:
+    """A job started in a copy of this process (``pid``), or to be run here when waited for (``pid`` None)."""
 
-    def here() -> None:
-        job()
+    def __init__(self, job: Callable[[], object], pid: int | None) -> None:
+        self.job, self.pid = job, pid
 
+    def wait(self) -> None:
+        """The job done: the copy's work waited for, or the job run here (also when the copy did not finish it)."""
+        if self.pid is not None:
+            _, status = os.waitpid(self.pid, 0)
+            self.pid = None
+            if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
+                return
+        self.job()
+
+    def drop(self) -> None:
+        """The command failed elsewhere: the copy waited for (never left behind), the job not done here."""
+        if self.pid is not None:
+            try:
+                os.waitpid(self.pid, 0)
+            except ChildProcessError:
+                pass
+            self.pid = None
+
+
+def started(job: Callable[[], object], beside: bool) -> Started:
+    """``job`` started in a copy of this process when ``beside`` (else run here when waited for)."""
     if not beside:
-        return here
+        return Started(job, None)
     try:
         pid = os.fork()
     except OSError:  # no memory or processes left for a copy: here, when waited for
-        return here
+        return Started(job, None)
     if pid == 0:  # the copy
         code = 1
         try:
@@ -55,10 +75,4 @@ def started(job: Callable[[], object], beside: bool) -> Callable[[], None]:
             code = 0
         finally:
             os._exit(code)
-
-    def wait() -> None:
-        _, status = os.waitpid(pid, 0)
-        if not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0):
-            here()
-
-    return wait
+    return Started(job, pid)

@@ -11,6 +11,8 @@ import datetime as dt
 import re
 import shutil
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -582,9 +584,11 @@ def render_docx(
     from docxtpl import DocxTemplate, InlineImage
     from jinja2 import Environment
 
-    tpl = DocxTemplate(str(template_path(template)))
+    where = template_path(template)
+    tpl = DocxTemplate(str(where))
     context = report_context(agg, report, settings, period, today, status, extras, by_former, outline, others)
-    unknown = sorted(tpl.get_undeclared_template_variables(context=context))
+    with _officers_template(where):
+        unknown = sorted(tpl.get_undeclared_template_variables(context=context))
     if unknown:
         names = ", ".join(unknown)
         raise MtqgError("template-unknown-variables", names=names)
@@ -603,7 +607,8 @@ def render_docx(
     # the shipped template's table of units, thousands of rows for a ministry, filled after rendering (see
     # _held_rows); an officer's own template is rendered as it is written
     held = _held_rows(context, "units_table") if template is None else {}
-    tpl.render(context, env)
+    with _officers_template(where):
+        tpl.render(context, env)
     _fill_held_rows(tpl.docx, held)
     if context["former_rows"]:
         _former_tables(tpl.docx, context["former_columns"], context["former_rows"])
@@ -615,6 +620,23 @@ def render_docx(
     props.created = props.modified = dt.datetime.now().replace(microsecond=0)
     props.revision = 1
     return atomic_write(path, lambda tmp: tpl.save(str(tmp)))
+
+
+@contextmanager
+def _officers_template(path: Path) -> Iterator[None]:
+    """An officer's template that is not a Word file, or whose tags are written wrong, said as such (naming the
+    template and the fix), not as an unexpected error."""
+    import zipfile
+
+    from docx.opc.exceptions import PackageNotFoundError
+    from jinja2 import TemplateError
+
+    try:
+        yield
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError) as exc:
+        raise MtqgError("template-unreadable", path=path, detail=type(exc).__name__) from exc
+    except TemplateError as exc:  # Jinja's own words, as the detail (its line is the document's XML, not the page)
+        raise MtqgError("template-syntax", path=path, detail=exc.message or type(exc).__name__) from exc
 
 
 HELD_FROM = 200  # a loop this long has its rows made after rendering
