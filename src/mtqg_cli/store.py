@@ -2,10 +2,11 @@
 
 Files are archived under their SHA-256 (written to a temporary name, flushed, then moved into place: never half a
 file), then recorded in one database transaction: the submission (unit, period, form, file name, hash, received
-time, validation result) and every figure read. A database is SQLite in the working folder by default
-(``.mtqg/``), or a PostgreSQL server given by URL (``postgresql+psycopg://...``); both go through SQLAlchemy 2.
-The same file sent twice is recorded once; a corrected file becomes a new version; the latest accepted version of a
-unit's return counts.
+time, validation result) and every figure read. Recording is :mod:`store_ingest`, each period's totals
+:mod:`store_totals`; this module opens the ledger and answers from it. A database is SQLite in the working folder
+by default (``.mtqg/``), or a PostgreSQL server given by URL (``postgresql+psycopg://...``); both go through
+SQLAlchemy 2. The same file sent twice is recorded once; a corrected file becomes a new version; the latest
+accepted version of a unit's return counts.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import datetime as dt
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
@@ -127,8 +128,7 @@ class Store:
             except OperationalError as exc:
                 # SQLite: another process is turning on its journal or creating the tables at this very moment
                 if not self.is_sqlite or attempt == 99:
-                    detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-                    raise MtqgError("store-unreachable", url=shown_url(url), detail=detail) from exc
+                    raise MtqgError("store-unreachable", url=shown_url(url), detail=database_said(exc)) from exc
                 time.sleep(0.02 * (attempt + 1))
 
     # -- schema and migrations
@@ -249,18 +249,6 @@ class Store:
         from .store_ingest import ingest_checked
 
         return ingest_checked(self, Path(path), schema, period, received_at, result)
-
-    def ingest_group(
-        self,
-        checked: Iterable[tuple[Path, FileResult]],
-        schema: Schema,
-        period: str,
-        received_at: dt.datetime | None = None,
-    ) -> list[IngestResult]:
-        """Record a group of checked workbooks in one transaction (see :func:`store_ingest.ingest_group`)."""
-        from .store_ingest import ingest_group
-
-        return ingest_group(self, checked, schema, period, received_at)
 
     @contextmanager
     def holding(self) -> Iterator[None]:
@@ -663,6 +651,13 @@ def _load(form_id: str) -> Schema:
     from .forms import load_schema
 
     return load_schema(form_id)
+
+
+def database_said(exc: Exception) -> str:
+    """What the database (or its driver) said, in one line: the driver's own message, without SQLAlchemy's
+    wrapping and links."""
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def shown_url(url: str) -> str:

@@ -74,7 +74,7 @@ def ingest_paths(
     try:
         with store.holding():  # one connection for every group
             while group := list(islice(results, INGEST_GROUP)):
-                out.extend(store.ingest_group(group, schema, period, received_at))
+                out.extend(ingest_group(store, group, schema, period, received_at))
             if sum(1 for r in out if r.status == "new") >= ANALYZE_AFTER:
                 store.analyze()
     except MtqgError as exc:
@@ -312,14 +312,13 @@ def _still_there(store: Store, exc: Exception) -> None:
         return
     from sqlalchemy.exc import DBAPIError
 
-    from .store import shown_url
+    from .store import database_said, shown_url
 
     try:
         with store.engine.connect() as conn:
             conn.exec_driver_sql("SELECT 1")
     except DBAPIError as gone:
-        detail = str(getattr(gone, "orig", None) or gone).strip().splitlines()[0]
-        raise MtqgError("store-lost", url=shown_url(store.url), detail=detail, done=0) from exc
+        raise MtqgError("store-lost", url=shown_url(store.url), detail=database_said(gone), done=0) from exc
 
 
 def _record_in(store: Store, conn: Any, item: _Pending) -> IngestResult:
